@@ -1,0 +1,7 @@
+# Tests of the base layer and of the command line.  Each layer's own unit
+# tests are registered in its cmake/<layer>.cmake.
+rd_add_unit_test(date SOURCES tests/unit/date.c LIBS rd_base)
+rd_add_unit_test(buf SOURCES tests/unit/buf.c LIBS rd_base)
+if(EXISTS ${CMAKE_SOURCE_DIR}/cmake/spec.cmake)
+	include(cmake/spec.cmake)
+endif()

@@ -1,0 +1,68 @@
+/* diag.c: the first-error-wins diagnostic record. */
+#include "rubdown/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void set_file(rd_diag *diag, const char *file)
+{
+	if (file)
+		snprintf(diag->file, sizeof diag->file, "%s", file);
+}
+
+int rd_diag_set(rd_diag *diag, int code, const char *file, unsigned long line,
+		unsigned long col, const char *fmt, ...)
+{
+	if (!diag || diag->code)
+		return code;
+	diag->code = code;
+	set_file(diag, file);
+	diag->line = line;
+	diag->col = col;
+	diag->has_offset = 0;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(diag->message, sizeof diag->message, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int rd_diag_set_offset(rd_diag *diag, int code, const char *file,
+		       uint64_t offset, const char *fmt, ...)
+{
+	if (!diag || diag->code)
+		return code;
+	diag->code = code;
+	set_file(diag, file);
+	diag->line = 0;
+	diag->col = 0;
+	diag->offset = offset;
+	diag->has_offset = 1;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(diag->message, sizeof diag->message, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void rd_diag_format(const rd_diag *d, char *buf, size_t size)
+{
+	const char *file = d->file[0] ? d->file : "rubdown";
+	if (d->has_offset)
+		snprintf(buf, size, "%s:0x%llx: error: %s", file,
+			 (unsigned long long)d->offset, d->message);
+	else if (d->line && d->col)
+		snprintf(buf, size, "%s:%lu:%lu: error: %s", file, d->line, d->col,
+			 d->message);
+	else if (d->line)
+		snprintf(buf, size, "%s:%lu: error: %s", file, d->line, d->message);
+	else
+		snprintf(buf, size, "%s: error: %s", file, d->message);
+}
+
+void rd_free(void *p)
+{
+	free(p);
+}
