@@ -45,11 +45,26 @@ typedef struct track {
 	int last_hr;
 	uint32_t records;
 	uint32_t backwards;
+	/* Additions (fit helper): */
+	double elapsed_s;         /* sum of forward intervals */
+	double dev_dist_m;        /* sum of forward device distance steps */
+	double last_speed;        /* NAN unknown */
+	double hr_plain_sum;      /* plain mean when no times */
+	uint32_t hr_plain_n;
+	int have_alt;
+	uint32_t hr_ms[RD_HR_BINS]; /* moving milliseconds at each bpm */
 } track;
 
 void track_init(track *t);
 void track_sample_init(track_sample *s);
 void track_add(track *t, const track_sample *s);
+/* Starts next as the continuation of prev: the next sample's interval is
+ * measured from prev's last sample, and totals start at zero, so that
+ * track_merge of the pieces equals one track over all samples. */
+void track_continue(track *next, const track *prev);
+/* Adds the totals of from into into; when from has samples, its last sample
+ * becomes into's (pieces are merged in time order). */
+void track_merge(track *into, const track *from);
 /* Fills the summary fields of a that the track knows, leaving fields the
  * reader already set from the file's own totals (NAN / -1 means unset). */
 void track_finish(track *t, rd_activity *a);

@@ -1,7 +1,34 @@
-/* main.c: placeholder until the commands land. */
+/* main.c: rubdown COMMAND [options]. */
+#include "cli.h"
+
 #include <stdio.h>
-int main(void)
+#include <string.h>
+
+static const char *usage =
+	"rubdown plan --profile FILE [--from DATE] [--weeks N] [--format text|json] [-o FILE]\n"
+	"       rubdown explain --profile FILE [--from DATE] [--weeks N] DATE\n"
+	"       rubdown rules\n"
+	"       rubdown --version | --help";
+
+int main(int argc, char **argv)
 {
-	puts("rubdown");
-	return 0;
+	if (argc < 2)
+		return cli_usage(usage);
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--version") == 0) {
+		printf("rubdown %s\n", RD_VERSION);
+		return RD_EXIT_OK;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		printf("usage: %s\n\nrubdown plans massages for runners. Not medical advice.\n", usage);
+		return RD_EXIT_OK;
+	}
+	if (strcmp(cmd, "plan") == 0)
+		return cmd_plan(argc - 1, argv + 1);
+	if (strcmp(cmd, "explain") == 0)
+		return cmd_explain(argc - 1, argv + 1);
+	if (strcmp(cmd, "rules") == 0)
+		return cmd_rules(argc - 1, argv + 1);
+	cli_error("unknown command '%s'", cmd);
+	return cli_usage(usage);
 }

@@ -1,0 +1,7 @@
+# The core: knowledge base, profile, planner, explain, and the text and JSON
+# writers.
+rd_module(rd_core SOURCES
+	src/massage.c src/profile.c src/profile_yaml.c src/rules.c src/schedule.c
+	src/plan.c src/plan_make.c src/plan_warnings.c src/explain.c
+	src/writers/text.c src/writers/json.c
+	LIBS rd_base PkgConfig::YAML PkgConfig::JANSSON)

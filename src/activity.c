@@ -1,0 +1,52 @@
+/* activity.c: rd_activity defaults, sport names and reader limits. */
+#include "rubdown/activity.h"
+
+#include "formats/reader.h"
+
+#include <math.h>
+#include <string.h>
+
+void rd_activity_init(rd_activity *a)
+{
+	memset(a, 0, sizeof *a);
+	a->sport = RD_SPORT_UNKNOWN;
+	a->start_utc = INT64_MIN;
+	a->elapsed_s = NAN;
+	a->moving_s = NAN;
+	a->distance_m = NAN;
+	a->ascent_m = NAN;
+	a->avg_hr = a->max_hr = -1;
+	a->avg_cadence = -1;
+	a->status = RD_READ_OK;
+}
+
+int rd_sport_is_run(rd_sport s)
+{
+	return s == RD_SPORT_RUN || s == RD_SPORT_TRAIL ||
+	       s == RD_SPORT_TREADMILL || s == RD_SPORT_TRACK;
+}
+
+const char *rd_sport_name(rd_sport s)
+{
+	switch (s) {
+	case RD_SPORT_RUN: return "run";
+	case RD_SPORT_TRAIL: return "trail";
+	case RD_SPORT_TREADMILL: return "treadmill";
+	case RD_SPORT_TRACK: return "track";
+	case RD_SPORT_WALK: return "walk";
+	case RD_SPORT_BIKE: return "bike";
+	case RD_SPORT_SWIM: return "swim";
+	case RD_SPORT_OTHER: return "other";
+	default: return "unknown";
+	}
+}
+
+void rd_limits_default(rd_limits *l)
+{
+	l->max_file_bytes = 128u * 1024 * 1024;
+	l->max_records = 2000000;
+	l->max_xml_depth = 32;
+	l->max_xml_attributes = 64;
+	l->max_xml_text = 1024 * 1024;
+	l->max_activities = 10000;
+}

@@ -1,0 +1,361 @@
+/*
+ * history.c: the history object: gathering file results in a fixed order,
+ * applying activities.csv, dropping duplicates and sorting (see history.h).
+ */
+#include "alloc.h"
+#include "history_int.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DUP_START_S 60
+#define DUP_DURATION 0.10
+
+typedef struct act_meta {
+	sniff_kind kind;
+	uint64_t seq; /* reading order, the last sort key */
+} act_meta;
+
+struct rd_history {
+	rd_history_options opt;
+	decode_cfg cfg;
+	rd_activity *acts;
+	act_meta *meta;
+	size_t n, cap, capmeta;
+	uint64_t seq;
+	rd_history_stats stats;
+	rd_history_progress progress;
+	pthread_mutex_t lock;
+	sniff_kind adding_kind;
+};
+
+void rd_history_options_init(rd_history_options *opt)
+{
+	memset(opt, 0, sizeof *opt);
+	opt->version = RD_HISTORY_OPTIONS_VERSION;
+	opt->threads = 2;
+	opt->max_file_bytes = 128u << 20;
+	opt->max_ratio = 200;
+	opt->max_zip_bytes = 8ull << 30;
+	opt->max_zip_entries = 200000;
+	opt->max_activities = 1000000;
+}
+
+static void default_limits(rd_limits *l, const rd_history_options *opt)
+{
+	l->max_file_bytes = opt->max_file_bytes;
+	l->max_records = 2000000;
+	l->max_xml_depth = 32;
+	l->max_xml_attributes = 64;
+	l->max_xml_text = 1u << 20;
+	l->max_activities = 10000;
+}
+
+int rd_history_new(rd_history **out, const rd_history_options *opt)
+{
+	*out = NULL;
+	rd_history *h = rd_calloc(1, sizeof *h);
+	if (!h)
+		return RD_ENOMEM;
+	if (opt)
+		h->opt = *opt;
+	else
+		rd_history_options_init(&h->opt);
+	default_limits(&h->cfg.limits, &h->opt);
+	h->cfg.max_file_bytes = h->opt.max_file_bytes;
+	h->cfg.max_ratio = h->opt.max_ratio;
+#ifdef RD_HAVE_FIT
+	h->cfg.fit = &fit_reader;
+#endif
+#ifdef RD_HAVE_XML
+	h->cfg.gpx = &gpx_reader;
+	h->cfg.tcx = &tcx_reader;
+#endif
+	pthread_mutex_init(&h->lock, NULL);
+	*out = h;
+	return 0;
+}
+
+void history_set_readers(rd_history *h, const reader_ops *fit,
+			 const reader_ops *gpx, const reader_ops *tcx)
+{
+	if (fit)
+		h->cfg.fit = fit;
+	if (gpx)
+		h->cfg.gpx = gpx;
+	if (tcx)
+		h->cfg.tcx = tcx;
+}
+
+void rd_history_free(rd_history *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_destroy(&h->lock);
+	rd_free(h->acts);
+	rd_free(h->meta);
+	rd_free(h);
+}
+
+size_t rd_history_count(const rd_history *h)
+{
+	return h->n;
+}
+
+const rd_activity *rd_history_get(const rd_history *h, size_t i)
+{
+	return i < h->n ? &h->acts[i] : NULL;
+}
+
+void rd_history_stats_get(const rd_history *h, rd_history_stats *out)
+{
+	*out = h->stats;
+}
+
+/* ---- progress (called from the workers) ---- */
+
+static void progress(void *arg, size_t done, size_t found, uint64_t bytes)
+{
+	rd_history *h = arg;
+	pthread_mutex_lock(&h->lock);
+	h->progress.files_done += done;
+	h->progress.files_total += found;
+	h->progress.bytes_done += bytes;
+	if (h->opt.progress)
+		h->opt.progress(h->opt.progress_ctx, &h->progress);
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* ---- gathering ---- */
+
+static int add_activity(void *arg, const rd_activity *a)
+{
+	rd_history *h = arg;
+	if (h->n >= h->opt.max_activities)
+		return RD_ELIMIT;
+	if (rd_grow((void **)&h->acts, &h->cap, h->n + 1, sizeof *h->acts) ||
+	    rd_grow((void **)&h->meta, &h->capmeta, h->n + 1, sizeof *h->meta))
+		return RD_ENOMEM;
+	h->acts[h->n] = *a;
+	h->meta[h->n] = (act_meta){h->adding_kind, h->seq++};
+	h->n++;
+	return 0;
+}
+
+static int cmp_result(const void *pa, const void *pb)
+{
+	const file_result *a = pa, *b = pb;
+	if (a->key_major != b->key_major)
+		return a->key_major < b->key_major ? -1 : 1;
+	if (a->key_minor != b->key_minor)
+		return a->key_minor < b->key_minor ? -1 : 1;
+	return strcmp(a->source, b->source);
+}
+
+static void replay_warnings(rd_history *h, const file_result *r)
+{
+	if (!h->opt.warn)
+		return;
+	for (size_t i = 0; i < r->nwarns; i++)
+		h->opt.warn(h->opt.warn_ctx, &r->warns[i]);
+	if (r->more_warns) {
+		rd_diag w = RD_DIAG_INIT;
+		rd_diag_set(&w, RD_EFORMAT, r->source, 0, 0,
+			    "%lu more warnings for this file not shown", r->more_warns);
+		h->opt.warn(h->opt.warn_ctx, &w);
+	}
+}
+
+static void count_outcome(rd_history *h, const file_result *r)
+{
+	if (!r->counted)
+		return;
+	if (r->status == RD_READ_OK)
+		h->stats.files_ok++;
+	else if (r->status == RD_READ_PARTIAL)
+		h->stats.files_partial++;
+	else
+		h->stats.files_rejected++;
+}
+
+static int limit_error(rd_history *h, const char *source, rd_diag *diag)
+{
+	return rd_diag_set(diag, RD_ELIMIT, source, 0, 0,
+			   "activity limit of %zu reached; history not read further",
+			   h->opt.max_activities);
+}
+
+static int gather_one(rd_history *h, file_result *r, rd_diag *diag)
+{
+	count_outcome(h, r);
+	replay_warnings(h, r);
+	r->first_act = h->n;
+	h->adding_kind = r->kind;
+	for (size_t i = 0; i < r->nacts; i++) {
+		int rc = add_activity(h, &r->acts[i]);
+		if (rc == RD_ELIMIT)
+			return limit_error(h, r->source, diag);
+		if (rc)
+			return rd_diag_set(diag, rc, r->source, 0, 0, "out of memory");
+	}
+	return 0;
+}
+
+static int gather(rd_history *h, result_list *rl, rd_diag *diag)
+{
+	qsort(rl->items, rl->n, sizeof *rl->items, cmp_result);
+	int rc = 0;
+	for (size_t i = 0; i < rl->n && !rc; i++)
+		rc = gather_one(h, &rl->items[i], diag);
+	for (size_t i = 0; i < rl->n && !rc; i++) {
+		if (!rl->items[i].csv)
+			continue;
+		size_t before = h->n;
+		h->adding_kind = SNIFF_UNKNOWN;
+		rc = history_merge_csv(rl, &rl->items[i], &h->acts, add_activity, h,
+				       h->opt.warn, h->opt.warn_ctx);
+		if (rc == RD_ELIMIT)
+			limit_error(h, rl->items[i].source, diag);
+		h->stats.csv_only += h->n - before;
+	}
+	return rc;
+}
+
+/* ---- order and duplicates ---- */
+
+typedef struct sort_ctx_item {
+	int64_t start;
+	uint64_t seq;
+	size_t index;
+} sort_item;
+
+static int cmp_sort(const void *pa, const void *pb)
+{
+	const sort_item *a = pa, *b = pb;
+	int ua = a->start == INT64_MIN, ub = b->start == INT64_MIN;
+	if (ua != ub)
+		return ua - ub; /* unknown starts last */
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int sport_group(rd_sport s)
+{
+	return rd_sport_is_run(s) ? RD_SPORT_RUN : (int)s;
+}
+
+static double duration(const rd_activity *a)
+{
+	return isfinite(a->elapsed_s) ? a->elapsed_s : a->moving_s;
+}
+
+static int is_duplicate(const rd_activity *a, const rd_activity *b)
+{
+	if (a->sport != RD_SPORT_UNKNOWN && b->sport != RD_SPORT_UNKNOWN &&
+	    sport_group(a->sport) != sport_group(b->sport))
+		return 0;
+	double da = duration(a), db = duration(b);
+	if (!isfinite(da) || !isfinite(db))
+		return 0;
+	return fabs(da - db) <= DUP_DURATION * fmax(da, db);
+}
+
+/* Which of two duplicates goes: returns 1 to drop b, 0 to drop a. */
+static int drop_second(const rd_activity *a, const act_meta *ma,
+		       const rd_activity *b, const act_meta *mb)
+{
+	if ((ma->kind == SNIFF_FIT) != (mb->kind == SNIFF_FIT))
+		return ma->kind == SNIFF_FIT;
+	if (a->records != b->records)
+		return a->records > b->records;
+	return ma->seq < mb->seq;
+}
+
+static int history_sort(rd_history *h)
+{
+	sort_item *items = rd_malloc((h->n ? h->n : 1) * sizeof *items);
+	rd_activity *acts = rd_malloc((h->n ? h->n : 1) * sizeof *acts);
+	act_meta *meta = rd_malloc((h->n ? h->n : 1) * sizeof *meta);
+	if (!items || !acts || !meta) {
+		rd_free(items);
+		rd_free(acts);
+		rd_free(meta);
+		return RD_ENOMEM;
+	}
+	for (size_t i = 0; i < h->n; i++)
+		items[i] = (sort_item){h->acts[i].start_utc, h->meta[i].seq, i};
+	qsort(items, h->n, sizeof *items, cmp_sort);
+	for (size_t i = 0; i < h->n; i++) {
+		acts[i] = h->acts[items[i].index];
+		meta[i] = h->meta[items[i].index];
+	}
+	rd_free(items);
+	rd_free(h->acts);
+	rd_free(h->meta);
+	h->acts = acts;
+	h->meta = meta;
+	h->cap = h->capmeta = h->n ? h->n : 1;
+	return 0;
+}
+
+/* Marks the duplicates of activity i among the next ones (sorted order). */
+static void mark_duplicates(rd_history *h, size_t i, unsigned char *drop)
+{
+	const rd_activity *a = &h->acts[i];
+	for (size_t j = i + 1; j < h->n && !drop[i]; j++) {
+		const rd_activity *b = &h->acts[j];
+		if (b->start_utc == INT64_MIN || b->start_utc - a->start_utc > DUP_START_S)
+			break;
+		if (drop[j] || !is_duplicate(a, b))
+			continue;
+		if (drop_second(a, &h->meta[i], b, &h->meta[j]))
+			drop[j] = 1;
+		else
+			drop[i] = 1;
+	}
+}
+
+static int history_dedupe(rd_history *h)
+{
+	unsigned char *drop = rd_calloc(h->n ? h->n : 1, 1);
+	if (!drop)
+		return RD_ENOMEM;
+	for (size_t i = 0; i < h->n; i++)
+		if (!drop[i] && h->acts[i].start_utc != INT64_MIN)
+			mark_duplicates(h, i, drop);
+	size_t k = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		if (drop[i]) {
+			h->stats.duplicates++;
+			continue;
+		}
+		h->acts[k] = h->acts[i];
+		h->meta[k++] = h->meta[i];
+	}
+	h->n = k;
+	rd_free(drop);
+	return 0;
+}
+
+int rd_history_add_path(rd_history *h, const char *path, rd_diag *diag)
+{
+	assert_ok:;
+	result_list rl = {NULL, 0, 0};
+	history_ctx ctx = {&h->opt, &h->cfg, progress, h};
+	int rc = history_read_path(&ctx, path, &rl, diag);
+	if (rc != RD_EIO && rc != RD_ENOMEM) {
+		int grc = gather(h, &rl, diag);
+		rc = rc ? rc : grc;
+	}
+	result_list_dispose(&rl);
+	int src = history_sort(h);
+	if (!src)
+		src = history_dedupe(h);
+	if (src && !rc)
+		rc = rd_diag_set(diag, src, path, 0, 0, "out of memory");
+	return rc;
+}

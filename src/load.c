@@ -1,0 +1,435 @@
+/*
+ * load.c: training load per activity, and the fitness / fatigue / form
+ * series and weekly volume built from it.  See docs/load.md.
+ *
+ * Per activity, in order of preference:
+ *  - heart rate (RD_LOAD_HR): Banister's TRIMP over the histogram of seconds
+ *    at each heart rate, sum of minutes * x * 0.64 * e^(1.92 x), x the
+ *    heart-rate reserve clamped to 0..1.  We use the men's constants
+ *    (0.64, 1.92): the profile has no sex field, they are what most tools
+ *    use, and the women's constants (0.86, 1.67) differ by under 10% in the
+ *    usual 0.6..0.9 range.  When the heart rate covers only part of the
+ *    moving time, the missing seconds count at the recorded average.
+ *  - pace (RD_LOAD_PACE), a run without heart rate: x = usual_hrr +
+ *    (median_pace / pace - 1), clamped to 0.3..1, then the same TRIMP
+ *    formula over the moving minutes.  usual_hrr is the median mean-HRR of
+ *    the runner's runs with heart rate (0.70 without any), so a run at the
+ *    runner's median pace scores like their typical run, and 10% faster
+ *    adds 0.1 HRR.  The unit stays "TRIMP".
+ *  - duration (RD_LOAD_DURATION), no heart rate and no pace (treadmill
+ *    without distance, a ride without a strap): minutes at usual_hrr for
+ *    a run, at CROSS_HRR for other sports.
+ *
+ * Reference heart rates: hr_max given, else the highest "2-minute max" of
+ * any activity: the highest heart rate at or above which that activity
+ * spent 120 s (read from its histogram, so single-second spikes from an
+ * optical sensor do not count).  hr_rest given, else RD_HR_REST_DEFAULT:
+ * running data never shows a resting heart rate, so a percentile of it
+ * would be far too high.
+ */
+#include "rubdown/load.h"
+#include "alloc.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+
+#define EST_WINDOW_S 120.0 /* seconds at or above the 2-minute max */
+#define EST_LOW_BPM 30     /* histogram bins outside 30..230 are sensor noise */
+#define EST_HIGH_BPM 230
+#define HR_MIN_S 60.0      /* less heart-rate data than this is no data */
+#define HR_MIN_COVER 0.5   /* heart rate must cover half the moving time */
+#define USUAL_HRR 0.70     /* usual_hrr when no run has heart rate */
+#define CROSS_HRR 0.50     /* cross-training without heart rate */
+#define PACE_MIN_S_KM 150.0 /* paces outside 2:30..20:00 /km are not pace */
+#define PACE_MAX_S_KM 1200.0
+#define PACE_MIN_M 1000.0
+
+const char *rd_hr_source_name(rd_hr_source s)
+{
+	static const char *names[] = {"none", "given", "estimated", "default"};
+	return (unsigned)s < 4 ? names[s] : "none";
+}
+
+const char *rd_load_method_name(rd_load_method m)
+{
+	static const char *names[] = {"none", "heart rate", "pace", "duration"};
+	return (unsigned)m < 4 ? names[m] : "none";
+}
+
+static int is_run(rd_sport s)
+{
+	return s == RD_SPORT_RUN || s == RD_SPORT_TRAIL || s == RD_SPORT_TREADMILL ||
+	       s == RD_SPORT_TRACK;
+}
+
+static double clamp01(double x)
+{
+	return x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
+}
+
+double rd_trimp_at(double minutes, double x)
+{
+	x = clamp01(x);
+	return minutes * x * RD_TRIMP_A * exp(RD_TRIMP_B * x);
+}
+
+double rd_trimp(const uint32_t hr_seconds[RD_HR_BINS], int hr_max, int hr_rest)
+{
+	assert(hr_max > hr_rest);
+	double sum = 0.0, range = hr_max - hr_rest;
+	for (int b = 1; b < RD_HR_BINS; b++)
+		if (hr_seconds[b])
+			sum += rd_trimp_at(hr_seconds[b] / 60.0, (b - hr_rest) / range);
+	return sum;
+}
+
+/* Seconds with a heart rate (bin 0 is "no beat", never a reading). */
+static double hr_total(const rd_activity *a)
+{
+	double s = 0.0;
+	for (int b = 1; b < RD_HR_BINS; b++)
+		s += a->hr_seconds[b];
+	return s;
+}
+
+/* Moving time, else elapsed time, else 0. */
+static double duration_s(const rd_activity *a)
+{
+	if (isfinite(a->moving_s) && a->moving_s > 0)
+		return a->moving_s;
+	if (isfinite(a->elapsed_s) && a->elapsed_s > 0)
+		return a->elapsed_s;
+	return 0.0;
+}
+
+/* The highest heart rate this activity held (in total) for 2 minutes. */
+static int two_minute_max(const rd_activity *a)
+{
+	double acc = 0.0;
+	for (int b = EST_HIGH_BPM; b >= EST_LOW_BPM; b--) {
+		acc += a->hr_seconds[b];
+		if (acc >= EST_WINDOW_S)
+			return b;
+	}
+	return -1;
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+	return (a > b) - (a < b);
+}
+
+/* Median of v[0..n) (sorts v); NAN when n is 0. */
+static double median(double *v, size_t n)
+{
+	if (!n)
+		return NAN;
+	qsort(v, n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+static int set_reference(rd_load *l, const rd_activity *acts, size_t n,
+			 const rd_load_options *opt, rd_diag *diag)
+{
+	l->hr_rest = opt->hr_rest > 0 ? opt->hr_rest : RD_HR_REST_DEFAULT;
+	l->hr_rest_source = opt->hr_rest > 0 ? RD_HR_GIVEN : RD_HR_DEFAULT;
+	if (opt->hr_max > 0) {
+		if (opt->hr_max < l->hr_rest + RD_HR_MIN_RESERVE)
+			return rd_diag_set(diag, RD_EFORMAT, NULL, 0, 0,
+					   "hr_max %d bpm is not at least %d above hr_rest %d bpm",
+					   opt->hr_max, RD_HR_MIN_RESERVE, l->hr_rest);
+		l->hr_max = opt->hr_max;
+		l->hr_max_source = RD_HR_GIVEN;
+		return 0;
+	}
+	int best = -1;
+	for (size_t i = 0; i < n; i++) {
+		int m = two_minute_max(&acts[i]);
+		best = m > best ? m : best;
+	}
+	if (best >= l->hr_rest + RD_HR_MIN_RESERVE) {
+		l->hr_max = best;
+		l->hr_max_source = RD_HR_ESTIMATED;
+	} else {
+		l->hr_max = -1;
+		l->hr_max_source = RD_HR_NONE;
+	}
+	return 0;
+}
+
+static int hr_usable(const rd_load *l, const rd_activity *a)
+{
+	double hr = hr_total(a), dur = duration_s(a);
+	return l->hr_max > 0 && hr >= HR_MIN_S && (dur <= 0 || hr >= HR_MIN_COVER * dur);
+}
+
+/* Time-weighted mean heart-rate reserve of an activity. */
+static double mean_hrr(const rd_load *l, const rd_activity *a)
+{
+	double sum = 0.0, secs = 0.0, range = l->hr_max - l->hr_rest;
+	for (int b = 1; b < RD_HR_BINS; b++) {
+		sum += a->hr_seconds[b] * clamp01((b - l->hr_rest) / range);
+		secs += a->hr_seconds[b];
+	}
+	return secs > 0 ? sum / secs : 0.0;
+}
+
+static double pace_s_km(const rd_activity *a)
+{
+	double dur = duration_s(a);
+	if (!is_run(a->sport) || !isfinite(a->distance_m) || a->distance_m < PACE_MIN_M ||
+	    dur <= 0)
+		return NAN;
+	double p = dur / (a->distance_m / 1000.0);
+	return p >= PACE_MIN_S_KM && p <= PACE_MAX_S_KM ? p : NAN;
+}
+
+/* usual_hrr and median_pace_s_km from the runs. */
+static int set_usual(rd_load *l, const rd_activity *acts, size_t n)
+{
+	double *v = rd_calloc(n ? n : 1, sizeof *v);
+	if (!v)
+		return RD_ENOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (is_run(acts[i].sport) && hr_usable(l, &acts[i]))
+			v[k++] = mean_hrr(l, &acts[i]);
+	l->usual_hrr = k ? median(v, k) : USUAL_HRR;
+	k = 0;
+	for (size_t i = 0; i < n; i++) {
+		double p = pace_s_km(&acts[i]);
+		if (!isnan(p))
+			v[k++] = p;
+	}
+	l->median_pace_s_km = median(v, k);
+	rd_free(v);
+	return 0;
+}
+
+static double hard_share(const rd_load *l, const rd_activity *a)
+{
+	double hard = 0.0, all = hr_total(a);
+	for (int b = l->hard_bpm; b < RD_HR_BINS; b++)
+		hard += a->hr_seconds[b];
+	return all > 0 ? hard / all : NAN;
+}
+
+static void activity_load(const rd_load *l, const rd_activity *a, rd_activity_load *out)
+{
+	double dur = duration_s(a), hr = hr_total(a), pace = pace_s_km(a);
+	out->hard_share = l->hr_max > 0 ? hard_share(l, a) : NAN;
+	if (hr_usable(l, a)) {
+		out->method = RD_LOAD_HR;
+		out->trimp = rd_trimp(a->hr_seconds, l->hr_max, l->hr_rest);
+		if (dur > hr)
+			out->trimp *= dur / hr;
+		out->minutes = (dur > hr ? dur : hr) / 60.0;
+	} else if (!isnan(pace) && !isnan(l->median_pace_s_km)) {
+		out->method = RD_LOAD_PACE;
+		out->minutes = dur / 60.0;
+		double x = l->usual_hrr + (l->median_pace_s_km / pace - 1.0);
+		out->trimp = rd_trimp_at(out->minutes, x < 0.3 ? 0.3 : x);
+	} else if (dur > 0) {
+		out->method = RD_LOAD_DURATION;
+		out->minutes = dur / 60.0;
+		out->trimp = rd_trimp_at(out->minutes, is_run(a->sport) ? l->usual_hrr : CROSS_HRR);
+	} else {
+		out->method = RD_LOAD_NONE;
+		out->minutes = out->trimp = 0.0;
+	}
+	out->per_minute = out->minutes > 0 ? out->trimp / out->minutes : 0.0;
+}
+
+int rd_load_compute(rd_load **out, const rd_activity *acts, size_t n,
+		    const rd_load_options *opt, rd_diag *diag)
+{
+	static const rd_load_options defaults = RD_LOAD_OPTIONS_INIT;
+	assert(out && (acts || !n));
+	*out = NULL;
+	rd_load *l = rd_calloc(1, sizeof *l);
+	int rc = RD_ENOMEM;
+	if (!l)
+		return rd_diag_set(diag, rc, NULL, 0, 0, "out of memory computing load");
+	if ((rc = set_reference(l, acts, n, opt ? opt : &defaults, diag)) < 0)
+		goto done;
+	/* The epsilon keeps 0.8 * 130 = 104.00000000000001 at 104. */
+	l->hard_bpm = l->hr_max < 0 ? -1 :
+		l->hr_rest + (int)ceil(RD_HARD_HRR * (l->hr_max - l->hr_rest) - 1e-9);
+	if ((rc = set_usual(l, acts, n)) < 0)
+		goto done;
+	rc = RD_ENOMEM;
+	if (!(l->items = rd_calloc(n ? n : 1, sizeof *l->items)))
+		goto done;
+	l->count = n;
+	for (size_t i = 0; i < n; i++)
+		activity_load(l, &acts[i], &l->items[i]);
+	*out = l;
+	l = NULL;
+	rc = 0;
+done:
+	if (rc == RD_ENOMEM)
+		rd_diag_set(diag, rc, NULL, 0, 0, "out of memory computing load");
+	rd_load_free(l);
+	return rc;
+}
+
+void rd_load_free(rd_load *load)
+{
+	if (!load)
+		return;
+	rd_free(load->items);
+	rd_free(load);
+}
+
+rd_date rd_activity_date(const rd_activity *a)
+{
+	const int64_t limit = (int64_t)1 << 40; /* beyond 30,000 years: corrupt */
+	if (a->start_utc <= -limit || a->start_utc >= limit)
+		return RD_DATE_NONE;
+	int64_t t = a->start_utc + (a->has_utc_offset ? a->utc_offset_s : 0);
+	return rd_date_from_unix(t);
+}
+
+double rd_ewma_k(int days)
+{
+	assert(days > 0);
+	return 1.0 - exp(-1.0 / days);
+}
+
+static int check_range(rd_date from, rd_date to, rd_diag *diag)
+{
+	if (from == RD_DATE_NONE || to == RD_DATE_NONE || to < from ||
+	    (int64_t)to - from >= RD_SERIES_MAX_DAYS)
+		return rd_diag_set(diag, RD_EFORMAT, NULL, 0, 0,
+				   "date range of %lld days, expected 1 to %d",
+				   (long long)to - from + 1, RD_SERIES_MAX_DAYS);
+	return 0;
+}
+
+/* The first day of the warm-up: the earliest activity before `from`, at
+ * most RD_SERIES_WARMUP_DAYS back. */
+static rd_date warmup_start(const rd_activity *acts, size_t n, rd_date from)
+{
+	rd_date start = from;
+	for (size_t i = 0; i < n; i++) {
+		rd_date d = rd_activity_date(&acts[i]);
+		if (d != RD_DATE_NONE && d < start && (int64_t)from - d <= RD_SERIES_WARMUP_DAYS)
+			start = d;
+	}
+	return start;
+}
+
+static double item_load(const rd_load *load, size_t n, size_t i)
+{
+	return load && load->count == n ? load->items[i].trimp : 0.0;
+}
+
+int rd_load_series(rd_load_day **out, size_t *count, const rd_activity *acts,
+		   const rd_load *load, size_t n, rd_date from, rd_date to,
+		   rd_diag *diag)
+{
+	assert(out && count && (acts || !n));
+	*out = NULL;
+	*count = 0;
+	int rc = check_range(from, to, diag);
+	if (rc < 0)
+		return rc;
+	rd_date start = warmup_start(acts, n, from);
+	size_t days = (size_t)(to - start) + 1, skip = (size_t)(from - start);
+	double *daily = rd_calloc(days, sizeof *daily);
+	rd_load_day *series = rd_calloc(days - skip, sizeof *series);
+	rc = RD_ENOMEM;
+	if (!daily || !series)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		rd_date d = rd_activity_date(&acts[i]);
+		if (d != RD_DATE_NONE && d >= start && d <= to)
+			daily[d - start] += item_load(load, n, i);
+	}
+	double kf = rd_ewma_k(RD_FITNESS_DAYS), ka = rd_ewma_k(RD_FATIGUE_DAYS);
+	double fit = 0.0, fat = 0.0;
+	for (size_t i = 0; i < days; i++) {
+		fit += kf * (daily[i] - fit);
+		fat += ka * (daily[i] - fat);
+		if (i >= skip)
+			series[i - skip] = (rd_load_day){from + (rd_date)(i - skip), daily[i],
+							 fit, fat, fit - fat};
+	}
+	*out = series;
+	*count = days - skip;
+	series = NULL;
+	rc = 0;
+done:
+	if (rc < 0)
+		rd_diag_set(diag, rc, NULL, 0, 0, "out of memory computing the load series");
+	rd_free(daily);
+	rd_free(series);
+	return rc;
+}
+
+void rd_date_iso_week(rd_date d, int *iso_year, int *iso_week)
+{
+	rd_date thursday = d - rd_date_weekday(d) + 3;
+	int y, m, day;
+	rd_date_to_ymd(thursday, &y, &m, &day);
+	*iso_year = y;
+	*iso_week = (thursday - rd_date_from_ymd(y, 1, 1)) / 7 + 1;
+}
+
+static void add_to_week(rd_week *w, const rd_activity *a, double trimp)
+{
+	w->sessions++;
+	w->runs += is_run(a->sport);
+	if (isfinite(a->distance_m) && a->distance_m > 0)
+		w->km += a->distance_m / 1000.0;
+	w->hours += duration_s(a) / 3600.0;
+	w->load += trimp;
+}
+
+int rd_load_weeks(rd_week **out, size_t *count, const rd_activity *acts,
+		  const rd_load *load, size_t n, rd_date from, rd_date to,
+		  rd_diag *diag)
+{
+	assert(out && count && (acts || !n));
+	*out = NULL;
+	*count = 0;
+	int rc = check_range(from, to, diag);
+	if (rc < 0)
+		return rc;
+	rd_date first = from - rd_date_weekday(from), last = to - rd_date_weekday(to);
+	size_t weeks = (size_t)(last - first) / 7 + 1;
+	rd_week *w = rd_calloc(weeks, sizeof *w);
+	if (!w)
+		return rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory computing weeks");
+	for (size_t i = 0; i < weeks; i++) {
+		w[i].monday = first + (rd_date)(7 * i);
+		rd_date_iso_week(w[i].monday, &w[i].iso_year, &w[i].iso_week);
+	}
+	for (size_t i = 0; i < n; i++) {
+		rd_date d = rd_activity_date(&acts[i]);
+		if (d != RD_DATE_NONE && d >= first && d <= last + 6)
+			add_to_week(&w[(d - first) / 7], &acts[i], item_load(load, n, i));
+	}
+	*out = w;
+	*count = weeks;
+	return 0;
+}
+
+double rd_sessions_per_week(const rd_activity *acts, size_t n, rd_date before,
+			    int weeks, int runs_only)
+{
+	assert(acts || !n);
+	if (weeks <= 0 || before == RD_DATE_NONE)
+		return 0.0;
+	int64_t from = (int64_t)before - 7 * (int64_t)weeks;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		rd_date d = rd_activity_date(&acts[i]);
+		if (d != RD_DATE_NONE && d >= from && d < before &&
+		    (!runs_only || is_run(acts[i].sport)))
+			k++;
+	}
+	return (double)k / weeks;
+}

@@ -1,0 +1,256 @@
+/*
+ * track.c: the record accumulator (see track.h).
+ *
+ * Each sample closes the interval from the previous sample.  An interval
+ * counts as moving when it is positive, at most TRACK_PAUSE_S long and the
+ * timer was running (the sample is not paused).  Heart rate is held over an
+ * interval from the sample that opened it, so the average is time weighted
+ * and hr_seconds sums to the moving time with heart rate.
+ */
+#include "track.h"
+
+#include <math.h>
+#include <string.h>
+
+#define EARTH_RADIUS_M 6371008.8
+
+void track_sample_init(track_sample *s)
+{
+	s->time = NAN;
+	s->lat = s->lon = NAN;
+	s->alt_m = NAN;
+	s->dist_m = NAN;
+	s->speed_mps = NAN;
+	s->hr = -1;
+	s->cadence = -1;
+	s->paused = 0;
+}
+
+void track_init(track *t)
+{
+	memset(t, 0, sizeof *t);
+	t->first_time = t->last_time = NAN;
+	t->last_lat = t->last_lon = NAN;
+	t->dev_dist_first = t->dev_dist_last = NAN;
+	t->alt_ref = NAN;
+	t->last_speed = NAN;
+	t->max_hr = -1;
+	t->last_hr = -1;
+}
+
+void track_continue(track *next, const track *prev)
+{
+	track_init(next);
+	next->last_time = prev->last_time;
+	next->last_lat = prev->last_lat;
+	next->last_lon = prev->last_lon;
+	next->dev_dist_last = prev->dev_dist_last;
+	next->alt_ref = prev->alt_ref;
+	next->last_hr = prev->last_hr;
+	next->last_speed = prev->last_speed;
+}
+
+static double haversine(double lat1, double lon1, double lat2, double lon2)
+{
+	const double r = M_PI / 180.0;
+	double dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
+	double a = sin(dlat / 2) * sin(dlat / 2) +
+		   cos(lat1 * r) * cos(lat2 * r) * sin(dlon / 2) * sin(dlon / 2);
+	if (a > 1)
+		a = 1;
+	return 2 * EARTH_RADIUS_M * asin(sqrt(a));
+}
+
+static void add_hr_time(track *t, double dt)
+{
+	if (t->last_hr <= 0)
+		return;
+	t->hr_sum_s += dt;
+	t->hr_weighted += t->last_hr * dt;
+	unsigned bin = t->last_hr < RD_HR_BINS ? (unsigned)t->last_hr
+					       : RD_HR_BINS - 1;
+	double ms = floor(dt * 1000.0 + 0.5);
+	if (t->hr_ms[bin] + ms > (double)UINT32_MAX)
+		t->hr_ms[bin] = UINT32_MAX;
+	else
+		t->hr_ms[bin] += (uint32_t)ms;
+}
+
+/* Closes the interval ending at s. */
+static void add_time(track *t, const track_sample *s)
+{
+	if (isnan(s->time))
+		return;
+	double dt = 0;
+	if (!isnan(t->last_time)) {
+		dt = s->time - t->last_time;
+		if (dt < 0) {
+			t->backwards++;
+			dt = 0;
+		}
+	}
+	if (isnan(t->first_time))
+		t->first_time = s->time;
+	t->last_time = s->time;
+	t->elapsed_s += dt;
+	if (dt <= 0 || dt > TRACK_PAUSE_S || s->paused)
+		return;
+	t->moving_s += dt;
+	add_hr_time(t, dt);
+	if (!isnan(t->last_speed))
+		t->speed_dist_m += t->last_speed * dt;
+}
+
+static int valid_pos(double lat, double lon)
+{
+	return !isnan(lat) && !isnan(lon) && fabs(lat) <= 90 &&
+	       fabs(lon) <= 180;
+}
+
+static void add_position(track *t, const track_sample *s)
+{
+	if (!valid_pos(s->lat, s->lon))
+		return;
+	if (!isnan(t->last_lat) && !s->paused)
+		t->pos_dist_m += haversine(t->last_lat, t->last_lon, s->lat,
+					   s->lon);
+	t->last_lat = s->lat;
+	t->last_lon = s->lon;
+}
+
+static void add_distance(track *t, const track_sample *s)
+{
+	if (isnan(s->dist_m) || s->dist_m < 0)
+		return;
+	if (!isnan(t->dev_dist_last) && s->dist_m >= t->dev_dist_last)
+		t->dev_dist_m += s->dist_m - t->dev_dist_last;
+	if (isnan(t->dev_dist_first))
+		t->dev_dist_first = s->dist_m;
+	t->dev_dist_last = s->dist_m;
+}
+
+/* Hysteresis: gain counts once the climb from the reference passes the
+ * noise threshold; a drop past it moves the reference down. */
+static void add_altitude(track *t, double alt)
+{
+	if (isnan(alt))
+		return;
+	t->have_alt = 1;
+	if (isnan(t->alt_ref)) {
+		t->alt_ref = alt;
+	} else if (alt - t->alt_ref >= TRACK_ASCENT_NOISE_M) {
+		t->ascent_m += alt - t->alt_ref;
+		t->alt_ref = alt;
+	} else if (t->alt_ref - alt >= TRACK_ASCENT_NOISE_M) {
+		t->alt_ref = alt;
+	}
+}
+
+void track_add(track *t, const track_sample *s)
+{
+	t->records++;
+	add_time(t, s);
+	add_position(t, s);
+	add_distance(t, s);
+	add_altitude(t, s->alt_m);
+	if (s->hr > 0) {
+		if (s->hr > t->max_hr)
+			t->max_hr = s->hr;
+		t->hr_plain_sum += s->hr;
+		t->hr_plain_n++;
+	}
+	t->last_hr = s->hr > 0 ? s->hr : -1;
+	t->last_speed = !isnan(s->speed_mps) && s->speed_mps >= 0
+				? s->speed_mps : NAN;
+	if (s->cadence > 0 && !s->paused) {
+		t->cad_sum += s->cadence;
+		t->cad_n++;
+	}
+}
+
+static double min_nan(double a, double b)
+{
+	return isnan(a) ? b : isnan(b) ? a : fmin(a, b);
+}
+
+void track_merge(track *into, const track *from)
+{
+	into->first_time = min_nan(into->first_time, from->first_time);
+	if (from->records > 0) { /* from's last sample is now the last one */
+		into->last_time = from->last_time;
+		into->last_lat = from->last_lat;
+		into->last_lon = from->last_lon;
+		into->alt_ref = from->alt_ref;
+		into->last_hr = from->last_hr;
+		into->last_speed = from->last_speed;
+	}
+	into->moving_s += from->moving_s;
+	into->elapsed_s += from->elapsed_s;
+	into->pos_dist_m += from->pos_dist_m;
+	into->dev_dist_m += from->dev_dist_m;
+	into->dev_dist_first = min_nan(into->dev_dist_first, from->dev_dist_first);
+	if (!isnan(from->dev_dist_last))
+		into->dev_dist_last = from->dev_dist_last;
+	into->speed_dist_m += from->speed_dist_m;
+	into->ascent_m += from->ascent_m;
+	into->have_alt |= from->have_alt;
+	into->hr_sum_s += from->hr_sum_s;
+	into->hr_weighted += from->hr_weighted;
+	into->hr_plain_sum += from->hr_plain_sum;
+	into->hr_plain_n += from->hr_plain_n;
+	into->cad_sum += from->cad_sum;
+	into->cad_n += from->cad_n;
+	if (from->max_hr > into->max_hr)
+		into->max_hr = from->max_hr;
+	into->records += from->records;
+	into->backwards += from->backwards;
+	for (unsigned i = 0; i < RD_HR_BINS; i++) {
+		uint64_t v = (uint64_t)into->hr_ms[i] + from->hr_ms[i];
+		into->hr_ms[i] = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	}
+}
+
+static void finish_distance(const track *t, rd_activity *a)
+{
+	if (!isnan(a->distance_m))
+		return;
+	if (!isnan(t->dev_dist_first)) {
+		a->distance_m = t->dev_dist_m;
+	} else if (t->pos_dist_m > 0) {
+		a->distance_m = t->pos_dist_m;
+		a->distance_estimated = 1;
+	} else if (t->speed_dist_m > 0) {
+		a->distance_m = t->speed_dist_m;
+		a->distance_estimated = 1;
+	}
+}
+
+static void finish_hr(const track *t, rd_activity *a)
+{
+	if (a->avg_hr < 0 && t->hr_sum_s > 0)
+		a->avg_hr = (int)lround(t->hr_weighted / t->hr_sum_s);
+	else if (a->avg_hr < 0 && t->hr_plain_n > 0)
+		a->avg_hr = (int)lround(t->hr_plain_sum / t->hr_plain_n);
+	if (a->max_hr < 0 && t->max_hr > 0)
+		a->max_hr = t->max_hr;
+	for (unsigned i = 0; i < RD_HR_BINS; i++)
+		a->hr_seconds[i] = (uint32_t)(((uint64_t)t->hr_ms[i] + 500) / 1000);
+}
+
+void track_finish(track *t, rd_activity *a)
+{
+	int timed = !isnan(t->first_time);
+	a->records = t->records;
+	if (timed && isnan(a->elapsed_s))
+		a->elapsed_s = t->elapsed_s;
+	if (timed && isnan(a->moving_s))
+		a->moving_s = t->moving_s;
+	if (timed && a->start_utc == INT64_MIN)
+		a->start_utc = (int64_t)floor(t->first_time);
+	finish_distance(t, a);
+	if (isnan(a->ascent_m) && t->have_alt)
+		a->ascent_m = t->ascent_m;
+	finish_hr(t, a);
+	if (a->avg_cadence < 0 && t->cad_n > 0)
+		a->avg_cadence = (int)lround(t->cad_sum / t->cad_n);
+}
