@@ -5,3 +5,6 @@ rd_module(rd_core SOURCES
 	src/plan.c src/plan_make.c src/plan_warnings.c src/explain.c
 	src/writers/text.c src/writers/json.c
 	LIBS rd_base PkgConfig::YAML PkgConfig::JANSSON)
+
+rd_add_unit_test(rules SOURCES tests/unit/rules.c LIBS rd_core)
+rd_add_unit_test(property SOURCES tests/unit/property.c LIBS rd_core)

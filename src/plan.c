@@ -124,6 +124,8 @@ static int try_option(search *s, int i, int from_index, int opt)
 			next.gap++;
 		return push(s, &next);
 	}
+	if (opt == OPT_COMBO && !(o->exempt[RD_SPORTS_PRE] && o->exempt[RD_SPORTS_POST]))
+		return 0; /* two massages in one day: only around a race */
 	rd_modality ms[2];
 	int n = opt == OPT_COMBO ? 2 : 1;
 	ms[0] = opt == OPT_COMBO ? RD_SPORTS_PRE : (rd_modality)(opt - 1);
@@ -137,7 +139,7 @@ static int try_option(search *s, int i, int from_index, int opt)
 		value += o->score[ms[k]] + frequency_points(pl, mi, from->count + k);
 		exempt &= o->exempt[ms[k]];
 	}
-	if (!exempt && from->gap < pl->p->params.min_gap_days)
+	if (!exempt && (from->gap < pl->p->params.min_gap_days || o->booked_soon))
 		return 0;
 	if (!fits_budget(pl, from, price, n))
 		return 0;
@@ -157,11 +159,8 @@ static void enter_day(const planner *pl, int i, state *st)
 		st->count = (unsigned char)o->base_count;
 		st->spent = o->base_cents;
 	}
-	if (o->booked) {
-		st->count = (unsigned char)(st->count + o->booked);
-		st->spent += o->booked_cents;
-		st->gap = 0;
-	}
+	if (o->booked)
+		st->gap = 0; /* counted in the month's base already */
 }
 
 static int run_day(search *s, size_t lo, size_t hi, int i)

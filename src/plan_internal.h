@@ -14,10 +14,10 @@ typedef struct day_options {
 	rd_date date;
 	int month_index;
 	int month_start;                  /* the first horizon day of its month */
-	int base_count;                   /* had in this month before the horizon */
+	int base_count;                   /* on a month's first day: had or booked that month */
 	long base_cents;
 	int booked;                       /* had or booked on this very day */
-	long booked_cents;
+	int booked_soon;                  /* a massage is booked within the minimum gap ahead */
 	int allowed[RD_MODALITY_COUNT];
 	int exempt[RD_MODALITY_COUNT];    /* free of the minimum gap */
 	int score[RD_MODALITY_COUNT];

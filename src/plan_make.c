@@ -67,25 +67,34 @@ static int init_months(planner *pl)
 	return 0;
 }
 
+/* Massages had or booked: those of a month in the horizon count for its
+ * budget and frequency from the month's first day (a booking later in the
+ * month still limits what can be planned before it); each also blocks its
+ * own day and the minimum gap around it. */
 static void init_history(planner *pl)
 {
 	const rd_profile *p = pl->p;
 	rd_date last = RD_DATE_NONE;
-	int first_month = rd_date_month(pl->from);
 	for (size_t i = 0; i < p->massage_count; i++) {
 		const rd_massage_had *m = &p->massages[i];
-		if (m->date < pl->from) {
-			if (last == RD_DATE_NONE || m->date > last)
-				last = m->date;
-			if (rd_date_month(m->date) == first_month) {
-				pl->options[0].base_count++;
-				pl->options[0].base_cents += had_price(p, m);
-			}
-		} else if (m->date <= pl->to) {
-			day_options *o = &pl->options[m->date - pl->from];
-			o->booked++;
-			o->booked_cents += had_price(p, m);
+		if (m->date < pl->from && (last == RD_DATE_NONE || m->date > last))
+			last = m->date;
+		int mi = rd_date_month(m->date) - rd_date_month(pl->from);
+		if (mi >= 0 && (size_t)mi < pl->month_count && m->date <= pl->to) {
+			day_options *first = &pl->options[0];
+			for (int k = 0; k < pl->days; k++)
+				if (pl->options[k].month_index == mi) {
+					first = &pl->options[k];
+					break;
+				}
+			first->base_count++;
+			first->base_cents += had_price(p, m);
 		}
+		if (m->date >= pl->from && m->date <= pl->to)
+			pl->options[m->date - pl->from].booked++;
+		for (int k = 1; m->date >= pl->from && k < p->params.min_gap_days; k++)
+			if (m->date - k >= pl->from && m->date - k <= pl->to)
+				pl->options[m->date - k - pl->from].booked_soon = 1;
 	}
 	pl->initial_gap = last == RD_DATE_NONE ? 255 :
 			  (pl->from - last > 255 ? 255 : (int)(pl->from - last));
@@ -202,6 +211,16 @@ static rd_pressure clamp_pressure(rd_pressure want, const rd_modality_info *mi)
 	return want > mi->pressure_max ? mi->pressure_max : want;
 }
 
+/* For a runner who prefers light pressure: would deep tissue have scored
+ * higher on this day without that preference? */
+static int deep_would_win(const planner *pl, const rd_appointment *a)
+{
+	verdict deep, chosen;
+	rules_judge(&pl->cal, a->date, RD_DEEP_TISSUE, &deep, NULL);
+	rules_judge(&pl->cal, a->date, a->modality, &chosen, NULL);
+	return deep.allowed && deep.score + pl->p->params.w_light_penalty > chosen.score;
+}
+
 static int appointment_warnings(const planner *pl, rd_appointment *a)
 {
 	const rd_day *next = calendar_day(&pl->cal, a->date + 1);
@@ -213,13 +232,11 @@ static int appointment_warnings(const planner *pl, rd_appointment *a)
 		rd_buf_puts(&msg, "): if you feel achy, ease up: shorter, slower, or rest");
 		rc = plan_add_warning(&a->warnings, &a->warning_count, RD_R_ACHY_EASE_UP, &msg);
 	}
-	int recovery = 0;
-	for (size_t i = 0; i < a->rule_count; i++)
-		recovery |= a->rules[i] == RD_R_AFTER_HARD;
-	if (!rc && pl->p->pressure == RD_LIGHT && recovery && !rd_modality_get(a->modality)->deep) {
-		rd_buf_puts(&msg, "you prefer light pressure, so this is not deep tissue; deep work "
-			    "would reach the deeper layers and break up knots and adhesions, at the "
-			    "price of some soreness the next day");
+	if (!rc && pl->p->pressure == RD_LIGHT && !rd_modality_get(a->modality)->deep &&
+	    deep_would_win(pl, a)) {
+		rd_buf_puts(&msg, "deep tissue would have been the pick here: it reaches the deeper "
+			    "layers and breaks up knots and adhesions, at the price of some soreness "
+			    "the next day; you prefer light pressure, so this is lighter work");
 		rc = plan_add_warning(&a->warnings, &a->warning_count, RD_R_PREFERENCE, &msg);
 		if (!rc && a->rule_count < RD_RULE_COUNT)
 			a->rules[a->rule_count++] = RD_R_PREFERENCE;
@@ -280,11 +297,11 @@ static int assemble(const planner *pl, rd_plan *plan, const unsigned char *choic
 	for (int i = 0; i < pl->days; i++) {
 		const day_options *o = &pl->options[i];
 		rd_plan_month *mo = &plan->months[o->month_index];
-		if (o->month_start)
+		if (o->month_start) {
 			count = o->base_count;
-		count += o->booked;
-		mo->count += (o->month_start ? o->base_count : 0) + o->booked;
-		mo->spent_cents += (o->month_start ? o->base_cents : 0) + o->booked_cents;
+			mo->count += o->base_count;
+			mo->spent_cents += o->base_cents;
+		}
 		if (choice[i] == 0)
 			continue;
 		rd_modality ms[2] = {(rd_modality)(choice[i] - 1), RD_SPORTS_POST};

@@ -129,9 +129,20 @@ static int marathon_rest_warnings(const planner *pl, rd_plan *plan)
 	return 0;
 }
 
+static int preference_note(const planner *pl, rd_plan *plan)
+{
+	if (pl->p->pressure != RD_LIGHT)
+		return 0;
+	rd_buf msg = RD_BUF_INIT;
+	rd_buf_puts(&msg, "you prefer light pressure, so the plan uses Swedish and sports massage "
+		    "instead of deep work where the rules allow; deep tissue would add work on knots "
+		    "and adhesions in the deeper layers, with some soreness the next day");
+	return plan_add_warning(&plan->warnings, &plan->warning_count, RD_R_PREFERENCE, &msg);
+}
+
 int plan_warnings(const planner *pl, rd_plan *plan)
 {
-	int rc = 0;
+	int rc = preference_note(pl, plan);
 	for (size_t i = 0; !rc && i < plan->month_count; i++)
 		rc = month_warning(pl, plan, (int)i);
 	if (!rc)

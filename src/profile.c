@@ -169,12 +169,13 @@ void rd_profile_day(const rd_profile *p, rd_date date, rd_day *out)
 {
 	*out = (rd_day){date, RD_REST, NULL, NULL};
 	for (size_t i = 0; i < p->race_count; i++) {
-		if (p->races[i].date == date) {
-			out->kind = RD_RACE;
+		if (p->races[i].date == date && (!out->race || p->races[i].km > out->race->km)) {
+			out->kind = RD_RACE; /* two races on a day: the longer one counts */
 			out->race = &p->races[i];
-			return;
 		}
 	}
+	if (out->race)
+		return;
 	const rd_session *best = NULL;
 	for (size_t i = 0; i < p->session_count; i++) {
 		const rd_session *s = &p->sessions[i];
