@@ -2,6 +2,5 @@
 # tests are registered in its cmake/<layer>.cmake.
 rd_add_unit_test(date SOURCES tests/unit/date.c LIBS rd_base)
 rd_add_unit_test(buf SOURCES tests/unit/buf.c LIBS rd_base)
-if(EXISTS ${CMAKE_SOURCE_DIR}/cmake/spec.cmake)
-	include(cmake/spec.cmake)
-endif()
+add_test(NAME cli COMMAND sh ${CMAKE_SOURCE_DIR}/tests/cli/run.sh
+	$<TARGET_FILE:rubdown_cli> ${CMAKE_SOURCE_DIR})

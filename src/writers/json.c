@@ -67,7 +67,7 @@ static json_t *appointment_json(const rd_appointment *a)
 	json_t *o = json_object(), *t = json_array(), *f = json_array(), *r = json_array();
 	json_object_set_new(o, "date", date_string(a->date));
 	if (a->start_min >= 0) {
-		char hm[6];
+		char hm[16];
 		snprintf(hm, sizeof hm, "%02d:%02d", a->start_min / 60 % 24, a->start_min % 60);
 		json_object_set_new(o, "time", json_string(hm));
 	}

@@ -1,0 +1,74 @@
+#!/bin/sh
+# CLI tests: golden text and JSON for the example runner, every bad profile
+# with its exact message and exit status 1, bad options with exit status 2,
+# no partial output file on failure, and byte-for-byte determinism.
+# usage: run.sh RUBDOWN_BINARY SOURCE_DIR
+set -u
+rd=$1
+src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# Golden outputs for the example runner.
+for fmt in text json; do
+	"$rd" plan --profile "$src/examples/sam.yaml" --from 2026-11-23 --format $fmt >"$work/sam.$fmt" 2>"$work/err"
+	if [ $? -eq 0 ] && cmp -s "$work/sam.$fmt" "$src/tests/cli/golden/sam.$fmt"; then ok; else
+		bad "golden $fmt differs"; diff "$src/tests/cli/golden/sam.$fmt" "$work/sam.$fmt" | head -20; fi
+	"$rd" plan --profile "$src/examples/sam.yaml" --from 2026-11-23 --format $fmt >"$work/again.$fmt"
+	if cmp -s "$work/sam.$fmt" "$work/again.$fmt"; then ok; else bad "$fmt not deterministic"; fi
+done
+if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/sam.json"; then ok; else bad "JSON does not parse"; fi
+
+# -o writes the same bytes as stdout.
+"$rd" plan --profile "$src/examples/sam.yaml" --from 2026-11-23 --format json -o "$work/out.json"
+if cmp -s "$work/out.json" "$work/sam.json"; then ok; else bad "-o output differs from stdout"; fi
+
+# Every bad profile: exact message, exit 1, no output file.
+while IFS='	' read -r file expected; do
+	(cd "$src/tests/cli/bad" && "$rd" plan --profile "$file" --from 2026-11-23 -o "$work/never.txt") >/dev/null 2>"$work/err"
+	status=$?
+	got=$(cat "$work/err")
+	if [ $status -eq 1 ] && [ "$got" = "$expected" ] && [ ! -e "$work/never.txt" ]; then ok; else
+		bad "$file: exit $status, got '$got', want '$expected'"; fi
+done <"$src/tests/cli/expected-errors.txt"
+
+# A missing file and a directory.
+"$rd" plan --profile "$work/nope.yaml" >/dev/null 2>"$work/err"
+if [ $? -eq 1 ] && grep -q "nope.yaml: error: cannot open" "$work/err"; then ok; else bad "missing profile"; fi
+"$rd" plan --profile "$work" >/dev/null 2>"$work/err"
+if [ $? -eq 1 ] && grep -q "error:" "$work/err"; then ok; else bad "directory as profile"; fi
+
+# Bad options: a usage line and exit 2.
+for args in "plan" "plan --profile x --weeks 0" "plan --profile x --weeks many" \
+	"plan --profile x --from 2026-13-01" "plan --profile x --format xml" \
+	"plan --profile x --frobnicate" "plan --profile x extra" "frobnicate" \
+	"explain --profile x" "explain --profile x 2026-02-30" "rules extra" ""; do
+	# shellcheck disable=SC2086
+	"$rd" $args >/dev/null 2>"$work/err"
+	status=$?
+	if [ $status -eq 2 ] && grep -q "^usage: " "$work/err"; then ok; else bad "'$args': exit $status"; fi
+done
+
+# rules lists every rule id of KNOWLEDGE.md.
+"$rd" rules >"$work/rules.txt"
+for id in R-AFTER-HARD R-NO-DEEP-BEFORE-DEMANDING R-RACE-LEAD R-MARATHON-DEEP-AFTER \
+	R-REST-DAY-DEEP R-SWEDISH-DAY-BEFORE R-SPORTS-DAY-OF R-INJURY-ART R-PROBLEM-AREA-DEEP \
+	R-FREQUENCY R-BUDGET R-PREFERENCE R-FOCUS R-ACHY-EASE-UP R-MOVEMENT-THERAPIST R-REST; do
+	if grep -q "^$id " "$work/rules.txt"; then ok; else bad "rules: $id missing"; fi
+done
+
+# explain: the day before the marathon forbids deep work and says why.
+"$rd" explain --profile "$src/examples/sam.yaml" --from 2026-11-23 2026-12-05 >"$work/explain.txt"
+if grep -q "deep_tissue: forbidden by R-NO-DEEP-BEFORE-DEMANDING, R-RACE-LEAD, R-MARATHON-DEEP-AFTER" "$work/explain.txt" &&
+	grep -q "Valencia Marathon" "$work/explain.txt" && grep -q "sports_post_event: forbidden by R-RACE-LEAD" "$work/explain.txt"; then ok; else
+	bad "explain 2026-12-05"; cat "$work/explain.txt"; fi
+"$rd" explain --profile "$src/examples/sam.yaml" --from 2026-11-23 2026-12-07 >"$work/explain.txt"
+if grep -q "deep_tissue: allowed" "$work/explain.txt" && grep -q "PICKED" "$work/explain.txt"; then ok; else
+	bad "explain 2026-12-07"; cat "$work/explain.txt"; fi
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
