@@ -4,7 +4,7 @@
 # prints the apt-get command to run and fails.
 set -eu
 build="cmake make gcc pkg-config libyaml-dev libjansson-dev libcmocka-dev libical-dev libexpat1-dev zlib1g-dev libarchive-dev"
-test="python3 python3-icalendar"
+test="python3 python3-icalendar chromium valgrind"
 case "${1:-build}" in
 build) want="$build" ;;
 test) want="$build $test" ;;

@@ -47,19 +47,24 @@ int rd_diag_set_offset(rd_diag *diag, int code, const char *file,
 	return code;
 }
 
-void rd_diag_format(const rd_diag *d, char *buf, size_t size)
+void rd_diag_format_as(const rd_diag *d, const char *what, char *buf, size_t size)
 {
 	const char *file = d->file[0] ? d->file : "rubdown";
 	if (d->has_offset)
-		snprintf(buf, size, "%s:0x%llx: error: %s", file,
-			 (unsigned long long)d->offset, d->message);
+		snprintf(buf, size, "%s:0x%llx: %s: %s", file,
+			 (unsigned long long)d->offset, what, d->message);
 	else if (d->line && d->col)
-		snprintf(buf, size, "%s:%lu:%lu: error: %s", file, d->line, d->col,
+		snprintf(buf, size, "%s:%lu:%lu: %s: %s", file, d->line, d->col, what,
 			 d->message);
 	else if (d->line)
-		snprintf(buf, size, "%s:%lu: error: %s", file, d->line, d->message);
+		snprintf(buf, size, "%s:%lu: %s: %s", file, d->line, what, d->message);
 	else
-		snprintf(buf, size, "%s: error: %s", file, d->message);
+		snprintf(buf, size, "%s: %s: %s", file, what, d->message);
+}
+
+void rd_diag_format(const rd_diag *d, char *buf, size_t size)
+{
+	rd_diag_format_as(d, "error", buf, size);
 }
 
 void rd_free(void *p)

@@ -245,7 +245,12 @@ static int cmp_sort(const void *pa, const void *pb)
 
 static int sport_group(rd_sport s)
 {
-	return rd_sport_is_run(s) ? RD_SPORT_RUN : (int)s;
+	switch (s) {
+	case RD_SPORT_TRAIL: case RD_SPORT_TREADMILL: case RD_SPORT_TRACK:
+		return RD_SPORT_RUN;
+	default:
+		return (int)s;
+	}
 }
 
 static double duration(const rd_activity *a)
@@ -343,7 +348,6 @@ static int history_dedupe(rd_history *h)
 
 int rd_history_add_path(rd_history *h, const char *path, rd_diag *diag)
 {
-	assert_ok:;
 	result_list rl = {NULL, 0, 0};
 	history_ctx ctx = {&h->opt, &h->cfg, progress, h};
 	int rc = history_read_path(&ctx, path, &rl, diag);

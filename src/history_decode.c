@@ -285,11 +285,8 @@ void decoder_finish(decoder *d)
 		d->stream_error = 1;
 	}
 	if (d->sub) {
-		if (d->err.code && !d->sub->failed) { /* a gzip fault */
-			d->sub->err = d->err;
-			d->sub->failed = d->err.code;
-			d->sub->stream_error = 1;
-		}
+		if (d->err.code) /* a gzip fault */
+			decoder_fail_stream(d->sub, &d->err);
 		decoder_finish(d->sub);
 		return;
 	}

@@ -362,7 +362,7 @@ static int read_zip(const history_ctx *ctx, const char *path, uint64_t major,
 	int rc = 0;
 	for (unsigned i = 0; i < n; i++) {
 		zip_job *z = &jobs[i];
-		if (z->rc && (i == 0 || !jobs[0].rc)) { /* one report per archive */
+		if (z->rc && z->diag.code && (i == 0 || !jobs[0].rc)) { /* one report */
 			file_result *r = result_list_add(&z->list, major, UINT64_MAX, path);
 			if (r)
 				file_result_reject(r, &z->diag);

@@ -139,7 +139,7 @@ void rd_params_default(rd_params *p)
 		.recurring_pain_days = 42,
 		.w_after_hard = 20, .w_after_race = 40, .w_marathon_after = 30,
 		.w_rest_day = 10, .w_race_lead = 40, .w_swedish_race = 40,
-		.w_swedish_long = 15, .w_sports_race = 40, .w_sports_post_race = 25,
+		.w_swedish_long = 15, .w_sports_race = 50, .w_sports_post_race = 25,
 		.w_sports_key = 5, .w_injury = 25, .w_problem = 20, .w_frequency = 30,
 		.w_surplus = 32, .w_light_penalty = 35, .w_firm_bonus = 5,
 	};

@@ -21,12 +21,16 @@ const char *rd_when_name(rd_when w)
 	return w <= RD_WHEN_AFTER_RUN ? names[w] : "?";
 }
 
-/* Runs a week in the 28 days before the horizon and over it: the training
- * volume behind R-FREQUENCY. */
+/* Runs a week in the 28 days before the horizon and over it (with a
+ * recorded history, in the 28 days before it): the training volume behind
+ * R-FREQUENCY. */
 static double sessions_per_week(const planner *pl)
 {
 	int runs = 0, days = 0;
-	for (rd_date d = pl->from - 28; d <= pl->to; d++, days++)
+	rd_date last = pl->to;
+	if (pl->p->known_to != RD_DATE_NONE && pl->p->known_to >= pl->from - 28)
+		last = pl->from - 1; /* a recorded history: the last 4 weeks say it */
+	for (rd_date d = pl->from - 28; d <= last; d++, days++)
 		runs += calendar_day(&pl->cal, d)->kind != RD_REST;
 	return runs * 7.0 / days;
 }
@@ -275,9 +279,14 @@ static int make_appointment(const planner *pl, rd_plan *plan, int day, rd_modali
 		if (reason.len)
 			rd_buf_puts(&reason, "; ");
 		const rd_plan_month *mo = &pl->months[pl->options[day].month_index];
-		rd_buf_printf(&reason, "one of the %d massage%s this month that %.1f runs a week call for%s",
-			      mo->target, mo->target == 1 ? "" : "s", pl->sessions_per_week,
-			      mo->optional ? " (optional at this volume)" : "");
+		if (mo->target == 1)
+			rd_buf_printf(&reason, "this month's massage for your %.1f runs a week",
+				      pl->sessions_per_week);
+		else
+			rd_buf_printf(&reason, "one of this month's %d massages for your %.1f runs a week",
+				      mo->target, pl->sessions_per_week);
+		if (mo->optional)
+			rd_buf_puts(&reason, " (optional at this volume)");
 	}
 	set_focus(pl, a);
 	if (reason.oom)

@@ -62,6 +62,7 @@ int rd_profile_new(rd_profile **out)
 	p->after_run_gap = 30;
 	p->reminder_minutes = 24 * 60;
 	rd_params_default(&p->params);
+	p->known_from = p->known_to = RD_DATE_NONE;
 	return 0;
 }
 
@@ -182,6 +183,8 @@ void rd_profile_day(const rd_profile *p, rd_date date, rd_day *out)
 		if (s->date == date && (!best || kind_rank(s->kind) > kind_rank(best->kind)))
 			best = s;
 	}
+	if (!best && p->known_from != RD_DATE_NONE && date >= p->known_from && date <= p->known_to)
+		return; /* the history says nothing happened: rest */
 	if (!best)
 		best = &p->week[rd_date_weekday(date)];
 	out->kind = best->kind;

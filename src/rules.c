@@ -160,8 +160,10 @@ static int never_race_lead(const calendar *c, rd_date d, rd_modality m, rd_buf *
 	}
 	rd_date race = race_within(c, d, r->race_no_deep_days, 0);
 	if (deep(m) && race != RD_DATE_NONE) {
-		say(b, "no deep pressure in the last %d days before a race", r->race_no_deep_days);
-		say_day(b, "", c, race);
+		char lead[80];
+		snprintf(lead, sizeof lead, "no deep pressure in the last %d days before your ",
+			 r->race_no_deep_days);
+		say_day(b, lead, c, race);
 		return 1;
 	}
 	return 0;
@@ -180,8 +182,9 @@ static int never_marathon_deep_after(const calendar *c, rd_date d, rd_modality m
 	rd_date race = race_within(c, d, window, 1);
 	if (race == RD_DATE_NONE)
 		return 0;
-	say(b, "no deep work in the %d days before a marathon", window);
-	say_day(b, "", c, race);
+	char lead[80];
+	snprintf(lead, sizeof lead, "no deep work in the %d days before your ", window);
+	say_day(b, lead, c, race);
 	return 1;
 }
 

@@ -3,12 +3,26 @@
  *
  * A reader calls track_add() once per sample, in file order, then
  * track_finish() to fill the summary.  The accumulator keeps O(1) state:
- * moving time (gaps longer than TRACK_PAUSE_S, and samples while the timer
- * is stopped, do not count), distance from positions (haversine) when the
- * device gives none, elevation gain with a hysteresis filter against GPS and
- * barometer noise, heart-rate statistics and seconds per heart rate.
- * Timestamps that go backwards are not turned into negative durations: the
- * sample is counted, its interval is not, and `backwards` counts them.
+ * moving time, distance from positions (haversine) when the device gives
+ * none, elevation gain with a hysteresis filter against GPS and barometer
+ * noise, heart-rate statistics and seconds per heart rate.  Timestamps that
+ * go backwards are not turned into negative durations: the sample is
+ * counted, its interval is not, and `backwards` counts them.
+ *
+ * Moving time.  Each sample closes the interval from the previous one.  An
+ * interval recorded while the timer was stopped (paused) never counts.
+ * Otherwise its speed decides: the device distance covered over the
+ * interval, else the positions' distance, else the device speed of the
+ * closing sample.  It is moving when that speed is above TRACK_MOVING_MPS,
+ * whatever the length of the gap: "smart recording" devices write a point
+ * every few to 30+ seconds while moving, and an open-water swim one a
+ * minute.  Only a sample with no distance, position or speed at all falls
+ * back to the gap rule: moving when the gap is at most TRACK_PAUSE_S.
+ *
+ * Heart rate.  A sample's heart rate holds until the next sample, for at
+ * most TRACK_HR_HOLD_S: the average and hr_seconds weight each known heart
+ * rate by that time, moving or not (the heart does not stop when the runner
+ * does), but not while the timer is stopped.
  */
 #ifndef RD_TRACK_H
 #define RD_TRACK_H
@@ -18,7 +32,14 @@
 #include <math.h>
 #include <stdint.h>
 
-#define TRACK_PAUSE_S 10.0      /* a gap longer than this is a pause */
+/* Walking threshold: 0.5 m/s is 1.8 km/h, a third of a slow walk (about
+ * 1.4 m/s) and a quarter of the slowest open-water swim pace the corpus
+ * holds.  It sits between sports-lib's running (1.5 km/h) and cycling
+ * (4 km/h) thresholds, and above the drift of a stationary GPS fix over
+ * the few-second gaps of a smart-recording file. */
+#define TRACK_MOVING_MPS 0.5
+#define TRACK_PAUSE_S 10.0      /* without any distance: a longer gap is a pause */
+#define TRACK_HR_HOLD_S 30.0    /* a heart-rate sample stands for at most this */
 #define TRACK_ASCENT_NOISE_M 3.0 /* elevation changes below this are noise */
 
 typedef struct track_sample {
@@ -36,7 +57,9 @@ typedef struct track {
 	double first_time, last_time;
 	double moving_s;
 	double pos_dist_m, last_lat, last_lon;
+	double pos_time;          /* time of last_lat/lon, NAN unknown */
 	double dev_dist_first, dev_dist_last;
+	double dist_time;         /* time of dev_dist_last, NAN unknown */
 	double speed_dist_m;
 	double ascent_m, alt_ref;
 	double hr_sum_s, hr_weighted; /* for the time-weighted mean */
@@ -52,7 +75,7 @@ typedef struct track {
 	double hr_plain_sum;      /* plain mean when no times */
 	uint32_t hr_plain_n;
 	int have_alt;
-	uint32_t hr_ms[RD_HR_BINS]; /* moving milliseconds at each bpm */
+	uint32_t hr_ms[RD_HR_BINS]; /* weighted milliseconds at each bpm */
 } track;
 
 void track_init(track *t);

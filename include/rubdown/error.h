@@ -58,6 +58,8 @@ int rd_diag_set_offset(rd_diag *diag, int code, const char *file,
 
 /* Formats "file:line:col: error: message" (or file:0xOFF:) into buf. */
 void rd_diag_format(const rd_diag *diag, char *buf, size_t size);
+/* The same with another word than "error" ("warning"). */
+void rd_diag_format_as(const rd_diag *diag, const char *what, char *buf, size_t size);
 
 /* A warning: the same fields as a diagnostic, handed to a callback. */
 typedef void (*rd_warn_fn)(void *ctx, const rd_diag *warning);

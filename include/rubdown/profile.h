@@ -112,6 +112,10 @@ typedef struct rd_profile {
 	int reminder_minutes;             /* VALARM before an appointment; -1 off */
 
 	rd_params params;
+
+	/* Dates a recorded history covers: there a day without a dated
+	 * session is a rest day, not a day of the usual week. */
+	rd_date known_from, known_to;
 } rd_profile;
 
 /* An empty profile with every default set. */

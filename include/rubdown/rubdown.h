@@ -17,5 +17,9 @@
 #include "rubdown/massage.h"
 #include "rubdown/profile.h"
 #include "rubdown/plan.h"
+#include "rubdown/activity.h"
+#include "rubdown/history.h"
+#include "rubdown/load.h"
+#include "rubdown/report.h"
 
 #endif

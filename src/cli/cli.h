@@ -28,7 +28,13 @@ int cli_date(const char *what, const char *s, rd_date *out);
 /* Parses a whole number in [lo, hi]; prints the error itself. */
 int cli_int(const char *what, const char *s, int lo, int hi, int *out);
 
+/* Reads history paths (files, folders, exports) with warnings on stderr and
+ * a progress bar on a terminal; fills stats.  Returns -1 (after printing why)
+ * when a path cannot be read at all. */
+int cli_read_history(rd_history **out, char **paths, size_t n, rd_history_stats *stats);
+
 int cmd_plan(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 

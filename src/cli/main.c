@@ -5,8 +5,10 @@
 #include <string.h>
 
 static const char *usage =
-	"rubdown plan --profile FILE [--from DATE] [--weeks N] [--format text|json] [-o FILE]\n"
+	"rubdown plan --profile FILE [--history PATH]... [--from DATE] [--weeks N]\n"
+	"                    [--format text|json|html] [--ascii] [-o FILE]\n"
 	"       rubdown explain --profile FILE [--from DATE] [--weeks N] DATE\n"
+	"       rubdown history [--profile FILE] [--quiet] [--strict] PATH...\n"
 	"       rubdown rules\n"
 	"       rubdown --version | --help";
 
@@ -27,6 +29,8 @@ int main(int argc, char **argv)
 		return cmd_plan(argc - 1, argv + 1);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(argc - 1, argv + 1);
+	if (strcmp(cmd, "history") == 0)
+		return cmd_history(argc - 1, argv + 1);
 	if (strcmp(cmd, "rules") == 0)
 		return cmd_rules(argc - 1, argv + 1);
 	cli_error("unknown command '%s'", cmd);

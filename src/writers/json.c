@@ -7,32 +7,30 @@
  */
 #include "rubdown/plan.h"
 #include "rubdown/version.h"
+#include "buf.h"
+#include "escape.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Runner text comes from YAML (checked UTF-8) and calendars (not always):
- * invalid bytes become U+FFFD rather than a dropped key. */
+/* Runner text comes from YAML (checked UTF-8) and from calendars and
+ * activity files (not always): invalid bytes become U+FFFD, never a
+ * dropped key (escape.c does the repair for every writer). */
 static json_t *text(const char *s)
 {
 	json_t *j = json_string(s ? s : "");
 	if (j)
 		return j;
+	rd_buf b = RD_BUF_INIT;
 	size_t n = strlen(s);
-	char *fixed = malloc(n * 3 + 1), *o = fixed;
-	for (const unsigned char *p = (const unsigned char *)s; fixed && *p; p++) {
-		if (*p < 0x80) {
-			*o++ = (char)*p;
-		} else {
-			memcpy(o, "\xEF\xBF\xBD", 3);
-			o += 3;
-		}
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		i += escape_utf8_next((const unsigned char *)s + i, n - i, &cp);
+		escape_put_cp(&b, cp);
 	}
-	if (o)
-		*o = 0;
-	j = fixed ? json_string(fixed) : NULL;
-	free(fixed);
+	j = b.oom ? NULL : json_stringn(b.data ? b.data : "", b.len);
+	rd_buf_dispose(&b);
 	return j;
 }
 

@@ -1,0 +1,41 @@
+/*
+ * training.h: a recorded history as the planner's calendar.
+ *
+ * rd_training_new() reads what rd_history found, computes each activity's
+ * load (load.h) and classifies each run as easy, long, hard or race from the
+ * runner's own data.  rd_profile_add_training() then puts the runs into the
+ * profile as dated sessions (races as races), and marks the dates the history
+ * covers, so a day without a recorded run there is a rest day.
+ */
+#ifndef RUBDOWN_TRAINING_H
+#define RUBDOWN_TRAINING_H
+
+#include "rubdown/history.h"
+#include "rubdown/load.h"
+#include "rubdown/profile.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rd_training {
+	rd_activity *acts;   /* in start order */
+	size_t count;
+	rd_load *load;
+	rd_class *classes;   /* classes[i] for acts[i] */
+	rd_date first, last; /* days of the first and last activity; RD_DATE_NONE if none */
+} rd_training;
+
+/* hr_max / hr_rest come from the profile when it gives them (0: estimate). */
+int rd_training_new(rd_training **out, const rd_history *h, const rd_profile *p,
+		    rd_diag *diag);
+void rd_training_free(rd_training *t);
+
+/* Adds every run as a dated session (races as races) and marks the covered
+ * dates.  Returns 0 or RD_ENOMEM. */
+int rd_profile_add_training(rd_profile *p, const rd_training *t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,128 @@
+/* cmd_history.c: rubdown history: every activity with its kind and why, and
+ * the weekly volume. */
+#include "cli.h"
+#include "rubdown/training.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *usage =
+	"rubdown history [--profile FILE] [--quiet] [--strict] PATH...";
+
+static void duration(FILE *b, double s)
+{
+	if (!isfinite(s) || s <= 0) {
+		fputs("    -  ", b);
+		return;
+	}
+	long m = (long)(s / 60 + 0.5);
+	fprintf(b, "%2ld:%02ld h", m / 60, m % 60);
+}
+
+static void activity_line(FILE *b, const rd_training *t, size_t i)
+{
+	const rd_activity *a = &t->acts[i];
+	char date[11] = "----------";
+	rd_date d = rd_activity_date(a);
+	if (d != RD_DATE_NONE)
+		rd_date_format(d, date);
+	fprintf(b, "%s  %-9s %-5s ", date, rd_sport_name(a->sport),
+		      rd_run_kind_name(t->classes[i].kind));
+	if (isfinite(a->distance_m) && a->distance_m > 0)
+		fprintf(b, "%6.1f km ", a->distance_m / 1000);
+	else
+		fputs("     - km ", b);
+	duration(b, isfinite(a->moving_s) && a->moving_s > 0 ? a->moving_s : a->elapsed_s);
+	if (a->avg_hr > 0)
+		fprintf(b, " %3d bpm", a->avg_hr);
+	else
+		fputs("   - bpm", b);
+	fprintf(b, " load %5.0f  %s  %s%s\n", t->load->items[i].trimp, t->classes[i].reason,
+		      a->source, a->status == RD_READ_PARTIAL ? " (partial)" : "");
+}
+
+static void weeks(FILE *b, const rd_training *t)
+{
+	rd_week *w = NULL;
+	size_t n = 0;
+	if (t->first == RD_DATE_NONE ||
+	    rd_load_weeks(&w, &n, t->acts, t->load, t->count, t->first, t->last, NULL))
+		return;
+	fputs("\nWeek       sessions runs      km   hours   load\n", b);
+	for (size_t i = 0; i < n; i++)
+		fprintf(b, "%04d-W%02d   %5d %5d %7.1f %7.1f %6.0f\n", w[i].iso_year,
+			      w[i].iso_week, w[i].sessions, w[i].runs, w[i].km, w[i].hours, w[i].load);
+	rd_free(w);
+}
+
+static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
+{
+	fprintf(b, "\n%zu activities; files: %zu ok, %zu partial, %zu rejected; "
+		      "%zu duplicates dropped; %zu from activities.csv alone\n",
+		      t->count, s->files_ok, s->files_partial, s->files_rejected, s->duplicates,
+		      s->csv_only);
+	fprintf(b, "heart rate: max %d (%s), rest %d (%s)\n", t->load->hr_max,
+		      rd_hr_source_name(t->load->hr_max_source), t->load->hr_rest,
+		      rd_hr_source_name(t->load->hr_rest_source));
+}
+
+int cmd_history(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"profile", required_argument, NULL, 'p'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"strict", no_argument, NULL, 's'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *profile = NULL;
+	int quiet = 0, strict = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:q", opts, NULL)) != -1) {
+		if (c == 'p')
+			profile = optarg;
+		else if (c == 'q')
+			quiet = 1;
+		else if (c == 's')
+			strict = 1;
+		else
+			return cli_usage(usage);
+	}
+	if (optind >= argc)
+		return cli_usage(usage);
+	rd_profile *p = NULL;
+	rd_history *h = NULL;
+	rd_training *t = NULL;
+	rd_history_stats stats;
+	rd_diag diag = RD_DIAG_INIT;
+	int status = RD_EXIT_FAIL;
+	if (profile && rd_profile_load(&p, profile, &diag)) {
+		cli_diag(&diag);
+		goto done;
+	}
+	if (cli_read_history(&h, argv + optind, (size_t)(argc - optind), &stats))
+		goto done;
+	if (rd_training_new(&t, h, p, &diag)) {
+		cli_diag(&diag);
+		goto done;
+	}
+	for (size_t i = 0; !quiet && i < t->count; i++)
+		activity_line(stdout, t, i);
+	if (!quiet)
+		weeks(stdout, t);
+	summary(stdout, t, &stats);
+	if (fflush(stdout)) {
+		cli_error("cannot write the output");
+		goto done;
+	}
+	status = stats.files_rejected || (strict && stats.files_partial) || !t->count ?
+			 RD_EXIT_FAIL : RD_EXIT_OK;
+	if (!t->count)
+		cli_error("no activity could be read");
+done:
+	rd_training_free(t);
+	rd_history_free(h);
+	rd_profile_free(p);
+	return status;
+}

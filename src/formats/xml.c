@@ -1,0 +1,641 @@
+/*
+ * xml.c: the expat layer under the GPX and TCX readers (see xml.h).
+ *
+ * Bytes flow: feed() -> leading whitespace/BOM skip -> a 64 KiB batch (so a
+ * caller feeding tiny chunks does not make expat re-scan a long token over
+ * and over, CVE-2023-52425) -> XML_Parse in slices of at most 1 MiB ->
+ * our handlers, which check the caps and hand (URI, local name) pairs to the
+ * format.  Expat's own allocations go through rd_malloc, so the
+ * allocation-failure test hook reaches them.
+ */
+#include "formats/xml.h"
+
+#include "alloc.h"
+
+#include <expat.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NS_SEP '|' /* never in an NCName; URIs are split at the last one */
+#define BATCH 65536
+#define SLICE 1048576
+
+struct xml_reader {
+	XML_Parser p;
+	const char *source;
+	const rd_limits *limits;
+	xml_callbacks cb;
+	void *ud;
+	const activity_sink *sink;
+	unsigned depth, text_depth;
+	short stack[XML_STACK];
+	size_t node_bytes, text_len;
+	char text[XML_TEXT_KEEP];
+	int lead, bom_have, last_cr, stopped;
+	unsigned long lead_lines, lead_cols, lead_ws;
+	uint64_t fed;
+	int finished;
+	rd_diag err;
+	size_t batch_len;
+	char batch[BATCH];
+};
+
+static const unsigned char BOM[3] = {0xEF, 0xBB, 0xBF};
+
+void xml_position(const xml_reader *x, unsigned long *line, unsigned long *col)
+{
+	unsigned long l = XML_GetCurrentLineNumber(x->p);
+	unsigned long c = XML_GetCurrentColumnNumber(x->p) + 1;
+	if (l <= 1)
+		c += x->lead_cols;
+	*line = (l ? l : 1) + x->lead_lines;
+	*col = c;
+}
+
+static int stop(xml_reader *x, int code)
+{
+	if (!x->stopped)
+		XML_StopParser(x->p, XML_FALSE);
+	x->stopped = 1;
+	if (!x->err.code)
+		rd_diag_set(&x->err, code, x->source, 0, 0, "reader stopped");
+	return code;
+}
+
+int xml_fail(xml_reader *x, int code, const char *fmt, ...)
+{
+	if (!x->err.code) {
+		unsigned long line, col;
+		xml_position(x, &line, &col);
+		rd_diag_set(&x->err, code, x->source, line, col, "%s", "");
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(x->err.message, sizeof x->err.message, fmt, ap);
+		va_end(ap);
+	}
+	return stop(x, code);
+}
+
+void xml_warn(xml_reader *x, const char *fmt, ...)
+{
+	if (!x->sink || !x->sink->warn)
+		return;
+	rd_diag w = RD_DIAG_INIT;
+	unsigned long line, col;
+	xml_position(x, &line, &col);
+	rd_diag_set(&w, RD_OK, x->source, line, col, "%s", "");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w.message, sizeof w.message, fmt, ap);
+	va_end(ap);
+	x->sink->warn(x->sink->warn_ctx, &w);
+}
+
+void xml_want_text(xml_reader *x)
+{
+	x->text_depth = x->depth;
+	x->text_len = 0;
+}
+
+unsigned xml_depth(const xml_reader *x)
+{
+	return x->depth;
+}
+
+int xml_ancestor(const xml_reader *x, unsigned n)
+{
+	if (n > x->depth || x->depth - n >= XML_STACK)
+		return 0;
+	return x->stack[x->depth - n];
+}
+
+int xml_parent(const xml_reader *x)
+{
+	return xml_ancestor(x, 1);
+}
+
+/* Expat gives "uri|local" or "local". */
+static void split_name(const char *name, xml_name *n)
+{
+	const char *sep = strrchr(name, NS_SEP);
+	n->uri = sep ? name : NULL;
+	n->uri_len = sep ? (size_t)(sep - name) : 0;
+	n->local = sep ? sep + 1 : name;
+}
+
+int xml_ns_is(const xml_name *n, const char *uri)
+{
+	if (!uri)
+		return n->uri == NULL;
+	return n->uri && strlen(uri) == n->uri_len &&
+	       memcmp(n->uri, uri, n->uri_len) == 0;
+}
+
+int xml_name_is(const xml_name *n, const char *uri, const char *local)
+{
+	return strcmp(n->local, local) == 0 && xml_ns_is(n, uri);
+}
+
+const char *xml_attr(const char **atts, const char *name)
+{
+	for (; atts && atts[0]; atts += 2)
+		if (strcmp(atts[0], name) == 0)
+			return atts[1];
+	return NULL;
+}
+
+static int check_start(xml_reader *x, const char **atts)
+{
+	if (x->depth > x->limits->max_xml_depth)
+		return xml_fail(x, RD_ELIMIT,
+				"elements nested deeper than %u levels",
+				(unsigned)x->limits->max_xml_depth);
+	size_t n = 0;
+	while (atts[2 * n])
+		n++;
+	if (n > x->limits->max_xml_attributes)
+		return xml_fail(x, RD_ELIMIT,
+				"element has %zu attributes, more than %u", n,
+				(unsigned)x->limits->max_xml_attributes);
+	return 0;
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *name,
+			     const XML_Char **atts)
+{
+	xml_reader *x = ud;
+	if (x->stopped)
+		return;
+	x->node_bytes = 0;
+	x->depth++;
+	if (check_start(x, atts))
+		return;
+	xml_name n;
+	split_name(name, &n);
+	int id = x->cb.start(x->ud, x, &n, atts);
+	if (id < 0) {
+		stop(x, id);
+		return;
+	}
+	if (x->depth < XML_STACK)
+		x->stack[x->depth] = (short)(id > 32767 ? 0 : id);
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+	xml_reader *x = ud;
+	(void)name;
+	if (x->stopped)
+		return;
+	x->node_bytes = 0;
+	int id = x->depth < XML_STACK ? x->stack[x->depth] : 0;
+	int own = x->text_depth == x->depth;
+	x->text[own ? x->text_len : 0] = '\0';
+	int rc = x->cb.end(x->ud, x, id, x->text, own ? x->text_len : 0);
+	if (own)
+		x->text_depth = 0;
+	x->depth--;
+	if (rc < 0)
+		stop(x, rc);
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
+{
+	xml_reader *x = ud;
+	if (x->stopped)
+		return;
+	x->node_bytes += (size_t)len;
+	if (x->node_bytes > x->limits->max_xml_text) {
+		xml_fail(x, RD_ELIMIT, "text longer than %u bytes",
+			 (unsigned)x->limits->max_xml_text);
+		return;
+	}
+	if (!x->text_depth || x->depth < x->text_depth)
+		return;
+	size_t room = sizeof x->text - 1 - x->text_len;
+	size_t n = (size_t)len < room ? (size_t)len : room;
+	memcpy(x->text + x->text_len, s, n);
+	x->text_len += n;
+}
+
+static void XMLCALL on_doctype(void *ud, const XML_Char *name,
+			       const XML_Char *sysid, const XML_Char *pubid,
+			       int has_internal_subset)
+{
+	(void)name, (void)sysid, (void)pubid, (void)has_internal_subset;
+	xml_fail(ud, RD_EFORMAT,
+		 "DOCTYPE declaration found; GPX and TCX files have none");
+}
+
+/* Second line of defence: no entity is ever declared. */
+static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param,
+			      const XML_Char *value, int value_length,
+			      const XML_Char *base, const XML_Char *sysid,
+			      const XML_Char *pubid, const XML_Char *notation)
+{
+	(void)name, (void)is_param, (void)value, (void)value_length;
+	(void)base, (void)sysid, (void)pubid, (void)notation;
+	xml_fail(ud, RD_EFORMAT, "entity declaration found; none is allowed");
+}
+
+static void free_fn(void *p)
+{
+	rd_free(p);
+}
+
+xml_reader *xml_reader_new(const char *source, const rd_limits *limits,
+			   const xml_callbacks *cb, void *ud,
+			   const activity_sink *sink)
+{
+	static const XML_Memory_Handling_Suite mem = {rd_malloc, rd_realloc,
+						      free_fn};
+	static const XML_Char sep[] = {NS_SEP, '\0'};
+	xml_reader *x = rd_calloc(1, sizeof *x);
+	if (!x)
+		return NULL;
+	x->p = XML_ParserCreate_MM(NULL, &mem, sep);
+	if (!x->p) {
+		rd_free(x);
+		return NULL;
+	}
+	x->source = source;
+	x->limits = limits;
+	x->cb = *cb;
+	x->ud = ud;
+	x->sink = sink;
+	x->lead = 1;
+	XML_SetUserData(x->p, x);
+	XML_SetElementHandler(x->p, on_start, on_end);
+	XML_SetCharacterDataHandler(x->p, on_text);
+	XML_SetStartDoctypeDeclHandler(x->p, on_doctype);
+	XML_SetEntityDeclHandler(x->p, on_entity);
+	XML_SetParamEntityParsing(x->p, XML_PARAM_ENTITY_PARSING_NEVER);
+	return x;
+}
+
+void xml_reader_free(xml_reader *x)
+{
+	if (!x)
+		return;
+	XML_ParserFree(x->p);
+	rd_free(x);
+}
+
+static int report(xml_reader *x, rd_diag *diag)
+{
+	if (diag && x->err.code)
+		rd_diag_set(diag, x->err.code, x->err.file, x->err.line,
+			    x->err.col, "%s", x->err.message);
+	return x->err.code;
+}
+
+static int expat_error(xml_reader *x)
+{
+	if (x->err.code)
+		return x->err.code;
+	enum XML_Error e = XML_GetErrorCode(x->p);
+	int code = e == XML_ERROR_NO_MEMORY ? RD_ENOMEM : RD_EFORMAT;
+	return xml_fail(x, code, "invalid XML: %s", XML_ErrorString(e));
+}
+
+static int parse(xml_reader *x, const char *buf, size_t len, int final)
+{
+	do {
+		size_t n = len < SLICE ? len : SLICE;
+		int last = final && n == len;
+		if (XML_Parse(x->p, buf, (int)n, last) != XML_STATUS_OK)
+			return expat_error(x);
+		if (x->err.code)
+			return x->err.code;
+		buf += n;
+		len -= n;
+	} while (len);
+	return 0;
+}
+
+static int flush(xml_reader *x, int final)
+{
+	size_t n = x->batch_len;
+	x->batch_len = 0;
+	if (!n && !final)
+		return 0;
+	return parse(x, x->batch, n, final);
+}
+
+/* Batches small chunks; big ones go straight to expat. */
+static int push(xml_reader *x, const char *buf, size_t len)
+{
+	if (x->batch_len + len <= BATCH) {
+		memcpy(x->batch + x->batch_len, buf, len);
+		x->batch_len += len;
+		return x->batch_len == BATCH ? flush(x, 0) : 0;
+	}
+	int rc = flush(x, 0);
+	return rc ? rc : parse(x, buf, len, 0);
+}
+
+static void count_lead(xml_reader *x, unsigned char c)
+{
+	x->lead_ws++;
+	if (c == '\n' && x->last_cr) {
+		x->last_cr = 0;
+		return;
+	}
+	x->last_cr = c == '\r';
+	if (c == '\n' || c == '\r') {
+		x->lead_lines++;
+		x->lead_cols = 0;
+	} else {
+		x->lead_cols++;
+	}
+}
+
+/* Ends the skip: pushes a partly matched BOM back, warns once. */
+static int end_lead(xml_reader *x)
+{
+	x->lead = 0;
+	if (x->lead_ws)
+		xml_warn(x, "%lu whitespace bytes before the XML declaration "
+			    "skipped", x->lead_ws);
+	int have = x->bom_have;
+	x->bom_have = 0;
+	return have ? push(x, (const char *)BOM, (size_t)have) : 0;
+}
+
+/* Skips leading whitespace and BOMs; returns how many bytes of buf it ate,
+ * or a negative code. */
+static long skip_lead(xml_reader *x, const uint8_t *buf, size_t len)
+{
+	size_t i = 0;
+	for (; i < len && x->lead; i++) {
+		unsigned char c = buf[i];
+		if (x->bom_have && c == BOM[x->bom_have]) {
+			x->bom_have = (x->bom_have + 1) % 3;
+		} else if (x->bom_have || (c != ' ' && c != '\t' && c != '\n' &&
+					   c != '\r' && c != BOM[0])) {
+			int rc = end_lead(x);
+			if (rc)
+				return rc;
+			break;
+		} else if (c == BOM[0]) {
+			x->bom_have = 1;
+		} else {
+			count_lead(x, c);
+		}
+	}
+	return (long)i;
+}
+
+int xml_reader_feed(xml_reader *x, const uint8_t *buf, size_t len,
+		    rd_diag *diag)
+{
+	if (x->err.code || x->finished)
+		return report(x, diag);
+	x->fed += len;
+	if (x->fed > x->limits->max_file_bytes) {
+		xml_fail(x, RD_ELIMIT, "file larger than %llu bytes",
+			 (unsigned long long)x->limits->max_file_bytes);
+		return report(x, diag);
+	}
+	if (x->lead) {
+		long eaten = skip_lead(x, buf, len);
+		if (eaten < 0)
+			return report(x, diag);
+		buf += eaten;
+		len -= (size_t)eaten;
+	}
+	if (len)
+		push(x, (const char *)buf, len);
+	return report(x, diag);
+}
+
+int xml_reader_finish(xml_reader *x, rd_diag *diag)
+{
+	if (!x->err.code && !x->finished) {
+		x->finished = 1;
+		if (!x->lead || end_lead(x) == 0)
+			flush(x, 1);
+	}
+	return report(x, diag);
+}
+
+/* ---- values ---------------------------------------------------------- */
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void trim(const char **s, size_t *len)
+{
+	while (*len && is_space(**s))
+		(*s)++, (*len)--;
+	while (*len && is_space((*s)[*len - 1]))
+		(*len)--;
+}
+
+/* "[-]ddd[.ddd]" with at most 15 digits: m / 10^k with both exact is
+ * correctly rounded, and several times faster than strtod.  Anything else
+ * returns -1 for strtod to handle. */
+static int fast_decimal(double *out, const char *s, size_t len)
+{
+	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+				     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+				     1e15};
+	size_t i = s[0] == '-' || s[0] == '+';
+	uint64_t m = 0;
+	int digits = 0, frac = 0, dot = 0;
+	for (; i < len; i++) {
+		char c = s[i];
+		if (c == '.' && !dot) {
+			dot = 1;
+		} else if (c >= '0' && c <= '9' && digits < 15) {
+			m = m * 10 + (uint64_t)(c - '0');
+			digits++;
+			frac += dot;
+		} else {
+			return -1;
+		}
+	}
+	if (!digits)
+		return -1;
+	double v = (double)m / p10[frac];
+	*out = s[0] == '-' ? -v : v;
+	return 0;
+}
+
+int xml_parse_double(double *out, const char *s, size_t len)
+{
+	char tmp[64];
+	trim(&s, &len);
+	if (len && fast_decimal(out, s, len) == 0)
+		return 0;
+	if (!len || len >= sizeof tmp)
+		return RD_EFORMAT;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	char *end;
+	double v = strtod(tmp, &end);
+	if (end != tmp + len || !isfinite(v))
+		return RD_EFORMAT;
+	*out = v;
+	return 0;
+}
+
+/* Integers as devices write them: "150", also "150.0". */
+int xml_parse_int(int *out, const char *s, size_t len)
+{
+	double v;
+	if (xml_parse_double(&v, s, len) || v < -2147483647.0 ||
+	    v > 2147483647.0)
+		return RD_EFORMAT;
+	*out = (int)lround(v);
+	return 0;
+}
+
+void xml_copy_text(char *dst, size_t cap, const char *s, size_t len)
+{
+	trim(&s, &len);
+	if (len >= cap) {
+		len = cap - 1;
+		while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--; /* s[len] continues a sequence: cut before it */
+	}
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static const struct {
+	const char *name;
+	rd_sport sport;
+} SPORTS[] = {
+	{"running", RD_SPORT_RUN}, {"run", RD_SPORT_RUN},
+	{"9", RD_SPORT_RUN}, {"street_running", RD_SPORT_RUN},
+	{"trail_running", RD_SPORT_TRAIL}, {"trailrun", RD_SPORT_TRAIL},
+	{"treadmill_running", RD_SPORT_TREADMILL},
+	{"treadmill", RD_SPORT_TREADMILL},
+	{"indoor_running", RD_SPORT_TREADMILL},
+	{"virtualrun", RD_SPORT_TREADMILL},
+	{"track_running", RD_SPORT_TRACK},
+	{"walking", RD_SPORT_WALK}, {"walk", RD_SPORT_WALK},
+	{"10", RD_SPORT_WALK}, {"hiking", RD_SPORT_WALK},
+	{"hike", RD_SPORT_WALK}, {"4", RD_SPORT_WALK},
+	{"biking", RD_SPORT_BIKE}, {"cycling", RD_SPORT_BIKE},
+	{"ride", RD_SPORT_BIKE}, {"1", RD_SPORT_BIKE},
+	{"road_biking", RD_SPORT_BIKE}, {"mountain_biking", RD_SPORT_BIKE},
+	{"virtualride", RD_SPORT_BIKE}, {"17", RD_SPORT_BIKE},
+	{"swimming", RD_SPORT_SWIM}, {"swim", RD_SPORT_SWIM},
+	{"16", RD_SPORT_SWIM}, {"open_water_swimming", RD_SPORT_SWIM},
+	{"lap_swimming", RD_SPORT_SWIM},
+};
+
+rd_sport xml_sport(const char *s, size_t len)
+{
+	char low[32];
+	trim(&s, &len);
+	if (!len)
+		return RD_SPORT_UNKNOWN;
+	if (len >= sizeof low)
+		return RD_SPORT_OTHER;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		low[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' :
+				c == ' ' || c == '-' ? '_' : c);
+	}
+	low[len] = '\0';
+	for (size_t i = 0; i < sizeof SPORTS / sizeof *SPORTS; i++)
+		if (strcmp(low, SPORTS[i].name) == 0)
+			return SPORTS[i].sport;
+	return RD_SPORT_OTHER;
+}
+
+/* ---- the activity being read ---------------------------------------- */
+
+int xml_activity_begin(xml_activity *b, xml_reader *x, const char *source,
+		       const rd_limits *limits)
+{
+	if (b->emitted >= limits->max_activities)
+		return xml_fail(x, RD_ELIMIT, "more than %u activities in one file",
+				(unsigned)limits->max_activities);
+	rd_activity_init(&b->a);
+	snprintf(b->a.source, sizeof b->a.source, "%s", source);
+	track_init(&b->t);
+	track_sample_init(&b->s);
+	b->open = 1;
+	b->gap = 0;
+	b->has_position = 0;
+	return 0;
+}
+
+int xml_activity_point(xml_activity *b, xml_reader *x,
+		       const rd_limits *limits)
+{
+	if (b->t.records >= limits->max_records)
+		return xml_fail(x, RD_ELIMIT, "more than %u points in one activity",
+				(unsigned)limits->max_records);
+	track_sample_init(&b->s);
+	b->s.paused = b->gap;
+	b->gap = 0;
+	return 0;
+}
+
+void xml_activity_time(xml_activity *b, xml_reader *x, const char *text,
+		       size_t len)
+{
+	int32_t off;
+	if (xml_parse_time(&b->s.time, &off, text, len) == 0) {
+		if (off != INT32_MIN && !b->a.has_utc_offset) {
+			b->a.utc_offset_s = off;
+			b->a.has_utc_offset = 1;
+		}
+		return;
+	}
+	b->s.time = NAN;
+	if (b->warned_time++)
+		return;
+	char shown[41];
+	xml_copy_text(shown, sizeof shown, text, len);
+	for (char *c = shown; *c; c++)
+		if ((unsigned char)*c < 0x20)
+			*c = '?'; /* messages stay on one line */
+	xml_warn(x, "time '%s' is not an ISO-8601 date-time; the point is "
+		    "kept without a time", shown);
+}
+
+void xml_activity_position(xml_activity *b, xml_reader *x, double lat,
+			   double lon)
+{
+	if (lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) {
+		b->s.lat = lat;
+		b->s.lon = lon;
+		b->has_position = 1;
+		return;
+	}
+	if (!b->warned_position++)
+		xml_warn(x, "position missing or out of range; the point is "
+			    "kept without a position");
+}
+
+void xml_activity_add(xml_activity *b)
+{
+	track_add(&b->t, &b->s);
+}
+
+int xml_activity_emit(xml_activity *b, xml_reader *x,
+		      const activity_sink *sink, rd_read_status status)
+{
+	b->open = 0;
+	if (b->t.backwards)
+		xml_warn(x, "%u points are timed before the point preceding "
+			    "them; their intervals are not counted",
+			 (unsigned)b->t.backwards);
+	track_finish(&b->t, &b->a);
+	if (rd_sport_is_run(b->a.sport) && b->a.avg_cadence > 0)
+		b->a.avg_cadence *= 2; /* strides per minute, as FIT records */
+	b->a.status = status;
+	b->emitted++;
+	return sink->emit(sink->ctx, &b->a);
+}

@@ -1,0 +1,62 @@
+/*
+ * zip.h: reading the entries of a zip archive (a Strava bulk export) into
+ * memory, streaming, with libarchive.  Nothing is ever written to disk.
+ *
+ * zip_walk() visits every entry in archive order.  Entries that are not safe
+ * are refused before their data is touched, with a warning through v->reject:
+ *   "zip entry name escapes the archive"     a ".." component
+ *   "zip entry name is absolute"              "/x", "\x" or "C:\x"
+ *   "zip entry is a link"                     symbolic or hard links
+ *   "duplicate zip entry name; the first one is used"
+ *                                             same name, or same but for case
+ *   "zip entry overlaps an earlier entry"     two entries at one local header
+ * Directories are skipped silently.  For the others v->want decides whether
+ * the data is read (so two threads can each read half an archive); the data
+ * then goes to v->data in chunks of at most ZIP_CHUNK bytes and v->end says
+ * how the entry ended (0, or an error recorded in the diag passed to it).
+ *
+ * Limits, past which the walk stops with RD_ELIMIT and the diag naming the
+ * archive and entry: max_entries entries, max_total decompressed bytes over
+ * the entries read (shared between walkers through total_out), max_entry
+ * bytes of one entry.  A corrupt archive (ARCHIVE_FATAL) stops the walk with
+ * RD_EFORMAT; entries already read stay good.
+ */
+#ifndef RD_ZIP_H
+#define RD_ZIP_H
+
+#include "rubdown/error.h"
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ZIP_CHUNK 65536
+
+typedef struct zip_limits {
+	uint32_t max_entries;           /* 200,000 */
+	uint64_t max_total;             /* 8 GiB */
+	uint64_t max_entry;             /* 128 MiB */
+	atomic_uint_least64_t *total_out; /* shared running total, may be NULL */
+} zip_limits;
+
+typedef struct zip_visitor {
+	void *ctx;
+	/* 1: read this entry's data; 0: skip it.  name is "archive!member". */
+	int (*want)(void *ctx, size_t index, const char *name);
+	/* A non-zero return stops reading this entry (its end gets that code). */
+	int (*data)(void *ctx, const uint8_t *p, size_t n);
+	void (*end)(void *ctx, int rc, rd_diag *diag);
+	/* An entry refused by the rules above (may be NULL). */
+	void (*reject)(void *ctx, size_t index, const rd_diag *why);
+} zip_visitor;
+
+/* Returns 0, RD_EIO (cannot open), RD_EFORMAT (not a zip, or corrupt),
+ * RD_ELIMIT or RD_ENOMEM; details in diag, except when the walk stopped
+ * inside an entry: then v->end got the details and diag->code stays 0. */
+int zip_walk(const char *path, const zip_limits *lim, const zip_visitor *v,
+	     rd_diag *diag);
+
+/* Why an entry name is unsafe, or NULL when it is fine. */
+const char *zip_name_problem(const char *name);
+
+#endif

@@ -1,0 +1,162 @@
+/*
+ * history_csv.c: a Strava activities.csv applied to the files beside it.
+ *
+ * Row r's file is <folder of the csv>/<r.filename>: for an unpacked export
+ * "/x/export/" + "activities/1.gpx.gz", for a zip "x.zip!" + the same.  The
+ * name and the race/workout marks come from the CSV; the sport from the
+ * file unless the file does not know it or the CSV is more specific (a
+ * "Trail Run" for a file that says "run"); times, distance and heart rate
+ * from the file, with the CSV filling what the file lacks.  A row with no
+ * usable file becomes an activity of its own from the CSV fields.
+ */
+#include "alloc.h"
+#include "formats/zip.h"
+#include "history_int.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct merge {
+	const result_list *rl;
+	const file_result *csv_res;
+	const file_result **by_name; /* results sorted by source */
+	size_t nnames;
+	rd_activity *const *acts;
+	history_add_fn add;
+	void *h;
+	rd_warn_fn warn;
+	void *warn_ctx;
+	size_t dir_len; /* bytes of csv source up to and with its '/' or '!' */
+} merge;
+
+static void row_warn(const merge *m, const strava_row *r, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+static void row_warn(const merge *m, const strava_row *r, const char *fmt, ...)
+{
+	if (!m->warn)
+		return;
+	rd_diag w = RD_DIAG_INIT;
+	w.code = RD_EFORMAT;
+	snprintf(w.file, sizeof w.file, "%s", m->csv_res->source);
+	w.line = r->line;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w.message, sizeof w.message, fmt, ap);
+	va_end(ap);
+	m->warn(m->warn_ctx, &w);
+}
+
+static int cmp_source(const void *a, const void *b)
+{
+	return strcmp((*(const file_result *const *)a)->source,
+		      (*(const file_result *const *)b)->source);
+}
+
+static const file_result *find(const merge *m, const char *key)
+{
+	file_result probe = {0};
+	probe.source = (char *)(uintptr_t)key;
+	const file_result *p = &probe;
+	const file_result **hit = bsearch(&p, m->by_name, m->nnames, sizeof *m->by_name,
+					  cmp_source);
+	return hit ? *hit : NULL;
+}
+
+static void fill_number(double *dst, double v)
+{
+	if (!isfinite(*dst) && isfinite(v))
+		*dst = v;
+}
+
+static void apply_row(const strava_row *r, rd_activity *a)
+{
+	rd_sport s = strava_sport(r->type);
+	if (r->name[0])
+		snprintf(a->name, sizeof a->name, "%s", r->name);
+	if (a->sport == RD_SPORT_UNKNOWN ||
+	    (a->sport == RD_SPORT_RUN && (s == RD_SPORT_TRAIL || s == RD_SPORT_TREADMILL ||
+					  s == RD_SPORT_TRACK)))
+		a->sport = s;
+	if (a->start_utc == INT64_MIN)
+		a->start_utc = r->start_utc;
+	fill_number(&a->elapsed_s, r->elapsed_s);
+	fill_number(&a->moving_s, r->moving_s);
+	fill_number(&a->distance_m, r->distance_m);
+	if (a->avg_hr < 0)
+		a->avg_hr = r->avg_hr;
+	if (a->max_hr < 0)
+		a->max_hr = r->max_hr;
+	a->marked_race |= r->race;
+	a->marked_workout |= r->workout;
+}
+
+static int csv_only(const merge *m, const strava_row *r, rd_read_status status)
+{
+	rd_activity a;
+	history_activity_blank(&a);
+	snprintf(a.source, sizeof a.source, "%s:%lu", m->csv_res->source, r->line);
+	apply_row(r, &a);
+	a.status = status;
+	return m->add(m->h, &a);
+}
+
+static int use_csv(const merge *m, const strava_row *r, const char *what)
+{
+	row_warn(m, r, "activity %s: file '%s' %s; using the csv summary", r->id,
+		 r->filename, what);
+	return csv_only(m, r, RD_READ_PARTIAL);
+}
+
+static int merge_row(const merge *m, const strava_row *r)
+{
+	if (!r->filename[0]) {
+		row_warn(m, r, "activity %s has no file (manual entry); using the csv summary",
+			 r->id);
+		return csv_only(m, r, RD_READ_OK);
+	}
+	const char *fn = r->filename;
+	while (fn[0] == '.' && fn[1] == '/')
+		fn += 2;
+	if (zip_name_problem(fn))
+		return use_csv(m, r, "points outside the export");
+	char key[1200];
+	snprintf(key, sizeof key, "%.*s%s", (int)m->dir_len, m->csv_res->source, fn);
+	const file_result *res = find(m, key);
+	if (!res)
+		return use_csv(m, r, "is not in the export");
+	if (!res->nacts)
+		return use_csv(m, r, res->status == RD_READ_REJECTED ?
+			       "could not be read" : "holds no activity");
+	for (size_t k = 0; k < res->nacts; k++)
+		apply_row(r, &(*m->acts)[res->first_act + k]);
+	return 0;
+}
+
+int history_merge_csv(const result_list *rl, const file_result *csv_res,
+		      rd_activity *const *acts, history_add_fn add, void *h,
+		      rd_warn_fn warn, void *warn_ctx)
+{
+	merge m = {rl, csv_res, NULL, rl->n, acts, add, h, warn, warn_ctx, 0};
+	const char *slash = strrchr(csv_res->source, '/');
+	const char *bang = strrchr(csv_res->source, '!');
+	const char *end = bang && (!slash || bang > slash) ? bang : slash;
+	m.dir_len = end ? (size_t)(end - csv_res->source) + 1 : 0;
+	m.by_name = rd_malloc((rl->n ? rl->n : 1) * sizeof *m.by_name);
+	if (!m.by_name)
+		return RD_ENOMEM;
+	for (size_t i = 0; i < rl->n; i++)
+		m.by_name[i] = &rl->items[i];
+	qsort(m.by_name, m.nnames, sizeof *m.by_name, cmp_source);
+	int rc = 0;
+	for (size_t i = 0; i < strava_csv_count(csv_res->csv) && !rc; i++)
+		rc = merge_row(&m, strava_csv_row(csv_res->csv, i));
+	rd_free(m.by_name);
+	return rc;
+}

@@ -1,0 +1,232 @@
+/* Classification: a runner's ten weeks with known easy, long, hard and race
+ * days, and the words of each reason. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "rubdown/load.h"
+
+#define MAX_ACTS 64
+
+typedef struct history {
+	rd_activity a[MAX_ACTS];
+	rd_run_kind want[MAX_ACTS];
+	size_t n;
+} history;
+
+/* A run at a steady heart rate (or none when bpm is 0). */
+static rd_activity *add(history *h, rd_run_kind want, rd_sport sport, rd_date day,
+			const char *name, double min, double km, int bpm)
+{
+	assert_true(h->n < MAX_ACTS);
+	rd_activity *a = &h->a[h->n];
+	memset(a, 0, sizeof *a);
+	snprintf(a->name, sizeof a->name, "%s", name);
+	a->sport = sport;
+	a->start_utc = rd_date_to_unix(day) + 6 * 3600;
+	a->elapsed_s = a->moving_s = min * 60.0;
+	a->distance_m = km * 1000.0;
+	a->ascent_m = NAN;
+	a->avg_hr = a->max_hr = a->avg_cadence = -1;
+	if (bpm)
+		a->hr_seconds[bpm] = (uint32_t)(min * 60.0);
+	h->want[h->n++] = want;
+	return a;
+}
+
+/* Ten weeks from Monday 2026-08-31.  hr_max 190, hr_rest 60: 80% of the
+ * reserve is 164 bpm.  Easy 45 min at 140 on Mon/Wed/Fri; 100 min at 140 on
+ * Sundays; intervals on Tuesdays of even weeks (30 min at 140, 20 at 178). */
+static void build(history *h)
+{
+	rd_date mon = rd_date_from_ymd(2026, 8, 31);
+	h->n = 0;
+	for (int w = 0; w < 10; w++) {
+		rd_date d = mon + 7 * w;
+		for (int k = 0; k < 3; k++)
+			add(h, RD_KIND_EASY, RD_SPORT_RUN, d + 2 * k, "Morning Run", 45, 8, 140);
+		if (w % 2 == 0) {
+			rd_activity *a = add(h, RD_KIND_HARD, RD_SPORT_RUN, d + 1,
+					     "Race pace 2x10 min", 50, 10, 140);
+			a->hr_seconds[140] = 30 * 60;
+			a->hr_seconds[178] = 20 * 60;
+		}
+		if (w == 5)
+			add(h, RD_KIND_LONG, RD_SPORT_TRAIL, d + 6, "Sunday", 130, 20, 140);
+		else if (w == 7)
+			add(h, RD_KIND_LONG, RD_SPORT_RUN, d + 6, "Sunday", 115, 26, 140);
+		else
+			add(h, RD_KIND_LONG, RD_SPORT_RUN, d + 6, "Sunday", 100, 17, 140);
+	}
+	add(h, RD_KIND_HARD, RD_SPORT_RUN, mon + 6 * 7 + 3, "Thursday", 40, 9, 160);
+	add(h, RD_KIND_RACE, RD_SPORT_RUN, mon + 8 * 7 + 5, "Bushy parkrun", 20, 5, 180);
+	add(h, RD_KIND_RACE, RD_SPORT_RUN, mon + 9 * 7 + 5, "Saturday", 42, 10, 176)->marked_race = 1;
+	add(h, RD_KIND_OTHER, RD_SPORT_BIKE, mon + 3 * 7 + 5, "Ride", 90, 40, 130);
+	add(h, RD_KIND_HARD, RD_SPORT_RUN, mon + 4 * 7 + 3, "Fartlek", 45, 8, 140)->marked_workout = 1;
+}
+
+static rd_class *classify(const history *h, rd_load **load)
+{
+	rd_load_options opt = {190, 60};
+	rd_class *c = NULL;
+	assert_int_equal(rd_load_compute(load, h->a, h->n, &opt, NULL), 0);
+	assert_int_equal(rd_classify(&c, h->a, *load, h->n, NULL, NULL), 0);
+	return c;
+}
+
+static const rd_class *find(const history *h, const rd_class *c, const char *name, rd_date day)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (!strcmp(h->a[i].name, name) && rd_activity_date(&h->a[i]) == day)
+			return &c[i];
+	fail_msg("no activity %s", name);
+	return NULL;
+}
+
+static void known_history(void **state)
+{
+	(void)state;
+	static history h;
+	build(&h);
+	rd_load *load = NULL;
+	rd_class *c = classify(&h, &load);
+	for (size_t i = 0; i < h.n; i++) {
+		if (c[i].kind != h.want[i])
+			fail_msg("activity %zu (%s): %s, expected %s (%s)", i, h.a[i].name,
+				 rd_run_kind_name(c[i].kind), rd_run_kind_name(h.want[i]), c[i].reason);
+		assert_int_equal(strncmp(c[i].reason, rd_run_kind_name(c[i].kind),
+					 strlen(rd_run_kind_name(c[i].kind))), 0);
+	}
+	rd_free(c);
+	rd_load_free(load);
+}
+
+static void reasons_in_words(void **state)
+{
+	(void)state;
+	static history h;
+	build(&h);
+	rd_load *load = NULL;
+	rd_class *c = classify(&h, &load);
+	rd_date mon = rd_date_from_ymd(2026, 8, 31);
+	/* Easy runs 45, 45, 45, intervals 50, long 100 a week: the median is 45. */
+	assert_string_equal(find(&h, c, "Sunday", mon + 6)->reason,
+			    "long: 1 h 40, 2.2x your median run of 45 min");
+	assert_string_equal(find(&h, c, "Sunday", mon + 5 * 7 + 6)->reason,
+			    "long: 2 h 10 (2 h 00 or more)");
+	assert_string_equal(find(&h, c, "Sunday", mon + 7 * 7 + 6)->reason,
+			    "long: 26.0 km (25.0 km or more)");
+	assert_string_equal(find(&h, c, "Race pace 2x10 min", mon + 1)->reason,
+			    "hard: 40% of the time at or above 80% of heart-rate reserve (164 bpm)");
+	/* 160 bpm is below 164, but the load per minute is above the 80th
+	 * percentile, which is the easy-run level (8 of 48 runs are harder). */
+	char want[160];
+	snprintf(want, sizeof want, "hard: load 2.2 per minute, above your 80th percentile of 1.3");
+	assert_string_equal(find(&h, c, "Thursday", mon + 6 * 7 + 3)->reason, want);
+	assert_string_equal(find(&h, c, "Bushy parkrun", mon + 8 * 7 + 5)->reason,
+			    "race: the name says \"parkrun\"");
+	assert_string_equal(find(&h, c, "Saturday", mon + 9 * 7 + 5)->reason,
+			    "race: marked as a race in the file");
+	assert_string_equal(find(&h, c, "Ride", mon + 3 * 7 + 5)->reason,
+			    "other: bike (cross-training)");
+	assert_string_equal(find(&h, c, "Fartlek", mon + 4 * 7 + 3)->reason,
+			    "hard: marked as a workout");
+	assert_string_equal(find(&h, c, "Morning Run", mon)->reason,
+			    "easy: 45 min at load 1.3 per minute, within your usual (up to 1.3)");
+	rd_free(c);
+	rd_load_free(load);
+}
+
+static void long_is_relative(void **state)
+{
+	(void)state;
+	/* A runner whose usual run is 20 min: 40 min is not long (under 45 min),
+	 * 50 min is; the same 50 min is easy for a runner whose usual is 45. */
+	static history h;
+	h.n = 0;
+	rd_date d0 = rd_date_from_ymd(2026, 3, 2);
+	for (int i = 0; i < 12; i++)
+		add(&h, RD_KIND_EASY, RD_SPORT_RUN, d0 + 2 * i, "Jog", 20, 3.5, 0);
+	add(&h, RD_KIND_EASY, RD_SPORT_RUN, d0 + 5, "Jog", 40, 7, 0);
+	add(&h, RD_KIND_LONG, RD_SPORT_RUN, d0 + 9, "Jog", 50, 8.75, 0);
+	/* Far away in time, among 45-minute runs. */
+	for (int i = 0; i < 12; i++)
+		add(&h, RD_KIND_EASY, RD_SPORT_RUN, d0 + 200 + 2 * i, "Run", 45, 7.875, 0);
+	add(&h, RD_KIND_EASY, RD_SPORT_RUN, d0 + 209, "Run", 50, 8.75, 0);
+	rd_load *load = NULL;
+	rd_class *c = NULL;
+	assert_int_equal(rd_load_compute(&load, h.a, h.n, NULL, NULL), 0);
+	assert_int_equal(load->items[0].method, RD_LOAD_PACE);
+	assert_int_equal(rd_classify(&c, h.a, load, h.n, NULL, NULL), 0);
+	for (size_t i = 0; i < h.n; i++)
+		if (c[i].kind != h.want[i])
+			fail_msg("activity %zu: %s", i, c[i].reason);
+	assert_string_equal(c[13].reason, "long: 50 min, 2.5x your median run of 20 min");
+	rd_free(c);
+	rd_load_free(load);
+}
+
+static void race_words(void **state)
+{
+	(void)state;
+	const char *w = NULL;
+	assert_true(rd_name_says_race("Valencia Marathon 2026", &w));
+	assert_string_equal(w, "marathon");
+	assert_true(rd_name_says_race("Club XC champs", &w));
+	assert_string_equal(w, "xc");
+	assert_true(rd_name_says_race("City 10K", NULL));
+	assert_true(rd_name_says_race("Half in 1:29!", NULL));
+	assert_true(rd_name_says_race("race day", NULL));
+	assert_false(rd_name_says_race("Race pace 3x2k", NULL));
+	assert_false(rd_name_says_race("Excellent recovery jog", NULL));
+	assert_false(rd_name_says_race("Tracey's 15k", NULL));
+	assert_false(rd_name_says_race("", NULL));
+	assert_string_equal(rd_run_kind_name(RD_KIND_LONG), "long");
+}
+
+static void empty_and_oom(void **state)
+{
+	(void)state;
+	rd_load *load = NULL;
+	rd_class *c = NULL;
+	assert_int_equal(rd_load_compute(&load, NULL, 0, NULL, NULL), 0);
+	assert_int_equal(rd_classify(&c, NULL, load, 0, NULL, NULL), 0);
+	rd_free(c);
+	rd_load_free(load);
+
+	static history h;
+	build(&h);
+	rd_load_options opt = {190, 60};
+	assert_int_equal(rd_load_compute(&load, h.a, h.n, &opt, NULL), 0);
+	for (unsigned long k = 1;; k++) {
+		rd_diag diag = RD_DIAG_INIT;
+		rd_alloc_fail_at(k);
+		int rc = rd_classify(&c, h.a, load, h.n, NULL, &diag);
+		rd_alloc_fail_at(0);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, RD_ENOMEM);
+		assert_int_equal(diag.code, RD_ENOMEM);
+		assert_null(c);
+		assert_true(k < 20);
+	}
+	rd_free(c);
+	rd_load_free(load);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(known_history),
+		cmocka_unit_test(reasons_in_words),
+		cmocka_unit_test(long_is_relative),
+		cmocka_unit_test(race_words),
+		cmocka_unit_test(empty_and_oom),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

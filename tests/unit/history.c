@@ -1,0 +1,631 @@
+/* The history: folders, gzip, zip exports, activities.csv, duplicates,
+ * order, limits (BAD-INPUTS Z01-Z09, C04, C05). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "history_int.h"
+#include "rubdown/history.h"
+
+/* ---- a fake reader: "A <start> <elapsed> <sport> <records>" lines after a
+ * FIT header or "<gpx>"; "ERR" stops it with an error at that offset. ---- */
+
+typedef struct fake {
+	char src[512];
+	activity_sink sink;
+	char text[4096];
+	size_t len;
+	uint64_t off;
+	int failed;
+} fake;
+
+static void *fake_open(const char *source, const activity_sink *sink,
+		       const rd_limits *limits)
+{
+	(void)limits;
+	fake *f = calloc(1, sizeof *f);
+	snprintf(f->src, sizeof f->src, "%s", source);
+	f->sink = *sink;
+	return f;
+}
+
+static int fake_feed(void *st, const uint8_t *p, size_t n, rd_diag *diag)
+{
+	fake *f = st;
+	for (size_t i = 0; i < n; i++, f->off++) {
+		if (f->len + 1 < sizeof f->text)
+			f->text[f->len++] = p[i] ? (char)p[i] : ' ';
+		f->text[f->len] = 0;
+		if (f->len >= 3 && !strcmp(f->text + f->len - 3, "ERR")) {
+			f->failed = 1;
+			return rd_diag_set_offset(diag, RD_EFORMAT, f->src, f->off,
+						  "fake error");
+		}
+	}
+	return 0;
+}
+
+static int fake_finish(void *st, rd_diag *diag)
+{
+	(void)diag;
+	fake *f = st;
+	for (char *line = strstr(f->text, "A "); line; line = strstr(line + 1, "A ")) {
+		rd_activity a;
+		history_activity_blank(&a);
+		long long start;
+		double elapsed;
+		int sport, records;
+		if (sscanf(line, "A %lld %lf %d %d", &start, &elapsed, &sport, &records) != 4)
+			continue;
+		a.start_utc = start;
+		a.elapsed_s = elapsed;
+		a.sport = (rd_sport)sport;
+		a.records = (uint32_t)records;
+		a.status = f->failed ? RD_READ_PARTIAL : RD_READ_OK;
+		snprintf(a.source, sizeof a.source, "%s", f->src);
+		f->sink.emit(f->sink.ctx, &a);
+	}
+	return 0;
+}
+
+static void fake_close(void *st)
+{
+	free(st);
+}
+
+static const reader_ops fake_fit = {"fit", fake_open, fake_feed, fake_finish, fake_close};
+static const reader_ops fake_gpx = {"gpx", fake_open, fake_feed, fake_finish, fake_close};
+
+/* ---- fixtures ---- */
+
+static char tmp[256];
+
+static void put_file(const char *rel, const void *data, size_t n)
+{
+	char path[600], dir[600];
+	snprintf(path, sizeof path, "%s/%s", tmp, rel);
+	snprintf(dir, sizeof dir, "%s", path);
+	for (char *s = dir + strlen(tmp) + 1; (s = strchr(s, '/')) != NULL; s++) {
+		*s = 0;
+		mkdir(dir, 0700);
+		*s = '/';
+	}
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fwrite(data, 1, n, f);
+	fclose(f);
+}
+
+/* A fake FIT: a 12-byte header that sniffs as FIT, then text. */
+static size_t fit_bytes(char *buf, const char *body)
+{
+	memcpy(buf, "\x0c\x10\x00\x00\x00\x00\x00\x00.FIT", 12);
+	size_t n = strlen(body);
+	memcpy(buf + 12, body, n);
+	return 12 + n;
+}
+
+static uint8_t *gzip(const void *src, size_t n, size_t *out_len)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+	size_t cap = deflateBound(&z, n) + 64;
+	uint8_t *out = malloc(cap);
+	z.next_in = (Bytef *)(uintptr_t)src;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	*out_len = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+static void put_fit(const char *rel, const char *body, int gz)
+{
+	char buf[4096];
+	size_t n = fit_bytes(buf, body);
+	if (!gz) {
+		put_file(rel, buf, n);
+		return;
+	}
+	size_t zn;
+	uint8_t *z = gzip(buf, n, &zn);
+	put_file(rel, z, zn);
+	free(z);
+}
+
+typedef struct log {
+	char lines[64][400];
+	int n;
+} log_t;
+
+static void on_warn(void *ctx, const rd_diag *w)
+{
+	log_t *l = ctx;
+	if (l->n < 64)
+		rd_diag_format(w, l->lines[l->n++], sizeof l->lines[0]);
+}
+
+static int has_line(const log_t *l, const char *text)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->lines[i], text))
+			return 1;
+	return 0;
+}
+
+static rd_history *make(log_t *l, unsigned threads)
+{
+	rd_history_options opt;
+	rd_history_options_init(&opt);
+	opt.warn = on_warn;
+	opt.warn_ctx = l;
+	opt.threads = threads;
+	rd_history *h;
+	assert_int_equal(rd_history_new(&h, &opt), 0);
+	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+	return h;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmp, sizeof tmp, "/tmp/rd_history_XXXXXX");
+	assert_non_null(mkdtemp(tmp));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	return system(cmd);
+}
+
+/* Expects the warning "<tmp>/<rest>". */
+static void expect_line(const log_t *l, const char *rest)
+{
+	char want[400];
+	snprintf(want, sizeof want, "%s/%s", tmp, rest);
+	if (!has_line(l, want)) {
+		for (int i = 0; i < l->n; i++)
+			print_message("  got: %s\n", l->lines[i]);
+		fail_msg("missing warning: %s", want);
+	}
+}
+
+static const char *sub(const char *rel)
+{
+	static char path[600];
+	snprintf(path, sizeof path, "%s/%s", tmp, rel);
+	return path;
+}
+
+/* Z01: kinds found by content; order by start; same result on 1 or 2
+ * threads; unrelated files skipped, misnamed ones rejected. */
+static void folder(void **state)
+{
+	(void)state;
+	put_fit("a/1.fit", "A 1000 3600 1 100", 0);
+	put_fit("a/2.fit.gz", "A 500 1800 6 50", 1);
+	put_fit("a/sub/mislabelled.gpx", "A 700 1800 6 50", 0); /* a FIT named .gpx */
+	put_file("a/sub/3.gpx", "<gpx> A 2000 100 1 5", 20);
+	put_file("a/junk.fit", "hello", 5);
+	put_file("a/photo.jpg", "\xff\xd8\xff\xe0", 4);
+	put_file("a/.hidden.fit", "x", 1);
+	char first[8][512];
+	for (unsigned threads = 1; threads <= 2; threads++) {
+		log_t l = {0};
+		rd_history *h = make(&l, threads);
+		rd_diag d = RD_DIAG_INIT;
+		assert_int_equal(rd_history_add_path(h, sub("a"), &d), 0);
+		assert_int_equal(rd_history_count(h), 4);
+		int64_t starts[] = {500, 700, 1000, 2000};
+		for (size_t i = 0; i < 4; i++) {
+			const rd_activity *a = rd_history_get(h, i);
+			assert_int_equal(a->start_utc, starts[i]);
+			if (threads == 1)
+				snprintf(first[i], sizeof first[i], "%s", a->source);
+			else
+				assert_string_equal(first[i], a->source);
+		}
+		assert_null(rd_history_get(h, 4));
+		assert_string_equal(rd_history_get(h, 0)->source, sub("a/2.fit.gz"));
+		rd_history_stats st;
+		rd_history_stats_get(h, &st);
+		assert_int_equal(st.files_ok, 4);
+		assert_int_equal(st.files_rejected, 1);
+		assert_int_equal(l.n, 1);
+		expect_line(&l, "a/junk.fit:0x0: error: not a fit, gpx or tcx file");
+		rd_history_free(h);
+	}
+}
+
+/* Same sport group, start within 60 s, duration within 10%: kept once. */
+static void duplicates(void **state)
+{
+	(void)state;
+	put_fit("d/x.fit", "A 1000 3600 1 100", 0);
+	put_file("d/x.gpx", "<gpx> A 1030 3700 2 900", 23);     /* trail = run group */
+	put_file("d/w.gpx", "<gpx> A 5000 1000 1 10", 22);
+	put_file("d/w2.gpx", "<gpx> A 5050 1050 1 20", 22);     /* more records */
+	put_fit("d/z.fit", "A 1010 3600 6 100", 0);              /* a ride */
+	put_fit("d/v.fit", "A 1100 3600 1 100", 0);              /* 100 s later */
+	put_fit("d/u.fit", "A 1020 5000 1 100", 0);              /* 39% longer */
+	log_t l = {0};
+	rd_history *h = make(&l, 2);
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_history_add_path(h, sub("d"), &d), 0);
+	rd_history_stats st;
+	rd_history_stats_get(h, &st);
+	assert_int_equal(st.duplicates, 2);
+	assert_int_equal(rd_history_count(h), 5);
+	const char *want[] = {"d/x.fit", "d/z.fit", "d/u.fit", "d/v.fit", "d/w2.gpx"};
+	for (size_t i = 0; i < 5; i++) {
+		char path[600];
+		snprintf(path, sizeof path, "%s/%s", tmp, want[i]);
+		assert_string_equal(rd_history_get(h, i)->source, path);
+	}
+	/* the same files again: all duplicates of what is there */
+	assert_int_equal(rd_history_add_path(h, sub("d"), &d), 0);
+	assert_int_equal(rd_history_count(h), 5);
+	rd_history_free(h);
+}
+
+/* Z02-Z04 through the history: a cut gzip keeps a FIT prefix (PARTIAL) but
+ * rejects XML; a bomb is rejected; two members are both read. */
+static void gzip_damage(void **state)
+{
+	(void)state;
+	char buf[4096];
+	size_t n = fit_bytes(buf, "A 100 60 1 5"), zn;
+	uint8_t *z = gzip(buf, n, &zn);
+	put_file("t/cut.fit.gz", z, zn - 6);
+	free(z);
+	z = gzip("<gpx> A 200 60 1 5", 18, &zn);
+	put_file("t/cut.gpx.gz", z, zn - 6);
+	free(z);
+	size_t big = 20u << 20;
+	char *zeros = calloc(1, big);
+	fit_bytes(zeros, "A 300 60 1 5");
+	z = gzip(zeros, big, &zn);
+	put_file("t/bomb.fit.gz", z, zn);
+	free(z);
+	free(zeros);
+	size_t an, bn;
+	n = fit_bytes(buf, "A 1000 60 1 5");
+	uint8_t *a = gzip(buf, n, &an), *b = gzip(" A 2000 60 1 5", 14, &bn);
+	uint8_t *two = malloc(an + bn);
+	memcpy(two, a, an);
+	memcpy(two + an, b, bn);
+	put_file("t/two.fit.gz", two, an + bn);
+	free(a), free(b), free(two);
+
+	log_t l = {0};
+	rd_history *h = make(&l, 2);
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_history_add_path(h, sub("t"), &d), 0);
+	rd_history_stats st;
+	rd_history_stats_get(h, &st);
+	assert_int_equal(st.files_ok, 1);
+	assert_int_equal(st.files_partial, 1);
+	assert_int_equal(st.files_rejected, 2);
+	assert_int_equal(rd_history_count(h), 3);
+	assert_int_equal(rd_history_get(h, 0)->start_utc, 100);
+	assert_int_equal(rd_history_get(h, 0)->status, RD_READ_PARTIAL);
+	assert_int_equal(rd_history_get(h, 1)->start_utc, 1000); /* two.fit.gz, member 1 */
+	assert_int_equal(rd_history_get(h, 2)->start_utc, 2000); /* member 2 */
+	char want[600];
+	snprintf(want, sizeof want, "%s/t/bomb.fit.gz:0x", tmp);
+	int bomb = 0, cut = 0;
+	for (int i = 0; i < l.n; i++) {
+		bomb += !strncmp(l.lines[i], want, strlen(want)) &&
+			strstr(l.lines[i], ": error: decompression ratio above 200:1");
+		cut += strstr(l.lines[i], "/t/cut.") &&
+		       strstr(l.lines[i], ": error: truncated gzip stream") != NULL;
+	}
+	assert_int_equal(bomb, 1);
+	assert_int_equal(cut, 2);
+	rd_history_free(h);
+}
+
+/* ---- zip exports ---- */
+
+static void zip_add(struct archive *a, const char *name, const void *data,
+		    size_t n, int symlink)
+{
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_perm(e, 0644);
+	if (symlink) {
+		archive_entry_set_filetype(e, AE_IFLNK);
+		archive_entry_set_symlink(e, (const char *)data);
+		archive_entry_set_size(e, 0);
+	} else {
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_size(e, (la_int64_t)n);
+	}
+	assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+	if (!symlink)
+		assert_int_equal(archive_write_data(a, data, n), (la_ssize_t)n);
+	archive_entry_free(e);
+}
+
+static const char *export_csv =
+	"Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,Filename,Distance,Workout Type\n"
+	"11,\"Jan 1, 2025, 12:00:00 PM\",Park Race,Trail Run,3600,10.0,activities/11.fit.gz,10000.0,1\n"
+	"12,\"Jan 2, 2025, 12:00:00 PM\",Lost,Run,1800,5.0,activities/12.fit,5000.0,\n"
+	"13,\"Jan 3, 2025, 12:00:00 PM\",Manual,Run,1200,3.0,,3000.0,\n"
+	"14,\"Jan 4, 2025, 12:00:00 PM\",Evil,Run,1200,3.0,../../etc/passwd,3000.0,\n"
+	"15,\"Jan 5, 2025, 12:00:00 PM\",Broken,Run,1200,3.0,activities/15.fit,3000.0,\n"
+	"16,\"Jan 6, 2025, 12:00:00 PM\",Err,Run,1200,3.0,#error#,3000.0,\n";
+
+static void write_export(const char *rel)
+{
+	char path[600], buf[256];
+	snprintf(path, sizeof path, "%s/%s", tmp, rel);
+	mkdir(sub("e"), 0700);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_zip(a);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	size_t n = fit_bytes(buf, "A 1735732805 3590 1 100"), zn;
+	uint8_t *z = gzip(buf, n, &zn);
+	zip_add(a, "activities/11.fit.gz", z, zn, 0);
+	free(z);
+	zip_add(a, "activities/15.fit", "nothing", 7, 0);
+	zip_add(a, "../evil.fit", buf, n, 0);
+	zip_add(a, "/abs.fit", buf, n, 0);
+	zip_add(a, "C:\\win.fit", buf, n, 0);
+	zip_add(a, "link.fit", "/etc/passwd", 0, 1);
+	zip_add(a, "activities/11.FIT.GZ", buf, n, 0);
+	zip_add(a, "nested.zip", "PK\x03\x04 and more", 13, 0);
+	zip_add(a, "media/photo.jpg", "\xff\xd8\xff\xe0", 4, 0);
+	zip_add(a, "activities.csv", export_csv, strlen(export_csv), 0);
+	archive_write_close(a);
+	archive_write_free(a);
+}
+
+/* Z05, Z07, Z09, C04, C05: a Strava export as a zip. */
+static void strava_zip(void **state)
+{
+	(void)state;
+	write_export("e/export.zip");
+	log_t l = {0};
+	rd_history *h = make(&l, 2);
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_history_add_path(h, sub("e/export.zip"), &d), 0);
+#define Z "e/export.zip!"
+	expect_line(&l, Z "../evil.fit: error: zip entry name escapes the archive");
+	expect_line(&l, Z "/abs.fit: error: zip entry name is absolute");
+	expect_line(&l, Z "C:/win.fit: error: zip entry name is absolute");
+	expect_line(&l, Z "link.fit: error: zip entry is a link");
+	expect_line(&l, Z "activities/11.FIT.GZ: error: duplicate zip entry name; the first one is used");
+	expect_line(&l, Z "nested.zip:0x0: error: archive inside an archive not read");
+	expect_line(&l, Z "activities/15.fit:0x0: error: not a fit, gpx or tcx file");
+	expect_line(&l, Z "activities.csv:3: error: activity 12: file 'activities/12.fit' "
+			   "is not in the export; using the csv summary");
+	expect_line(&l, Z "activities.csv:4: error: activity 13 has no file (manual entry); "
+			   "using the csv summary");
+	expect_line(&l, Z "activities.csv:5: error: activity 14: file '../../etc/passwd' "
+			   "points outside the export; using the csv summary");
+	expect_line(&l, Z "activities.csv:6: error: activity 15: file 'activities/15.fit' "
+			   "could not be read; using the csv summary");
+	expect_line(&l, Z "activities.csv:7: error: activity 16: file '#error#' "
+			   "is not in the export; using the csv summary");
+#undef Z
+	assert_int_equal(l.n, 12);
+	rd_history_stats st;
+	rd_history_stats_get(h, &st);
+	assert_int_equal(st.files_ok, 2); /* 11.fit.gz, activities.csv */
+	assert_int_equal(st.files_rejected, 7);
+	assert_int_equal(st.csv_only, 5);
+	assert_int_equal(rd_history_count(h), 6);
+	const rd_activity *a = rd_history_get(h, 0);
+	assert_string_equal(a->name, "Park Race");
+	assert_int_equal(a->sport, RD_SPORT_TRAIL); /* the csv is more specific */
+	assert_int_equal(a->start_utc, 1735732805); /* the file's own time wins */
+	assert_float_equal(a->elapsed_s, 3590, 1e-9);
+	assert_float_equal(a->distance_m, 10000, 1e-9); /* the file had none */
+	assert_int_equal(a->marked_race, 1);
+	a = rd_history_get(h, 1);
+	assert_string_equal(a->name, "Lost");
+	assert_int_equal(a->start_utc, 1735819200);
+	assert_float_equal(a->distance_m, 5000, 1e-9);
+	assert_int_equal(a->status, RD_READ_PARTIAL);
+	char src[600];
+	snprintf(src, sizeof src, "%s/e/export.zip!activities.csv:3", tmp);
+	assert_string_equal(a->source, src);
+	assert_int_equal(rd_history_get(h, 2)->status, RD_READ_OK); /* manual */
+	rd_history_free(h);
+}
+
+/* Z07/Z06 limits: entry count and total size, each naming the archive. */
+static void zip_limits_hit(void **state)
+{
+	(void)state;
+	write_export("e/limits.zip");
+	rd_history_options opt;
+	rd_history_options_init(&opt);
+	log_t l = {0};
+	opt.warn = on_warn;
+	opt.warn_ctx = &l;
+	opt.max_zip_entries = 3;
+	rd_history *h;
+	assert_int_equal(rd_history_new(&h, &opt), 0);
+	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_history_add_path(h, sub("e/limits.zip"), &d), 0);
+	expect_line(&l, "e/limits.zip: error: zip entry limit of 3 entries reached");
+	assert_int_equal(rd_history_count(h), 1); /* entry 0 was read */
+	rd_history_free(h);
+
+	opt.max_zip_entries = 200000;
+	opt.max_zip_bytes = 100;
+	l.n = 0;
+	assert_int_equal(rd_history_new(&h, &opt), 0);
+	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+	assert_int_equal(rd_history_add_path(h, sub("e/limits.zip"), &d), 0);
+	int found = 0;
+	for (int i = 0; i < l.n; i++)
+		found += strstr(l.lines[i], ": error: zip total size limit of 100 bytes exceeded") != NULL;
+	assert_int_equal(found, 1);
+	rd_history_free(h);
+}
+
+/* Z08: a zip cut in the middle: no crash, an error naming it, and what
+ * could be read is kept. */
+static void corrupt_zip(void **state)
+{
+	(void)state;
+	write_export("e/cut.zip");
+	char path[600];
+	snprintf(path, sizeof path, "%s/e/cut.zip", tmp);
+	struct stat st;
+	stat(path, &st);
+	for (off_t cut = 0; cut < st.st_size; cut += st.st_size / 7 + 1) {
+		assert_int_equal(truncate(path, cut), 0);
+		log_t l = {0};
+		rd_history *h = make(&l, 2);
+		rd_diag d = RD_DIAG_INIT;
+		assert_int_equal(rd_history_add_path(h, path, &d), 0);
+		rd_history_stats s;
+		rd_history_stats_get(h, &s);
+		assert_true(s.files_rejected >= 1);
+		assert_true(l.n >= 1);
+		rd_history_free(h);
+	}
+}
+
+static void limits_and_errors(void **state)
+{
+	(void)state;
+	put_fit("l/1.fit", "A 100 60 1 5", 0);
+	put_fit("l/2.fit", "A 200 60 1 5", 0);
+	put_fit("l/3.fit", "A 300 60 1 5", 0);
+	rd_history_options opt;
+	rd_history_options_init(&opt);
+	opt.max_activities = 2;
+	rd_history *h;
+	assert_int_equal(rd_history_new(&h, &opt), 0);
+	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_history_add_path(h, sub("l"), &d), RD_ELIMIT);
+	char msg[600], want[600];
+	rd_diag_format(&d, msg, sizeof msg);
+	snprintf(want, sizeof want, "%s/l/3.fit: error: activity limit of 2 reached; "
+		 "history not read further", tmp);
+	assert_string_equal(msg, want);
+	assert_int_equal(rd_history_count(h), 2);
+	rd_diag d2 = RD_DIAG_INIT;
+	assert_int_equal(rd_history_add_path(h, sub("nope"), &d2), RD_EIO);
+	rd_diag_format(&d2, msg, sizeof msg);
+	snprintf(want, sizeof want, "%s/nope: error: cannot read: No such file or directory", tmp);
+	assert_string_equal(msg, want);
+	rd_history_free(h);
+}
+
+typedef struct prog {
+	size_t calls, done, total;
+} prog;
+
+static void on_progress(void *ctx, const rd_history_progress *p)
+{
+	prog *pr = ctx;
+	pr->calls++;
+	pr->done = p->files_done;
+	pr->total = p->files_total;
+}
+
+static void progress(void **state)
+{
+	(void)state;
+	put_fit("p/1.fit", "A 100 60 1 5", 0);
+	put_fit("p/2.fit.gz", "A 200 60 1 5", 1);
+	rd_history_options opt;
+	rd_history_options_init(&opt);
+	prog pr = {0};
+	opt.progress = on_progress;
+	opt.progress_ctx = &pr;
+	rd_history *h;
+	assert_int_equal(rd_history_new(&h, &opt), 0);
+	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_history_add_path(h, sub("p"), &d), 0);
+	assert_int_equal(pr.calls, 3);
+	assert_int_equal(pr.done, 2);
+	assert_int_equal(pr.total, 2);
+	rd_history_free(h);
+}
+
+#if defined(RD_HAVE_FIT) && defined(RD_HAVE_XML)
+/* The real readers on the corpus: the small Strava export unpacked (75
+ * rows, 3 of them pointing at example.{fit,gpx,tcx}), and a gzipped FIT
+ * (expected.tsv: 2760 records, cycling, 14921.2 m). */
+static void corpus(void **state)
+{
+	(void)state;
+	log_t l = {0};
+	rd_history_options opt;
+	rd_history_options_init(&opt);
+	opt.warn = on_warn;
+	opt.warn_ctx = &l;
+	rd_history *h;
+	assert_int_equal(rd_history_new(&h, &opt), 0);
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_history_add_path(h, RD_CORPUS "/strava/gz/14582164182.fit.gz", &d), 0);
+	assert_int_equal(rd_history_count(h), 1);
+	const rd_activity *a = rd_history_get(h, 0);
+	assert_int_equal(a->records, 2760);
+	assert_int_equal(a->sport, RD_SPORT_BIKE);
+	assert_float_equal(a->distance_m, 14921.2, 0.01);
+	assert_int_equal(a->start_utc, 1739923845); /* 2025-02-19T00:10:45Z */
+
+	assert_int_equal(rd_history_add_path(h, RD_CORPUS "/strava/athlytics-mini-export", &d), 0);
+	rd_history_stats st;
+	rd_history_stats_get(h, &st);
+	assert_int_equal(st.files_rejected, 0);
+	assert_int_equal(st.csv_only, 72); /* rows without a file */
+	size_t from_files = 0, fit_records = 0;
+	for (size_t i = 0; i < rd_history_count(h); i++) {
+		a = rd_history_get(h, i);
+		if (strstr(a->source, "/activities/example.")) {
+			from_files++;
+			if (strstr(a->source, "example.fit")) {
+				fit_records = a->records;
+				assert_string_equal(a->name, "Example FIT");
+			}
+		}
+	}
+	assert_int_equal(from_files, 3);
+	assert_int_equal(fit_records, 10); /* expected.tsv record_count */
+	assert_int_equal(rd_history_count(h) + st.duplicates, 1 + 72 + 3);
+	rd_history_free(h);
+}
+#endif
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(folder), cmocka_unit_test(duplicates),
+		cmocka_unit_test(gzip_damage), cmocka_unit_test(strava_zip),
+		cmocka_unit_test(zip_limits_hit), cmocka_unit_test(corrupt_zip),
+		cmocka_unit_test(limits_and_errors), cmocka_unit_test(progress),
+#if defined(RD_HAVE_FIT) && defined(RD_HAVE_XML)
+		cmocka_unit_test(corpus),
+#endif
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,477 @@
+/* The HTML report: structure, escaping of hostile text, UTF-8 repair,
+ * self-containment, determinism, allocation failure, palette contrast. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "rubdown/report.h"
+#include "writers/chart.h"
+#include "writers/escape.h"
+
+/* ---- A plan built by hand: two weeks from Monday 2026-11-23 ------------ */
+
+typedef struct fixture {
+	rd_profile *p;
+	rd_plan plan;
+	rd_appointment appts[3];
+	rd_warning plan_warnings[1];
+	rd_warning appt_warnings[1];
+	rd_plan_month months[2];
+} fixture;
+
+static const char *hostile_script = "<script>alert(1)</script>";
+static const char *hostile_attr = "\" onmouseover=x \"";
+
+static void add_session(rd_profile *p, rd_date d, rd_kind k, double km, int min,
+			const char *title)
+{
+	rd_session s = {d, k, km, min, -1, (char *)title, (char *)"test"};
+	assert_int_equal(rd_profile_add_session(p, &s), 0);
+}
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	assert_int_equal(rd_profile_new(&f->p), 0);
+	rd_profile *p = f->p;
+	rd_date mon = rd_date_from_ymd(2026, 11, 23);
+	p->name = strdup("Sam <b>\xff\x1b[31m");
+	p->budget_cents = 15000;
+	p->week[1] = (rd_session){RD_DATE_NONE, RD_HARD, 10, 50, -1, NULL, NULL};
+	p->week[3] = (rd_session){RD_DATE_NONE, RD_EASY, 8, 0, -1, NULL, NULL};
+	p->week[5] = (rd_session){RD_DATE_NONE, RD_LONG, 24, 0, -1, NULL, NULL};
+	add_session(p, mon - 5, RD_HARD, 12, 60, "Hills");           /* history */
+	add_session(p, mon + 2, RD_EASY, 0, 45, hostile_script);
+	rd_race race = {(char *)hostile_attr, mon + 13, 21.1, 9 * 60};
+	assert_int_equal(rd_profile_add_race(p, &race), 0);
+	rd_massage_had had = {mon - 3, RD_SWEDISH, -1, -1, (char *)"test"};
+	assert_int_equal(rd_profile_add_massage(p, &had), 0);
+
+	rd_appointment *a = f->appts;
+	a[0] = (rd_appointment){.date = mon + 2, .when = RD_WHEN_AFTER_RUN, .start_min = 18 * 60 + 30,
+		.modality = RD_DEEP_TISSUE, .minutes = 60, .pressure = RD_FIRM,
+		.techniques = {RD_T_GLIDING, RD_T_TARGETED}, .technique_count = 2,
+		.focus = {"hamstrings", "calves", "plantar_fascia"}, .focus_count = 3, .price_cents = 9000,
+		.rules = {RD_R_AFTER_HARD, RD_R_FOCUS}, .rule_count = 2,
+		.reason = (char *)"the day after the hard session <b>&</b>"};
+	f->appt_warnings[0] = (rd_warning){RD_R_ACHY_EASE_UP, (char *)"ease up if achy"};
+	a[0].warnings = f->appt_warnings;
+	a[0].warning_count = 1;
+	a[1] = (rd_appointment){.date = mon + 13, .when = RD_WHEN_BEFORE_RUN, .start_min = -1,
+		.modality = RD_SPORTS_PRE, .minutes = 20, .pressure = RD_MEDIUM,
+		.techniques = {RD_T_GLIDING, RD_T_PNF, RD_T_JOINT_ROM, RD_T_TAPOTEMENT,
+			       RD_T_MOTION_PALPATION}, .technique_count = 5,
+		.focus = {"quadriceps"}, .focus_count = 1, .price_cents = 4000,
+		.rules = {RD_R_SPORTS_DAY_OF}, .rule_count = 1, .reason = (char *)"race morning"};
+	a[2] = a[1];
+	a[2].when = RD_WHEN_AFTER_RUN;
+	a[2].modality = RD_SPORTS_POST;
+	a[2].techniques[0] = RD_T_MYOFASCIAL;
+	a[2].technique_count = 1;
+	f->plan_warnings[0] = (rd_warning){RD_R_BUDGET, (char *)"budget < frequency"};
+	f->months[0] = (rd_plan_month){2026 * 12 + 10, 9000, 2, 1, 0};
+	f->months[1] = (rd_plan_month){2026 * 12 + 11, 8000, 2, 1, 0};
+	f->plan = (rd_plan){p, mon, mon + 13, f->appts, 3, f->plan_warnings, 1,
+			    f->months, 2, 3.0};
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	free(f->p->name);
+	f->p->name = NULL;
+	rd_profile_free(f->p);
+	free(f);
+	return 0;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *s = strstr(hay, needle); s; s = strstr(s + 1, needle))
+		n++;
+	return n;
+}
+
+static char *render(const fixture *f, const rd_html_options *opt)
+{
+	char *html = NULL;
+	assert_int_equal(rd_plan_to_html(&html, &f->plan, opt), 0);
+	assert_non_null(html);
+	return html;
+}
+
+/* An independent UTF-8 check (RFC 3629 section 4 syntax). */
+static int valid_utf8(const unsigned char *s)
+{
+	while (*s) {
+		size_t n = *s < 0x80 ? 1 : (*s >> 5) == 6 ? 2 : (*s >> 4) == 14 ? 3 : (*s >> 3) == 30 ? 4 : 0;
+		if (!n || (n == 2 && *s < 0xC2) || (n == 4 && *s > 0xF4))
+			return 0;
+		unsigned long cp = n == 1 ? *s : (unsigned long)(*s & (0x7F >> n));
+		for (size_t i = 1; i < n; i++) {
+			if ((s[i] & 0xC0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i] & 0x3F);
+		}
+		if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return 0;
+		s += n;
+	}
+	return 1;
+}
+
+/* ---- Structure ------------------------------------------------------- */
+
+static void has_every_part(void **state)
+{
+	fixture *f = *state;
+	char *html = render(f, NULL);
+	assert_int_equal(strncmp(html, "<!DOCTYPE html>\n<html lang=\"en\">", 32), 0);
+	assert_non_null(strstr(html, "<meta charset=\"utf-8\">"));
+	assert_non_null(strstr(html, "name=\"viewport\""));
+	assert_non_null(strstr(html, "@media print"));
+	assert_non_null(strstr(html, "@media (max-width:700px)"));
+	/* order: header, chart, calendar, cards, safety, rules */
+	const char *parts[] = {"<header class=\"summary\">", "<svg ", "<section class=\"calendar\"",
+			       "<section class=\"appointments\"", "<section class=\"safety\"",
+			       "<section class=\"rules\"", "</html>\n"};
+	const char *at = html;
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		const char *next = strstr(at, parts[i]);
+		assert_non_null(next);
+		at = next;
+	}
+	assert_string_equal(at, "</html>\n");
+	assert_int_equal(count(html, "<article class=\"card\""), 3);
+	assert_non_null(strstr(html, "id=\"appt-1\""));
+	assert_non_null(strstr(html, "id=\"appt-3\""));
+	assert_int_equal(count(html, "href=\"#appt-"), 3);  /* one chip per appointment */
+	assert_int_equal(count(html, "<th class=\"week\" scope=\"row\">"), 2);
+	assert_int_equal(count(html, "<td class=\"day "), 14);
+	assert_non_null(strstr(html, "not medical advice"));
+	assert_non_null(strstr(html, "id=\"rule-R-AFTER-HARD\""));
+	assert_int_equal(count(html, "<dt id=\"rule-"), RD_RULE_COUNT);
+	rd_free(html);
+}
+
+static void card_has_therapist_sheet(void **state)
+{
+	fixture *f = *state;
+	char *html = render(f, NULL);
+	char *card = strstr(html, "id=\"appt-1\"");
+	assert_non_null(card);
+	char *end = strstr(card, "</article>");
+	assert_non_null(end);
+	*end = 0;
+	const char *want[] = {"Deep tissue massage", "datetime=\"2026-11-25\"", "18:30",
+			      "after the run", "60 min", "firm", "hamstrings, calves, plantar fascia",
+			      "90.00 EUR", "gliding strokes", "targeted pressure",
+			      "the day after the hard session &lt;b&gt;&amp;&lt;/b&gt;",
+			      "#rule-R-AFTER-HARD", "#rule-R-FOCUS", "R-ACHY-EASE-UP", "ease up if achy"};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		if (!strstr(card, want[i]))
+			fail_msg("card 1 lacks %s", want[i]);
+	}
+	assert_true(strstr(card, "gliding strokes") < strstr(card, "targeted pressure"));
+	*end = '<';
+	card = strstr(html, "id=\"appt-2\"");
+	end = strstr(card, "</article>");
+	*end = 0;
+	assert_int_equal(count(card, "<li>Round "), 3);            /* PNF's three rounds */
+	assert_non_null(strstr(card, "any time"));
+	assert_non_null(strstr(card, "before the run"));
+	*end = '<';
+	rd_free(html);
+}
+
+static void header_has_money_and_warnings(void **state)
+{
+	fixture *f = *state;
+	char *html = render(f, NULL);
+	char *end = strstr(html, "</header>");
+	assert_non_null(end);
+	*end = 0;
+	assert_non_null(strstr(html, "3 planned"));
+	assert_non_null(strstr(html, "170.00 EUR of a budget of 150.00 EUR a month"));
+	assert_non_null(strstr(html, "2 weeks"));
+	assert_non_null(strstr(html, "November 2026"));
+	assert_non_null(strstr(html, "December 2026"));
+	assert_non_null(strstr(html, "#rule-R-BUDGET"));
+	assert_non_null(strstr(html, "budget &lt; frequency"));
+	rd_free(html);
+}
+
+/* ---- Chart ---------------------------------------------------------- */
+
+static void chart_shows_days_races_and_massages(void **state)
+{
+	fixture *f = *state;
+	char *html = render(f, NULL);
+	/* history from the dated session 5 days before: 5 + 14 days; bars on the
+	 * dated hard day, then per week: Tue hard, Wed easy, Thu easy, Sat long
+	 * (week 1), Tue hard, Thu easy, Sat long, Sun race (week 2). */
+	assert_int_equal(count(html, "<rect class=\"bar\""), 1 + 4 + 4);
+	assert_int_equal(count(html, "<g class=\"race\">"), 1);
+	assert_int_equal(count(html, "<g class=\"marker\">"), 3 + 1);
+	assert_int_equal(count(html, "Massage planned: "), 3);
+	assert_int_equal(count(html, "Massage had: Swedish massage"), 1);
+	assert_non_null(strstr(html, "load per day (TRIMP)"));
+	assert_non_null(strstr(html, "plan \xE2\x86\x92"));
+	assert_non_null(strstr(html, "<desc id=\"chart-desc\">"));
+	assert_non_null(strstr(html, "<summary>The chart as a table</summary>"));
+	assert_non_null(strstr(html, "<strong>estimate</strong>"));
+	assert_null(strstr(html, "class=\"fitness\""));
+	rd_free(html);
+}
+
+static void chart_uses_measured_load(void **state)
+{
+	fixture *f = *state;
+	rd_load_day days[3];
+	for (int i = 0; i < 3; i++)
+		days[i] = (rd_load_day){f->plan.from - 5 + i, 10.0 * (i + 1), 30, 20, 10};
+	rd_html_options opt = {days, 3, 0};
+	char *html = render(f, &opt);
+	assert_non_null(strstr(html, "class=\"fitness\""));
+	assert_non_null(strstr(html, "class=\"fatigue\""));
+	assert_non_null(strstr(html, "measured from your runs"));
+	assert_non_null(strstr(html, "; load 10</title>"));  /* measured, not estimated */
+	rd_free(html);
+	opt = (rd_html_options){NULL, 0, -1};
+	html = render(f, &opt);
+	assert_null(strstr(html, "plan \xE2\x86\x92"));  /* no history shown */
+	assert_int_equal(count(html, "<rect class=\"bar\""), 8);
+	rd_free(html);
+}
+
+static void load_estimate_follows_kind_and_length(void **state)
+{
+	(void)state;
+	rd_session easy = {0, RD_EASY, 0, 60, -1, NULL, NULL};
+	rd_session hard = {0, RD_HARD, 0, 60, -1, NULL, NULL};
+	rd_session km = {0, RD_EASY, 10, 0, -1, NULL, NULL};
+	rd_day d = {0, RD_EASY, &easy, NULL};
+	int est = -1;
+	double e = rd_day_load_estimate(&d, &est);
+	assert_int_equal(est, 0);
+	/* Banister: 60 min x 0.6 x 0.64 e^(1.92 x 0.6) */
+	assert_true(fabs(e - 60 * 0.6 * 0.64 * exp(1.92 * 0.6)) < 1e-9);
+	d.session = &hard;
+	d.kind = RD_HARD;
+	assert_true(rd_day_load_estimate(&d, NULL) > 1.5 * e);
+	d.session = &km;
+	d.kind = RD_EASY;
+	assert_true(fabs(rd_day_load_estimate(&d, &est) - e) < 1e-9); /* 10 km at 6:00 */
+	assert_int_equal(est, 1);
+	d.kind = RD_REST;
+	d.session = NULL;
+	assert_true(rd_day_load_estimate(&d, &est) == 0.0);
+}
+
+/* ---- Safety of the output -------------------------------------------- */
+
+static void hostile_text_is_escaped(void **state)
+{
+	fixture *f = *state;
+	char *html = render(f, NULL);
+	assert_null(strstr(html, "<script"));
+	assert_null(strstr(html, "<b>"));
+	assert_null(strstr(html, "\" onmouseover"));
+	assert_null(strstr(html, "\x1b"));
+	assert_true(count(html, "&lt;script&gt;alert(1)&lt;/script&gt;") >= 2); /* calendar, chart */
+	assert_true(count(html, "&quot; onmouseover=x &quot;") >= 2);
+	assert_non_null(strstr(html, "Sam &lt;b&gt;\xEF\xBF\xBD\xEF\xBF\xBD[31m"));
+	assert_true(valid_utf8((const unsigned char *)html));
+	rd_free(html);
+}
+
+static void loads_nothing(void **state)
+{
+	fixture *f = *state;
+	char *html = render(f, NULL);
+	assert_non_null(strstr(html, "content=\"default-src 'none'; style-src 'unsafe-inline'\""));
+	const char *never[] = {"<script", "<link", "<img", "<iframe", "<object", "url(",
+			       "@import", "src=", "https:", "//fonts"};
+	for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+		if (strstr(html, never[i]))
+			fail_msg("the report contains %s", never[i]);
+	/* the only http: is the SVG namespace, which is a name, not a request */
+	assert_int_equal(count(html, "http:"), 1);
+	assert_int_equal(count(html, "xmlns=\"http://www.w3.org/2000/svg\""), 1);
+	for (const char *h = strstr(html, "href=\""); h; h = strstr(h + 1, "href=\""))
+		assert_int_equal(h[6], '#');
+	rd_free(html);
+}
+
+static void same_plan_same_bytes(void **state)
+{
+	fixture *f = *state;
+	char *a = render(f, NULL), *b = render(f, NULL);
+	assert_string_equal(a, b);
+	rd_free(a);
+	rd_free(b);
+}
+
+static void allocation_failure_leaks_nothing(void **state)
+{
+	fixture *f = *state;
+	for (unsigned long n = 1;; n++) {
+		char *html = (char *)1;
+		rd_alloc_fail_at(n);
+		int rc = rd_plan_to_html(&html, &f->plan, NULL);
+		unsigned long made = rd_alloc_fail_at(0);
+		if (rc == 0) {
+			assert_true(made < n);
+			rd_free(html);
+			break;
+		}
+		assert_int_equal(rc, RD_ENOMEM);
+		assert_null(html);
+	}
+}
+
+/* ---- The example runner: examples/sam.yaml through the planner ------- */
+
+static void example_runner_report(void **state)
+{
+	(void)state;
+	rd_profile *p = NULL;
+	rd_plan *plan = NULL;
+	rd_diag diag = RD_DIAG_INIT;
+	char *html = NULL;
+	rd_plan_options opt = {rd_date_from_ymd(2026, 11, 23), 8};
+	if (rd_profile_load(&p, RD_SOURCE_DIR "/examples/sam.yaml", &diag))
+		fail_msg("sam.yaml: %s", diag.message);
+	assert_int_equal(rd_plan_make(&plan, p, &opt, &diag), 0);
+	assert_true(plan->count > 0);
+	assert_int_equal(rd_plan_to_html(&html, plan, NULL), 0);
+	assert_int_equal(count(html, "<article class=\"card\""), plan->count);
+	for (size_t i = 0; i < plan->count; i++) {
+		char want[64], iso[11];
+		rd_date_format(plan->appointments[i].date, iso);
+		snprintf(want, sizeof want, "id=\"appt-%zu\"", i + 1);
+		assert_non_null(strstr(html, want));
+		snprintf(want, sizeof want, "<time datetime=\"%s\">", iso);
+		assert_non_null(strstr(html, want));
+	}
+	assert_int_equal(count(html, "<th class=\"week\" scope=\"row\">"), 8);
+	assert_int_equal(count(html, "<td class=\"day "), 56);
+	assert_int_equal(count(html, "Massage planned: "), plan->count);
+	assert_int_equal(count(html, "<g class=\"race\"><title>Race: Valencia Marathon"), 1);
+	assert_non_null(strstr(html, "Massage plan for Sam"));
+	assert_non_null(strstr(html, "plantar fasciitis (left foot) since 15 Oct 2026"));
+	assert_int_equal(count(html, "<li>Round "), 0 + 3 * count(html, "<strong>PNF stretching</strong>"));
+	assert_true(valid_utf8((const unsigned char *)html));
+	rd_free(html);
+	rd_plan_free(plan);
+	rd_profile_free(p);
+}
+
+/* ---- Palette contrast (WCAG 2.1 relative luminance) ------------------- */
+
+static double channel(unsigned v)
+{
+	double c = v / 255.0;
+	return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+}
+
+static double contrast_on_white(const char *hex)
+{
+	unsigned long rgb = strtoul(hex + 1, NULL, 16);
+	double l = 0.2126 * channel((unsigned)(rgb >> 16 & 255)) +
+		   0.7152 * channel((unsigned)(rgb >> 8 & 255)) + 0.0722 * channel((unsigned)(rgb & 255));
+	return 1.05 / (l + 0.05);
+}
+
+static void palette_has_contrast(void **state)
+{
+	(void)state;
+	assert_null(chart_kind_color(RD_REST));
+	/* white text sits on these colours: 4.5:1 (WCAG AA, normal text) */
+	for (int k = RD_EASY; k < RD_KIND_COUNT; k++)
+		assert_true(contrast_on_white(chart_kind_color((rd_kind)k)) >= 4.5);
+	for (int m = 0; m < RD_MODALITY_COUNT; m++) {
+		assert_true(contrast_on_white(chart_modality_color((rd_modality)m)) >= 4.5);
+		for (int n = 0; n < m; n++)
+			assert_string_not_equal(chart_modality_color((rd_modality)m),
+						chart_modality_color((rd_modality)n));
+	}
+	assert_true(contrast_on_white("#ffffff") < 1.01); /* the formula itself */
+	assert_true(contrast_on_white("#000000") > 20.9);
+}
+
+/* ---- Escaping ------------------------------------------------------- */
+
+static char *html_of(const char *s, size_t n)
+{
+	rd_buf b = RD_BUF_INIT;
+	escape_html(&b, s, n);
+	return rd_buf_detach(&b);
+}
+
+static void escape_replaces_maximal_subparts(void **state)
+{
+	(void)state;
+	/* Unicode 15, section 3.9, table 3-8: U+FFFD per maximal subpart */
+	const char in[] = "\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64";
+	char *s = html_of(in, sizeof in - 1);
+	assert_string_equal(s, "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "b\xEF\xBF\xBD"
+			       "c\xEF\xBF\xBD\xEF\xBF\xBD" "d");
+	rd_free(s);
+	s = html_of("\xED\xA0\x80|\xC0\xAF|\xF4\x90\x80\x80|\xF0\x9F\x98", 15);
+	assert_string_equal(s, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD|\xEF\xBF\xBD\xEF\xBF\xBD|"
+			       "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD|\xEF\xBF\xBD");
+	rd_free(s);
+	s = html_of("\xF0\x9F\x98\x80 \xC3\xA9 a\0b", 11); /* valid stays, NUL goes */
+	assert_string_equal(s, "\xF0\x9F\x98\x80 \xC3\xA9 a\xEF\xBF\xBD" "b");
+	rd_free(s);
+	s = html_of("<&>\"'\t\n", 7);
+	assert_string_equal(s, "&lt;&amp;&gt;&quot;&#39;\t\n");
+	rd_free(s);
+}
+
+static void escape_term_removes_controls(void **state)
+{
+	(void)state;
+	rd_buf b = RD_BUF_INIT;
+	escape_term(&b, "a\x1b[2Jb\xC2\x9B" "c\xC3\xA9\xFF", 0);
+	assert_string_equal(b.data, "a\xEF\xBF\xBD[2Jb\xEF\xBF\xBD" "c\xC3\xA9\xEF\xBF\xBD");
+	rd_buf_dispose(&b);
+	escape_term(&b, "a\x1b" "b\xC3\xA9\xFF", 1);
+	assert_string_equal(b.data, "a?b??");
+	rd_buf_dispose(&b);
+	assert_int_equal(escape_term_width("caf\xC3\xA9\xFF"), 5);
+	assert_int_equal(escape_utf8_prefix("\xC3\xA9\xC3\xA9x", 2), 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(has_every_part, setup, teardown),
+		cmocka_unit_test_setup_teardown(card_has_therapist_sheet, setup, teardown),
+		cmocka_unit_test_setup_teardown(header_has_money_and_warnings, setup, teardown),
+		cmocka_unit_test_setup_teardown(chart_shows_days_races_and_massages, setup, teardown),
+		cmocka_unit_test_setup_teardown(chart_uses_measured_load, setup, teardown),
+		cmocka_unit_test(load_estimate_follows_kind_and_length),
+		cmocka_unit_test_setup_teardown(hostile_text_is_escaped, setup, teardown),
+		cmocka_unit_test_setup_teardown(loads_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(same_plan_same_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(allocation_failure_leaks_nothing, setup, teardown),
+		cmocka_unit_test(example_runner_report),
+		cmocka_unit_test(palette_has_contrast),
+		cmocka_unit_test(escape_replaces_maximal_subparts),
+		cmocka_unit_test(escape_term_removes_controls),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

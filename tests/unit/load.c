@@ -1,0 +1,314 @@
+/* Training load: TRIMP, reference heart rates, the EWMA series, weeks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "rubdown/load.h"
+
+/* cmocka's assert_float_equal compares floats: we need doubles. */
+static void near_(double a, double b, double eps, const char *file, int line)
+{
+	if (!(fabs(a - b) <= eps)) {
+		print_error("%.12g != %.12g (within %g)\n", a, b, eps);
+		_fail(file, line);
+	}
+}
+#define assert_near(a, b, eps) near_((a), (b), (eps), __FILE__, __LINE__)
+
+/* An activity with every field unknown (rd_activity_init lives in another
+ * layer), starting at 07:00 UTC on `day`. */
+static void fixture(rd_activity *a, rd_sport sport, rd_date day, double dur_s, double dist_m)
+{
+	memset(a, 0, sizeof *a);
+	a->sport = sport;
+	a->start_utc = rd_date_to_unix(day) + 7 * 3600;
+	a->elapsed_s = a->moving_s = dur_s;
+	a->distance_m = dist_m;
+	a->ascent_m = NAN;
+	a->avg_hr = a->max_hr = a->avg_cadence = -1;
+}
+
+static void at_hr(rd_activity *a, int bpm, uint32_t seconds)
+{
+	a->hr_seconds[bpm] += seconds;
+}
+
+#define HOUR_150 100.44 /* see trimp_flat_hour */
+
+static void trimp_flat_hour(void **state)
+{
+	(void)state;
+	/* By hand: x = (150 - 60) / (190 - 60) = 0.6923; 1.92 x = 1.3292;
+	 * e^1.3292 = 3.7781; 60 min * 0.6923 * 0.64 * 3.7781 = 100.44. */
+	rd_activity a;
+	fixture(&a, RD_SPORT_RUN, 20000, 3600, 12000);
+	at_hr(&a, 150, 3600);
+	assert_near(rd_trimp(a.hr_seconds, 190, 60), HOUR_150, 0.005);
+
+	rd_load_options opt = {190, 60};
+	rd_load *l = NULL;
+	assert_int_equal(rd_load_compute(&l, &a, 1, &opt, NULL), 0);
+	assert_int_equal(l->hr_max_source, RD_HR_GIVEN);
+	assert_int_equal(l->hr_rest_source, RD_HR_GIVEN);
+	assert_int_equal(l->items[0].method, RD_LOAD_HR);
+	assert_near(l->items[0].trimp, HOUR_150, 0.005);
+	assert_near(l->items[0].minutes, 60.0, 1e-9);
+	assert_near(l->items[0].hard_share, 0.0, 1e-9); /* 150 < 164 bpm */
+	rd_load_free(l);
+}
+
+static void trimp_clamps_and_partial_cover(void **state)
+{
+	(void)state;
+	uint32_t h[RD_HR_BINS] = {0};
+	h[50] = 600;  /* below rest: x = 0 */
+	h[210] = 60;  /* above max: x = 1 */
+	assert_near(rd_trimp(h, 190, 60), 1.0 * 0.64 * exp(1.92), 1e-9);
+
+	/* Heart rate for 40 of 60 minutes: the rest counts at the same rate. */
+	rd_activity a;
+	fixture(&a, RD_SPORT_RUN, 20000, 3600, 12000);
+	at_hr(&a, 150, 2400);
+	rd_load_options opt = {190, -1};
+	rd_load *l = NULL;
+	assert_int_equal(rd_load_compute(&l, &a, 1, &opt, NULL), 0);
+	assert_int_equal(l->hr_rest, RD_HR_REST_DEFAULT);
+	assert_int_equal(l->hr_rest_source, RD_HR_DEFAULT);
+	assert_near(l->items[0].trimp, HOUR_150, 0.005);
+	rd_load_free(l);
+}
+
+static void hr_max_estimated_vs_given(void **state)
+{
+	(void)state;
+	rd_activity a[2];
+	fixture(&a[0], RD_SPORT_RUN, 20000, 1800, 6000);
+	at_hr(&a[0], 221, 1);   /* an optical spike */
+	at_hr(&a[0], 180, 100); /* not held for 2 minutes */
+	at_hr(&a[0], 176, 300);
+	at_hr(&a[0], 150, 1399);
+	fixture(&a[1], RD_SPORT_RUN, 20001, 3600, 12000);
+	at_hr(&a[1], 172, 3600);
+	rd_load *l = NULL;
+	assert_int_equal(rd_load_compute(&l, a, 2, NULL, NULL), 0);
+	assert_int_equal(l->hr_max, 176);
+	assert_int_equal(l->hr_max_source, RD_HR_ESTIMATED);
+	assert_string_equal(rd_hr_source_name(l->hr_max_source), "estimated");
+	double est = l->items[1].trimp;
+	rd_load_free(l);
+
+	rd_load_options opt = {200, 50};
+	assert_int_equal(rd_load_compute(&l, a, 2, &opt, NULL), 0);
+	assert_int_equal(l->hr_max, 200);
+	assert_int_equal(l->hr_max_source, RD_HR_GIVEN);
+	/* A higher hr_max makes the same hour lighter. */
+	assert_true(l->items[1].trimp < est);
+	assert_near(l->items[1].trimp, rd_trimp_at(60.0, 122.0 / 150.0), 1e-9);
+	rd_load_free(l);
+}
+
+static void hr_none_and_bad_options(void **state)
+{
+	(void)state;
+	rd_activity a;
+	fixture(&a, RD_SPORT_BIKE, 20000, 3600, 30000);
+	rd_load *l = NULL;
+	assert_int_equal(rd_load_compute(&l, &a, 1, NULL, NULL), 0);
+	assert_int_equal(l->hr_max_source, RD_HR_NONE);
+	assert_int_equal(l->items[0].method, RD_LOAD_DURATION);
+	assert_true(isnan(l->items[0].hard_share));
+	assert_near(l->items[0].trimp, rd_trimp_at(60.0, 0.5), 1e-9);
+	rd_load_free(l);
+
+	rd_diag diag = RD_DIAG_INIT;
+	rd_load_options bad = {70, 60};
+	l = (rd_load *)&a; /* must be reset to NULL */
+	assert_int_equal(rd_load_compute(&l, &a, 1, &bad, &diag), RD_EFORMAT);
+	assert_null(l);
+	assert_non_null(strstr(diag.message, "hr_max 70 bpm"));
+}
+
+static void pace_based_load(void **state)
+{
+	(void)state;
+	/* Runs without heart rate: 5:00/km, 6:00/km (x3), 5:24/km. */
+	rd_activity a[5];
+	fixture(&a[0], RD_SPORT_RUN, 20000, 3000, 10000);
+	fixture(&a[1], RD_SPORT_RUN, 20001, 3600, 10000);
+	fixture(&a[2], RD_SPORT_RUN, 20002, 3600, 10000);
+	fixture(&a[3], RD_SPORT_RUN, 20003, 3600, 10000);
+	fixture(&a[4], RD_SPORT_TREADMILL, 20004, 2400, NAN);
+	rd_load *l = NULL;
+	assert_int_equal(rd_load_compute(&l, a, 5, NULL, NULL), 0);
+	assert_near(l->median_pace_s_km, 360.0, 1e-9);
+	assert_near(l->usual_hrr, 0.70, 1e-9);
+	assert_int_equal(l->items[1].method, RD_LOAD_PACE);
+	assert_near(l->items[1].trimp, rd_trimp_at(60.0, 0.70), 1e-9);
+	/* 20% faster than usual: 0.2 more heart-rate reserve. */
+	assert_near(l->items[0].trimp, rd_trimp_at(50.0, 0.90), 1e-9);
+	assert_true(l->items[0].per_minute > l->items[1].per_minute);
+	/* Treadmill without distance: duration at the usual reserve. */
+	assert_int_equal(l->items[4].method, RD_LOAD_DURATION);
+	assert_near(l->items[4].trimp, rd_trimp_at(40.0, 0.70), 1e-9);
+	rd_load_free(l);
+}
+
+/* One 150 bpm hour a day on `days` days from `day0`. */
+static rd_activity *daily_hours(rd_date day0, size_t days)
+{
+	rd_activity *a = test_calloc(days, sizeof *a);
+	for (size_t i = 0; i < days; i++) {
+		fixture(&a[i], RD_SPORT_RUN, day0 + (rd_date)i, 3600, 12000);
+		at_hr(&a[i], 150, 3600);
+	}
+	return a;
+}
+
+static void ewma_closed_form(void **state)
+{
+	(void)state;
+	const size_t N = 100;
+	rd_date day0 = rd_date_from_ymd(2026, 1, 1);
+	rd_activity *a = daily_hours(day0, N);
+	rd_load_options opt = {190, 60};
+	rd_load *l = NULL;
+	rd_load_day *s = NULL;
+	size_t count = 0;
+	assert_int_equal(rd_load_compute(&l, a, N, &opt, NULL), 0);
+	/* 30 rest days after the block: the averages decay. */
+	assert_int_equal(rd_load_series(&s, &count, a, l, N, day0, day0 + 129, NULL), 0);
+	assert_int_equal(count, 130);
+	double L = l->items[0].trimp;
+	for (size_t n = 1; n <= N; n++) {
+		/* After n days of constant load L from 0: L (1 - e^(-n/T)). */
+		assert_near(s[n - 1].fitness, L * (1 - exp(-(double)n / 42)), 1e-9);
+		assert_near(s[n - 1].fatigue, L * (1 - exp(-(double)n / 7)), 1e-9);
+		assert_near(s[n - 1].form, s[n - 1].fitness - s[n - 1].fatigue, 1e-12);
+		assert_near(s[n - 1].load, L, 1e-9);
+	}
+	assert_near(s[129].fitness, s[99].fitness * exp(-30.0 / 42), 1e-9);
+	assert_near(s[129].load, 0.0, 0.0);
+	assert_true(s[129].form > 0); /* rested: fatigue fell faster */
+	rd_free(s);
+
+	/* A window starting later is warmed up by the days before it. */
+	assert_int_equal(rd_load_series(&s, &count, a, l, N, day0 + 50, day0 + 50, NULL), 0);
+	assert_int_equal(count, 1);
+	assert_near(s[0].fitness, L * (1 - exp(-51.0 / 42)), 1e-9);
+	rd_free(s);
+
+	rd_diag diag = RD_DIAG_INIT;
+	assert_int_equal(rd_load_series(&s, &count, a, l, N, day0, day0 - 1, &diag), RD_EFORMAT);
+	assert_null(s);
+	assert_int_equal(count, 0);
+	assert_near(rd_ewma_k(42), 1 - exp(-1.0 / 42), 1e-15);
+	rd_load_free(l);
+	test_free(a);
+}
+
+static void weeks_and_iso(void **state)
+{
+	(void)state;
+	int y, w;
+	rd_date_iso_week(rd_date_from_ymd(2027, 1, 1), &y, &w);
+	assert_int_equal(y, 2026);
+	assert_int_equal(w, 53);
+	rd_date_iso_week(rd_date_from_ymd(2024, 12, 30), &y, &w);
+	assert_int_equal(y, 2025);
+	assert_int_equal(w, 1);
+	rd_date_iso_week(rd_date_from_ymd(2026, 11, 23), &y, &w);
+	assert_int_equal(y, 2026);
+	assert_int_equal(w, 48);
+
+	/* 14 days from Monday 2026-11-09, plus one ride on the second Sunday. */
+	rd_date mon = rd_date_from_ymd(2026, 11, 9);
+	rd_activity *a = daily_hours(mon, 15);
+	fixture(&a[14], RD_SPORT_BIKE, mon + 13, 7200, 60000);
+	rd_load_options opt = {190, 60};
+	rd_load *l = NULL;
+	rd_week *wk = NULL;
+	size_t count = 0;
+	assert_int_equal(rd_load_compute(&l, a, 15, &opt, NULL), 0);
+	assert_int_equal(rd_load_weeks(&wk, &count, a, l, 15, mon + 2, mon + 20, NULL), 0);
+	assert_int_equal(count, 3);
+	assert_int_equal(wk[0].monday, mon);
+	assert_int_equal(wk[0].iso_week, 46);
+	assert_int_equal(wk[0].sessions, 7);
+	assert_int_equal(wk[1].sessions, 8);
+	assert_int_equal(wk[1].runs, 7);
+	assert_near(wk[1].km, 7 * 12.0 + 60.0, 1e-9);
+	assert_near(wk[1].hours, 9.0, 1e-9);
+	assert_near(wk[0].load, 7 * l->items[0].trimp, 1e-9);
+	assert_int_equal(wk[2].sessions, 0);
+	rd_free(wk);
+
+	/* The 4 weeks before 2026-11-30: 14 runs and a ride. */
+	assert_near(rd_sessions_per_week(a, 15, mon + 21, 4, 1), 14 / 4.0, 1e-12);
+	assert_near(rd_sessions_per_week(a, 15, mon + 21, 4, 0), 15 / 4.0, 1e-12);
+	assert_near(rd_sessions_per_week(a, 15, mon + 7, 1, 0), 7.0, 1e-12);
+	rd_load_free(l);
+	test_free(a);
+}
+
+static void local_date(void **state)
+{
+	(void)state;
+	rd_activity a;
+	fixture(&a, RD_SPORT_RUN, 20000, 3600, NAN);
+	a.start_utc = rd_date_to_unix(20000) + 23 * 3600; /* 23:00 UTC */
+	assert_int_equal(rd_activity_date(&a), 20000);
+	a.has_utc_offset = 1;
+	a.utc_offset_s = 2 * 3600; /* 01:00 the next day, local */
+	assert_int_equal(rd_activity_date(&a), 20001);
+	a.start_utc = INT64_MIN;
+	assert_int_equal(rd_activity_date(&a), RD_DATE_NONE);
+}
+
+static void out_of_memory(void **state)
+{
+	(void)state;
+	rd_date day0 = rd_date_from_ymd(2026, 1, 1);
+	rd_activity *a = daily_hours(day0, 10);
+	for (unsigned long k = 1;; k++) {
+		rd_load *l = NULL;
+		rd_load_day *s = NULL;
+		rd_week *w = NULL;
+		size_t count = 0;
+		rd_alloc_fail_at(k);
+		int rc = rd_load_compute(&l, a, 10, NULL, NULL);
+		if (rc == 0)
+			rc = rd_load_series(&s, &count, a, l, 10, day0, day0 + 9, NULL);
+		if (rc == 0)
+			rc = rd_load_weeks(&w, &count, a, l, 10, day0, day0 + 9, NULL);
+		rd_alloc_fail_at(0);
+		rd_free(s);
+		rd_free(w);
+		rd_load_free(l);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, RD_ENOMEM);
+		assert_true(k < 20);
+	}
+	test_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(trimp_flat_hour),
+		cmocka_unit_test(trimp_clamps_and_partial_cover),
+		cmocka_unit_test(hr_max_estimated_vs_given),
+		cmocka_unit_test(hr_none_and_bad_options),
+		cmocka_unit_test(pace_based_load),
+		cmocka_unit_test(ewma_closed_form),
+		cmocka_unit_test(weeks_and_iso),
+		cmocka_unit_test(local_date),
+		cmocka_unit_test(out_of_memory),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,244 @@
+/* Tests of the record accumulator (src/track.c) with synthetic samples. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "track.h"
+
+#include <math.h>
+#include <string.h>
+
+static track_sample at(double t, int hr)
+{
+	track_sample s;
+	track_sample_init(&s);
+	s.time = t;
+	s.hr = hr;
+	return s;
+}
+
+static void finish(track *t, rd_activity *a)
+{
+	rd_activity_init(a);
+	track_finish(t, a);
+}
+
+static void test_moving_time_and_gaps(void **state)
+{
+	(void)state;
+	track t;
+	rd_activity a;
+	track_init(&t);
+	for (int i = 0; i <= 60; i++) {
+		track_sample s = at(1000 + i, -1);
+		track_add(&t, &s);
+	}
+	track_sample late = at(1060 + TRACK_PAUSE_S + 5, -1); /* a gap */
+	track_add(&t, &late);
+	track_sample p = at(1076, -1);
+	p.paused = 1; /* timer stopped: interval not moving */
+	track_add(&t, &p);
+	track_sample q = at(1077, -1);
+	track_add(&t, &q);
+	finish(&t, &a);
+	assert_true(fabs(a.moving_s - 61) < 1e-9);
+	assert_true(fabs(a.elapsed_s - 77) < 1e-9);
+	assert_int_equal(a.records, 64);
+	assert_int_equal(a.start_utc, 1000);
+}
+
+static void test_backwards_timestamps(void **state)
+{
+	(void)state;
+	track t;
+	rd_activity a;
+	double times[] = {100, 101, 102, 90, 91, 92};
+	track_init(&t);
+	for (int i = 0; i < 6; i++) {
+		track_sample s = at(times[i], 150);
+		track_add(&t, &s);
+	}
+	finish(&t, &a);
+	assert_int_equal(t.backwards, 1);
+	assert_true(a.moving_s >= 0 && a.elapsed_s >= 0);
+	assert_true(fabs(a.moving_s - 4) < 1e-9);
+	assert_true(fabs(a.elapsed_s - 4) < 1e-9);
+}
+
+static void test_heart_rate(void **state)
+{
+	(void)state;
+	track t;
+	rd_activity a;
+	track_init(&t);
+	/* 100 bpm for 30 s, then 160 bpm for 10 s (held from its sample),
+	 * then one sample at 300 bpm (capped bin). */
+	for (int i = 0; i < 30; i++) {
+		track_sample s = at(i, 100);
+		track_add(&t, &s);
+	}
+	track_sample s = at(30, 160);
+	track_add(&t, &s);
+	track_sample e = at(40, 300);
+	track_add(&t, &e);
+	track_sample e2 = at(41, -1);
+	track_add(&t, &e2);
+	finish(&t, &a);
+	/* intervals: 29 s at 100, 1 s at 100 (29->30), 10 s at 160,
+	 * 1 s at 300 */
+	assert_int_equal(a.hr_seconds[100], 30);
+	assert_int_equal(a.hr_seconds[160], 10);
+	assert_int_equal(a.hr_seconds[RD_HR_BINS - 1], 1);
+	assert_int_equal(a.avg_hr, (int)lround((30 * 100 + 10 * 160 + 300) / 41.0));
+	assert_int_equal(a.max_hr, 300);
+}
+
+static void test_file_totals_win(void **state)
+{
+	(void)state;
+	track t;
+	rd_activity a;
+	track_init(&t);
+	for (int i = 0; i < 5; i++) {
+		track_sample s = at(i, 120);
+		s.dist_m = i * 3.0;
+		track_add(&t, &s);
+	}
+	rd_activity_init(&a);
+	a.distance_m = 1234;
+	a.avg_hr = 99;
+	a.moving_s = 3;
+	track_finish(&t, &a);
+	assert_true(a.distance_m == 1234);
+	assert_int_equal(a.avg_hr, 99);
+	assert_true(a.moving_s == 3);
+	assert_true(fabs(a.elapsed_s - 4) < 1e-9);
+	finish(&t, &a);
+	assert_true(fabs(a.distance_m - 12) < 1e-9);
+	assert_int_equal(a.distance_estimated, 0);
+}
+
+static void test_haversine_distance(void **state)
+{
+	(void)state;
+	track t;
+	rd_activity a;
+	track_init(&t);
+	/* 0.01 degree of latitude is 1111.95 m on the mean sphere. */
+	for (int i = 0; i <= 10; i++) {
+		track_sample s = at(i, -1);
+		s.lat = 45.0 + i * 0.001;
+		s.lon = 7.0;
+		track_add(&t, &s);
+	}
+	track_sample none = at(11, -1); /* missing position: not 0,0 */
+	track_add(&t, &none);
+	finish(&t, &a);
+	assert_true(fabs(a.distance_m - 1111.95) < 0.05);
+	assert_int_equal(a.distance_estimated, 1);
+}
+
+static void test_speed_integration(void **state)
+{
+	(void)state;
+	track t;
+	rd_activity a;
+	track_init(&t);
+	for (int i = 0; i <= 100; i++) {
+		track_sample s = at(i, -1);
+		s.speed_mps = 2.5;
+		track_add(&t, &s);
+	}
+	finish(&t, &a);
+	assert_true(fabs(a.distance_m - 250) < 1e-9);
+	assert_int_equal(a.distance_estimated, 1);
+}
+
+static void test_ascent_hysteresis(void **state)
+{
+	(void)state;
+	track t;
+	rd_activity a;
+	double alts[] = {100, 101, 99, 101, 100, 102, 100, /* noise: 0 */
+			 105, 110, 108, 115,                /* +15 */
+			 100, 104};                         /* +4 */
+	track_init(&t);
+	for (size_t i = 0; i < sizeof alts / sizeof *alts; i++) {
+		track_sample s = at((double)i, -1);
+		s.alt_m = alts[i];
+		track_add(&t, &s);
+	}
+	finish(&t, &a);
+	assert_true(fabs(a.ascent_m - 19) < 1e-9);
+}
+
+static void test_cadence_and_unknowns(void **state)
+{
+	(void)state;
+	track t;
+	rd_activity a;
+	track_init(&t);
+	finish(&t, &a);
+	assert_true(isnan(a.elapsed_s) && isnan(a.distance_m));
+	assert_true(isnan(a.ascent_m));
+	assert_int_equal(a.avg_hr, -1);
+	assert_int_equal(a.avg_cadence, -1);
+	assert_true(a.start_utc == INT64_MIN);
+	int cad[] = {80, 0, 90, -1, 85};
+	for (int i = 0; i < 5; i++) {
+		track_sample s = at(i, -1);
+		s.cadence = cad[i];
+		track_add(&t, &s);
+	}
+	finish(&t, &a);
+	assert_int_equal(a.avg_cadence, 85);
+}
+
+/* Pieces continued and merged equal one track over all samples. */
+static void test_continue_merge(void **state)
+{
+	(void)state;
+	track whole, p1, p2, sum;
+	rd_activity a, b;
+	track_init(&whole);
+	track_init(&p1);
+	for (int i = 0; i < 40; i++) {
+		track_sample s = at(i, 100 + i);
+		s.lat = 45 + i * 1e-4;
+		s.lon = 7;
+		s.alt_m = i % 2 ? 100 + i : 90;
+		s.dist_m = i * 2.0;
+		if (i == 20)
+			track_continue(&p2, &p1);
+		track_add(&whole, &s);
+		track_add(i < 20 ? &p1 : &p2, &s);
+	}
+	sum = p1;
+	track_merge(&sum, &p2);
+	finish(&whole, &a);
+	finish(&sum, &b);
+	assert_true(fabs(a.moving_s - b.moving_s) < 1e-9);
+	assert_true(fabs(a.distance_m - b.distance_m) < 1e-9);
+	assert_true(fabs(a.ascent_m - b.ascent_m) < 1e-9);
+	assert_int_equal(a.avg_hr, b.avg_hr);
+	assert_int_equal(a.records, b.records);
+	assert_memory_equal(a.hr_seconds, b.hr_seconds, sizeof a.hr_seconds);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_moving_time_and_gaps),
+		cmocka_unit_test(test_backwards_timestamps),
+		cmocka_unit_test(test_heart_rate),
+		cmocka_unit_test(test_file_totals_win),
+		cmocka_unit_test(test_haversine_distance),
+		cmocka_unit_test(test_speed_integration),
+		cmocka_unit_test(test_ascent_hysteresis),
+		cmocka_unit_test(test_cadence_and_unknowns),
+		cmocka_unit_test(test_continue_merge),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
