@@ -14,22 +14,27 @@ all: deps
 deps:
 	@sh scripts/deps.sh build
 
+# The example runner: profile, the coach's training plan and the work
+# calendar; a fixed start date so the output is the README's.
 demo: all
-	./$(BUILD)/rubdown plan --profile examples/sam.yaml --from 2026-11-23
+	./$(BUILD)/rubdown plan --profile examples/sam.yaml --plan examples/sam-plan.ics \
+		--busy examples/sam-busy.ics --from 2026-11-23
 
 check:
 	@sh scripts/deps.sh test
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
-	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+	@cd $(BUILD) && { ctest --output-on-failure -j$(JOBS) >ctest.log 2>&1; rc=$$?; \
+		cat ctest.log; grep -E '^[0-9]+% tests passed' ctest.log | tail -1; exit $$rc; }
 
 check-asan:
 	@sh scripts/deps.sh asan
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRD_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j$(JOBS)
-	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	@cd $(ASAN_BUILD) && { ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -j$(JOBS)
+		ctest --output-on-failure -j$(JOBS) >ctest.log 2>&1; rc=$$?; \
+		cat ctest.log; grep -E '^[0-9]+% tests passed' ctest.log | tail -1; exit $$rc; }
 
 bench: all
 	@sh scripts/deps.sh bench

@@ -85,7 +85,7 @@ if(TARGET rd_ical)
 endif()
 
 # The bad-input suite (tests/bad/README.md) and the allocation-failure loop.
-if(TARGET rd_xml AND TARGET rd_history)
+if(TARGET rd_xml AND TARGET rd_history AND EXISTS ${CMAKE_SOURCE_DIR}/tests/bad/bad.c)
 	rd_add_unit_test(bad SOURCES tests/bad/bad.c tests/bad/gen.c
 		LIBS rd_history rd_xml rd_fit rd_core)
 	if(TARGET rd_ical)
@@ -94,7 +94,7 @@ if(TARGET rd_xml AND TARGET rd_history)
 	endif()
 	set_tests_properties(bad PROPERTIES TIMEOUT 600)
 endif()
-if(TARGET rd_xml)
+if(TARGET rd_xml AND EXISTS ${CMAKE_SOURCE_DIR}/tests/unit/oom.c)
 	rd_add_unit_test(oom SOURCES tests/unit/oom.c LIBS rd_xml rd_fit rd_core)
 	set_tests_properties(oom PROPERTIES TIMEOUT 600)
 endif()

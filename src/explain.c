@@ -64,6 +64,12 @@ static void explain_modality(rd_buf *b, const planner *pl, const rd_plan *plan, 
 	rd_buf why = RD_BUF_INIT;
 	rules_judge(&pl->cal, d, m, &v, &why);
 	rd_buf_printf(b, "  %s: ", rd_modality_get(m)->id);
+	if (v.no_slot) {
+		rd_buf_printf(b, "allowed by the rules (score %d), but %s\n", v.score,
+			      why.data ? why.data : "no free slot");
+		rd_buf_dispose(&why);
+		return;
+	}
 	if (!v.allowed) {
 		rd_buf_puts(b, "forbidden");
 		for (size_t i = 0; i < v.forbid_count; i++)

@@ -125,9 +125,9 @@ int rd_pressure_from_name(rd_pressure *out, const char *name)
  * order the sources give: post-race recovery and injury work first (they are
  * kept when the budget is short), then the race-week sessions, then
  * recovery after ordinary hard days.  w_surplus is what a massage beyond the
- * month's frequency target costs: only race-week and injury sessions are
- * worth more than that, so a runner with money to spare is not sent to the
- * table after every interval session.
+ * month's frequency target costs: race-week and post-race work never pays
+ * it, injury work is worth more than it, so a runner with money to spare
+ * is not sent to the table after every interval session.
  */
 void rd_params_default(rd_params *p)
 {
@@ -137,9 +137,9 @@ void rd_params_default(rd_params *p)
 		.marathon_blackout_days = 7, .marathon_km = 42.195,
 		.min_gap_days = 2, .frequency = {1, 2, 3, 4},
 		.recurring_pain_days = 42,
-		.w_after_hard = 20, .w_after_race = 40, .w_marathon_after = 30,
+		.w_after_hard = 20, .w_after_race = 70, .w_marathon_after = 30,
 		.w_rest_day = 10, .w_race_lead = 40, .w_swedish_race = 40,
-		.w_swedish_long = 15, .w_sports_race = 50, .w_sports_post_race = 25,
+		.w_swedish_long = 15, .w_sports_race = 40, .w_sports_post_race = 25,
 		.w_sports_key = 5, .w_injury = 25, .w_problem = 20, .w_frequency = 30,
 		.w_surplus = 32, .w_light_penalty = 35, .w_firm_bonus = 5,
 	};

@@ -17,9 +17,9 @@
  *
  * The score of a massage is the sum of the prefer rules that apply to it
  * (rules.c), plus R-FREQUENCY's points while the month is below its target,
- * minus a surplus cost once it is above: so the frequency sets how many
- * ordinary massages a month gets, and only race-week and injury work is
- * worth booking beyond it.
+ * minus a surplus cost once it is above (race-week and post-race work pays
+ * no surplus): so the frequency sets how many ordinary massages a month
+ * gets, races add their own, and injury work is worth booking beyond it.
  */
 #include "rubdown/plan.h"
 #include "alloc.h"
@@ -89,14 +89,14 @@ static size_t prune(state *st, size_t n)
 }
 
 /* The points one more massage earns toward the month's target, or costs
- * beyond it. */
-static long frequency_points(const planner *pl, int month_index, int count)
+ * beyond it; race-week and post-race work is never a surplus. */
+static long frequency_points(const planner *pl, int month_index, int count, int event)
 {
 	const rd_params *r = &pl->p->params;
 	const rd_plan_month *mo = &pl->months[month_index];
 	if (count < mo->target)
 		return mo->optional ? r->w_frequency / 2 : r->w_frequency;
-	return -r->w_surplus;
+	return event ? 0 : -r->w_surplus;
 }
 
 static int fits_budget(const planner *pl, const state *from, long price, int n)
@@ -136,7 +136,7 @@ static int try_option(search *s, int i, int from_index, int opt)
 		if (!o->allowed[ms[k]])
 			return 0;
 		price += o->price[ms[k]];
-		value += o->score[ms[k]] + frequency_points(pl, mi, from->count + k);
+		value += o->score[ms[k]] + frequency_points(pl, mi, from->count + k, o->event[ms[k]]);
 		exempt &= o->exempt[ms[k]];
 	}
 	if (!exempt && (from->gap < pl->p->params.min_gap_days || o->booked_soon))

@@ -20,6 +20,7 @@ typedef struct day_options {
 	int booked_soon;                  /* a massage is booked within the minimum gap ahead */
 	int allowed[RD_MODALITY_COUNT];
 	int exempt[RD_MODALITY_COUNT];    /* free of the minimum gap */
+	int event[RD_MODALITY_COUNT];     /* race-week or post-race: never a surplus */
 	int score[RD_MODALITY_COUNT];
 	long price[RD_MODALITY_COUNT];
 } day_options;

@@ -115,6 +115,7 @@ static void init_day(planner *pl, int i)
 		rules_judge(&pl->cal, o->date, (rd_modality)m, &v, NULL);
 		o->allowed[m] = v.allowed;
 		o->score[m] = v.score;
+		o->event[m] = v.event;
 		o->exempt[m] = rules_gap_exempt(&pl->cal, o->date, (rd_modality)m);
 		o->price[m] = rd_profile_price(pl->p, (rd_modality)m);
 	}
@@ -254,6 +255,26 @@ static void capitalize(char *s)
 		*s = (char)(*s - 'a' + 'A');
 }
 
+/* When a nearby day would have scored at least as well for the same
+ * modality but had no free slot (availability hours, busy times, the run),
+ * the reason says the plan moved. */
+static void missed_slot(const planner *pl, rd_date d, rd_modality m, int score, rd_buf *reason)
+{
+	for (int k = -3; k <= 3; k++) {
+		verdict v;
+		if (k == 0 || d + k < pl->from || d + k > pl->to)
+			continue;
+		rules_judge(&pl->cal, d + k, m, &v, NULL);
+		if (!v.no_slot || v.score < score)
+			continue;
+		char s[11];
+		rd_date_format(d + k, s);
+		rd_buf_printf(reason, "; %s %s would have suited as well or better, but had no free slot",
+			      rd_weekday_name(rd_date_weekday(d + k)), s);
+		return;
+	}
+}
+
 static int make_appointment(const planner *pl, rd_plan *plan, int day, rd_modality m,
 			    int counts_toward)
 {
@@ -288,6 +309,7 @@ static int make_appointment(const planner *pl, rd_plan *plan, int day, rd_modali
 		if (mo->optional)
 			rd_buf_puts(&reason, " (optional at this volume)");
 	}
+	missed_slot(pl, a->date, m, v.score, &reason);
 	set_focus(pl, a);
 	if (reason.oom)
 		return rd_buf_dispose(&reason), RD_ENOMEM;

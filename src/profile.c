@@ -49,7 +49,7 @@ int rd_profile_new(rd_profile **out)
 	p->level = RD_INTERMEDIATE;
 	p->pressure = RD_MEDIUM;
 	for (int d = 0; d < 7; d++) {
-		p->week[d] = (rd_session){RD_DATE_NONE, RD_REST, 0, 0, -1, NULL, NULL};
+		p->week[d] = (rd_session){RD_DATE_NONE, RD_REST, 0, 0, -1, NULL, NULL, 0};
 		p->avail_from[d] = p->avail_to[d] = -1;
 	}
 	p->budget_cents = -1;
@@ -77,6 +77,7 @@ void rd_profile_free(rd_profile *p)
 	if (!p)
 		return;
 	rd_free(p->name);
+	rd_free(p->timezone);
 	for (int d = 0; d < 7; d++)
 		session_dispose(&p->week[d]);
 	for (size_t i = 0; i < p->session_count; i++)
@@ -170,9 +171,14 @@ void rd_profile_day(const rd_profile *p, rd_date date, rd_day *out)
 {
 	*out = (rd_day){date, RD_REST, NULL, NULL};
 	for (size_t i = 0; i < p->race_count; i++) {
-		if (p->races[i].date == date && (!out->race || p->races[i].km > out->race->km)) {
-			out->kind = RD_RACE; /* two races on a day: the longer one counts */
-			out->race = &p->races[i];
+		const rd_race *r = &p->races[i], *best = out->race;
+		/* The same race from the profile and a calendar, or two races on
+		 * a day: the longer counts, then the one with a start time. */
+		if (r->date == date &&
+		    (!best || r->km > best->km ||
+		     (r->km == best->km && best->start_min < 0 && r->start_min >= 0))) {
+			out->kind = RD_RACE;
+			out->race = r;
 		}
 	}
 	if (out->race)
@@ -180,7 +186,13 @@ void rd_profile_day(const rd_profile *p, rd_date date, rd_day *out)
 	const rd_session *best = NULL;
 	for (size_t i = 0; i < p->session_count; i++) {
 		const rd_session *s = &p->sessions[i];
-		if (s->date == date && (!best || kind_rank(s->kind) > kind_rank(best->kind)))
+		if (s->date != date || s->not_run)
+			continue;
+		/* The most demanding session counts; between equals, the one
+		 * with a start time (a calendar's copy of a profile session). */
+		if (!best || kind_rank(s->kind) > kind_rank(best->kind) ||
+		    (kind_rank(s->kind) == kind_rank(best->kind) && best->start_min < 0 &&
+		     s->start_min >= 0))
 			best = s;
 	}
 	if (!best && p->known_from != RD_DATE_NONE && date >= p->known_from && date <= p->known_to)

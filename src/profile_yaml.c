@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #define MAX_PROFILE_BYTES (4u << 20)
@@ -312,7 +313,7 @@ static int oom(ctx *c)
 
 static int dated_session(ctx *c, yaml_node_t *n)
 {
-	rd_session s = {RD_DATE_NONE, RD_REST, 0, 0, -1, NULL, NULL};
+	rd_session s = {RD_DATE_NONE, RD_REST, 0, 0, -1, NULL, NULL, 0};
 	session_in in = {&s, 1, 0};
 	int rc = each_pair(c, n, "a session", session_pair, &in);
 	if (!rc && s.date == RD_DATE_NONE)
@@ -623,6 +624,24 @@ static int settings_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v
 		       "before_run_gap_minutes, after_run_gap_minutes, reminder_minutes, minutes");
 }
 
+/* ---- the time zone: an IANA name, checked against the zone database ---- */
+
+static int get_timezone(ctx *c, yaml_node_t *v)
+{
+	if (get_string(c, v, "timezone", &c->p->timezone))
+		return RD_EFORMAT;
+	const char *z = c->p->timezone;
+	int ok = *z && *z != '/' && !strstr(z, "..");
+	for (const char *s = z; ok && *s; s++)
+		ok = (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		     (*s >= '0' && *s <= '9') || strchr("/_+-", *s);
+	char path[512];
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", z);
+	if (!ok || access(path, R_OK) != 0)
+		return fail(c, v, "unknown time zone '%s': expected a name like Europe/Berlin", z);
+	return 0;
+}
+
 /* ---- the top level ---- */
 
 static int top_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -649,9 +668,11 @@ static int top_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, voi
 		return each_pair(c, v, "classify", classify_pair, NULL);
 	if (strcmp(key, "settings") == 0)
 		return each_pair(c, v, "settings", settings_pair, NULL);
+	if (strcmp(key, "timezone") == 0)
+		return get_timezone(c, v);
 	return unknown(c, k, key, "the profile",
 		       "runner, week, sessions, races, conditions, massages, budget, prices, "
-		       "availability, classify, settings");
+		       "availability, classify, settings, timezone");
 }
 
 static int check(ctx *c, yaml_node_t *root)

@@ -399,14 +399,44 @@ static void judge_never(const calendar *c, rd_date d, rd_modality m, verdict *v,
 	v->allowed = !v->unavailable && !v->forbid_count && !v->no_slot;
 }
 
+/* Race-week and post-race massages are booked for the race, whatever the
+ * month's frequency: the planner never counts them as a surplus. */
+static int race_related(const calendar *c, rd_date d, rd_modality m, const verdict *v)
+{
+	for (size_t i = 0; i < v->rule_count; i++) {
+		switch (v->rules[i]) {
+		case RD_R_RACE_LEAD:
+		case RD_R_MARATHON_DEEP_AFTER:
+			return 1;
+		case RD_R_SPORTS_DAY_OF:
+			if (calendar_day(c, d)->race)
+				return 1;
+			break;
+		case RD_R_SWEDISH_DAY_BEFORE:
+			if (calendar_day(c, d + 1)->race)
+				return 1;
+			break;
+		case RD_R_AFTER_HARD: {
+			rd_date from = recovering_from(c, d, m);
+			if (from != RD_DATE_NONE && calendar_day(c, from)->race)
+				return 1;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
 void rules_judge(const calendar *c, rd_date d, rd_modality m, verdict *v, rd_buf *b)
 {
 	memset(v, 0, sizeof *v);
 	v->when = when_for(c, d, m);
 	v->start_min = -1;
 	judge_never(c, d, m, v, b);
-	if (!v->allowed)
-		return;
+	if (v->unavailable || v->forbid_count)
+		return; /* a day with no free slot is still scored: the plan says what it missed */
 	for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
 		if (!table[i].prefer)
 			continue;
@@ -417,6 +447,7 @@ void rules_judge(const calendar *c, rd_date d, rd_modality m, verdict *v, rd_buf
 		if (w > 0)
 			v->rules[v->rule_count++] = table[i].id;
 	}
+	v->event = race_related(c, d, m, v);
 }
 
 int rules_gap_exempt(const calendar *c, rd_date d, rd_modality m)

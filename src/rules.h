@@ -35,6 +35,7 @@ typedef struct verdict {
 	size_t rule_count;
 	rd_rule_id forbid[RD_RULE_COUNT];
 	size_t forbid_count;
+	int event;              /* race-week or post-race work: never a surplus */
 	int unavailable;        /* the runner cannot book that day */
 	int no_slot;            /* availability hours or busy times leave no room */
 } verdict;

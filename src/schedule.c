@@ -1,14 +1,94 @@
-/* schedule.c: time-of-day placement (the calendar layer fills this in;
- * until busy times and hours exist every day is free all day). */
+/*
+ * schedule.c: the time of day of an appointment (see schedule.h).
+ *
+ * The window is the weekday's availability hours (avail_from..avail_to; -1
+ * on one side means the start or the end of the day).  With no hours for the
+ * weekday and no busy block touching the day there is no time information:
+ * the appointment is all day.  With busy blocks but no hours the window is
+ * DEFAULT_FROM..DEFAULT_TO, so a massage is not put at midnight.
+ *
+ * The run of the day (a dated session or the usual week with start_min, or
+ * a race) narrows the window: before_run must end before_run_gap minutes
+ * before it starts; after_run starts after_run_gap minutes after it ends.
+ * A run of unknown length counts as DEFAULT_RUN_MIN, a race as
+ * RACE_MIN_PER_KM per km (DEFAULT_RACE_MIN when its distance is unknown).
+ * No slot overlaps the run or a busy block.  Starts are tried every
+ * SLOT_STEP minutes from the window start; the first that fits wins.
+ */
 #include "schedule.h"
+
+#define DEFAULT_FROM (8 * 60)
+#define DEFAULT_TO (20 * 60)
+#define DEFAULT_RUN_MIN 60
+#define DEFAULT_RACE_MIN 240
+#define RACE_MIN_PER_KM 6
+#define SLOT_STEP 15
+#define DAY_MIN 1440
+
+static int overlaps_busy(const rd_profile *p, int64_t start, int64_t end)
+{
+	for (size_t i = 0; i < p->busy_count; i++)
+		if (p->busy[i].start < end && p->busy[i].end > start)
+			return 1;
+	return 0;
+}
+
+/* The run's start and length in minutes; start -1 when it has no time. */
+static void run_of(const rd_day *day, int *start, int *minutes)
+{
+	*start = -1;
+	*minutes = 0;
+	if (day->race) {
+		*start = day->race->start_min;
+		*minutes = day->race->km > 0 ? (int)(day->race->km * RACE_MIN_PER_KM + 0.5)
+					     : DEFAULT_RACE_MIN;
+	} else if (day->session && day->session->kind != RD_REST) {
+		*start = day->session->start_min;
+		*minutes = day->session->minutes > 0 ? day->session->minutes : DEFAULT_RUN_MIN;
+	}
+}
+
+/* The window of the day, or 0 when the day has no time information. */
+static int window(const rd_profile *p, const rd_day *day, int *from, int *to)
+{
+	int wd = rd_date_weekday(day->date);
+	int64_t d0 = (int64_t)day->date * DAY_MIN;
+	*from = p->avail_from[wd];
+	*to = p->avail_to[wd];
+	if (*from < 0 && *to < 0) {
+		if (!overlaps_busy(p, d0, d0 + DAY_MIN))
+			return 0;
+		*from = DEFAULT_FROM;
+		*to = DEFAULT_TO;
+	}
+	if (*from < 0)
+		*from = 0;
+	if (*to < 0 || *to > DAY_MIN)
+		*to = DAY_MIN;
+	return 1;
+}
 
 int schedule_slot(const rd_profile *p, const rd_day *day, rd_when when,
 		  int minutes, int *start_min)
 {
-	(void)p;
-	(void)day;
-	(void)when;
-	(void)minutes;
+	int from, to, run_start, run_min;
 	*start_min = -1;
-	return 1;
+	if (!window(p, day, &from, &to))
+		return 1;
+	run_of(day, &run_start, &run_min);
+	if (run_start >= 0 && when == RD_WHEN_BEFORE_RUN && to > run_start - p->before_run_gap)
+		to = run_start - p->before_run_gap;
+	if (run_start >= 0 && when == RD_WHEN_AFTER_RUN &&
+	    from < run_start + run_min + p->after_run_gap)
+		from = run_start + run_min + p->after_run_gap;
+	int64_t d0 = (int64_t)day->date * DAY_MIN;
+	for (int s = (from + SLOT_STEP - 1) / SLOT_STEP * SLOT_STEP; s + minutes <= to; s += SLOT_STEP) {
+		if (run_start >= 0 && s < run_start + run_min && s + minutes > run_start)
+			continue;
+		if (!overlaps_busy(p, d0 + s, d0 + s + minutes)) {
+			*start_min = s;
+			return 1;
+		}
+	}
+	return 0;
 }

@@ -1,11 +1,9 @@
 /*
- * track.c: the record accumulator (see track.h).
+ * track.c: the record accumulator (see track.h for the rules).
  *
- * Each sample closes the interval from the previous sample.  An interval
- * counts as moving when it is positive, at most TRACK_PAUSE_S long and the
- * timer was running (the sample is not paused).  Heart rate is held over an
- * interval from the sample that opened it, so the average is time weighted
- * and hr_seconds sums to the moving time with heart rate.
+ * A sample first closes its interval (time, moving or not, heart rate held
+ * from the sample that opened it), then updates the running position,
+ * distance, altitude and heart-rate state that the next interval uses.
  */
 #include "track.h"
 
@@ -30,8 +28,8 @@ void track_init(track *t)
 {
 	memset(t, 0, sizeof *t);
 	t->first_time = t->last_time = NAN;
-	t->last_lat = t->last_lon = NAN;
-	t->dev_dist_first = t->dev_dist_last = NAN;
+	t->last_lat = t->last_lon = t->pos_time = NAN;
+	t->dev_dist_first = t->dev_dist_last = t->dist_time = NAN;
 	t->alt_ref = NAN;
 	t->last_speed = NAN;
 	t->max_hr = -1;
@@ -44,7 +42,9 @@ void track_continue(track *next, const track *prev)
 	next->last_time = prev->last_time;
 	next->last_lat = prev->last_lat;
 	next->last_lon = prev->last_lon;
+	next->pos_time = prev->pos_time;
 	next->dev_dist_last = prev->dev_dist_last;
+	next->dist_time = prev->dist_time;
 	next->alt_ref = prev->alt_ref;
 	next->last_hr = prev->last_hr;
 	next->last_speed = prev->last_speed;
@@ -65,6 +65,7 @@ static void add_hr_time(track *t, double dt)
 {
 	if (t->last_hr <= 0)
 		return;
+	dt = fmin(dt, TRACK_HR_HOLD_S);
 	t->hr_sum_s += dt;
 	t->hr_weighted += t->last_hr * dt;
 	unsigned bin = t->last_hr < RD_HR_BINS ? (unsigned)t->last_hr
@@ -76,8 +77,47 @@ static void add_hr_time(track *t, double dt)
 		t->hr_ms[bin] += (uint32_t)ms;
 }
 
-/* Closes the interval ending at s. */
-static void add_time(track *t, const track_sample *s)
+static int valid_pos(double lat, double lon)
+{
+	return !isnan(lat) && !isnan(lon) && fabs(lat) <= 90 &&
+	       fabs(lon) <= 180;
+}
+
+/* Mean speed from the last distance (device, else position) to s, NAN
+ * when s carries neither with a reference before it. */
+static double step_speed(const track *t, const track_sample *s,
+			 double pos_step)
+{
+	double span;
+	if (!isnan(s->dist_m) && !isnan(t->dev_dist_last) &&
+	    s->dist_m >= t->dev_dist_last) {
+		span = s->time - t->dist_time;
+		if (span > 0)
+			return (s->dist_m - t->dev_dist_last) / span;
+	}
+	if (!isnan(pos_step)) {
+		span = s->time - t->pos_time;
+		if (span > 0)
+			return pos_step / span;
+	}
+	return !isnan(s->speed_mps) && s->speed_mps >= 0 ? s->speed_mps : NAN;
+}
+
+/* The rule of track.h: speed when known, else the length of the gap. */
+static int is_moving(const track *t, const track_sample *s, double dt,
+		     double pos_step)
+{
+	if (s->paused)
+		return 0;
+	double v = step_speed(t, s, pos_step);
+	if (!isnan(v))
+		return v > TRACK_MOVING_MPS;
+	return dt <= TRACK_PAUSE_S;
+}
+
+/* Closes the interval ending at s; pos_step is the distance from the last
+ * position, NAN when unknown. */
+static void add_time(track *t, const track_sample *s, double pos_step)
 {
 	if (isnan(s->time))
 		return;
@@ -93,29 +133,38 @@ static void add_time(track *t, const track_sample *s)
 		t->first_time = s->time;
 	t->last_time = s->time;
 	t->elapsed_s += dt;
-	if (dt <= 0 || dt > TRACK_PAUSE_S || s->paused)
+	if (dt <= 0 || s->paused)
+		return;
+	add_hr_time(t, dt);
+	if (!is_moving(t, s, dt, pos_step))
 		return;
 	t->moving_s += dt;
-	add_hr_time(t, dt);
 	if (!isnan(t->last_speed))
 		t->speed_dist_m += t->last_speed * dt;
 }
 
-static int valid_pos(double lat, double lon)
+/* The distance from the last position to s, NAN when unknown or not
+ * needed: with device distance neither the moving rule nor the summary
+ * uses positions (the summary takes positions only for a track that never
+ * had device distance), and haversine is the accumulator's costliest step. */
+static double position_step(const track *t, const track_sample *s)
 {
-	return !isnan(lat) && !isnan(lon) && fabs(lat) <= 90 &&
-	       fabs(lon) <= 180;
+	if (!valid_pos(s->lat, s->lon) || isnan(t->last_lat))
+		return NAN;
+	if (!isnan(s->dist_m) && !isnan(t->dev_dist_first))
+		return NAN;
+	return haversine(t->last_lat, t->last_lon, s->lat, s->lon);
 }
 
-static void add_position(track *t, const track_sample *s)
+static void add_position(track *t, const track_sample *s, double step)
 {
 	if (!valid_pos(s->lat, s->lon))
 		return;
-	if (!isnan(t->last_lat) && !s->paused)
-		t->pos_dist_m += haversine(t->last_lat, t->last_lon, s->lat,
-					   s->lon);
+	if (!isnan(step) && !s->paused)
+		t->pos_dist_m += step;
 	t->last_lat = s->lat;
 	t->last_lon = s->lon;
+	t->pos_time = s->time;
 }
 
 static void add_distance(track *t, const track_sample *s)
@@ -127,6 +176,7 @@ static void add_distance(track *t, const track_sample *s)
 	if (isnan(t->dev_dist_first))
 		t->dev_dist_first = s->dist_m;
 	t->dev_dist_last = s->dist_m;
+	t->dist_time = s->time;
 }
 
 /* Hysteresis: gain counts once the climb from the reference passes the
@@ -148,9 +198,10 @@ static void add_altitude(track *t, double alt)
 
 void track_add(track *t, const track_sample *s)
 {
+	double step = position_step(t, s);
 	t->records++;
-	add_time(t, s);
-	add_position(t, s);
+	add_time(t, s, step);
+	add_position(t, s, step);
 	add_distance(t, s);
 	add_altitude(t, s->alt_m);
 	if (s->hr > 0) {
@@ -180,6 +231,7 @@ void track_merge(track *into, const track *from)
 		into->last_time = from->last_time;
 		into->last_lat = from->last_lat;
 		into->last_lon = from->last_lon;
+		into->pos_time = from->pos_time;
 		into->alt_ref = from->alt_ref;
 		into->last_hr = from->last_hr;
 		into->last_speed = from->last_speed;
@@ -189,8 +241,10 @@ void track_merge(track *into, const track *from)
 	into->pos_dist_m += from->pos_dist_m;
 	into->dev_dist_m += from->dev_dist_m;
 	into->dev_dist_first = min_nan(into->dev_dist_first, from->dev_dist_first);
-	if (!isnan(from->dev_dist_last))
+	if (!isnan(from->dev_dist_last)) {
 		into->dev_dist_last = from->dev_dist_last;
+		into->dist_time = from->dist_time;
+	}
 	into->speed_dist_m += from->speed_dist_m;
 	into->ascent_m += from->ascent_m;
 	into->have_alt |= from->have_alt;
@@ -208,6 +262,16 @@ void track_merge(track *into, const track *from)
 		uint64_t v = (uint64_t)into->hr_ms[i] + from->hr_ms[i];
 		into->hr_ms[i] = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 	}
+}
+
+void track_use_hr(track *t, const track *hr)
+{
+	t->hr_sum_s = hr->hr_sum_s;
+	t->hr_weighted = hr->hr_weighted;
+	t->hr_plain_sum = hr->hr_plain_sum;
+	t->hr_plain_n = hr->hr_plain_n;
+	t->max_hr = hr->max_hr;
+	memcpy(t->hr_ms, hr->hr_ms, sizeof t->hr_ms);
 }
 
 static void finish_distance(const track *t, rd_activity *a)

@@ -73,7 +73,7 @@ static int add_run(rd_profile *p, const rd_activity *a, const rd_class *c, rd_da
 		start = (int)(((local % 86400) + 86400) % 86400 / 60);
 	}
 	rd_session s = {d, kinds[c->kind], km, (int)(secs / 60 + 0.5), start, (char *)title,
-			(char *)a->source};
+			(char *)a->source, 0};
 	return rd_profile_add_session(p, &s);
 }
 

@@ -39,6 +39,7 @@ typedef struct rd_session {
 	int start_min;     /* -1 when unknown */
 	char *title;       /* NULL when none */
 	char *origin;      /* where it came from, for -v and messages: "profile", "plan.ics:14" */
+	int not_run;       /* cross-training (swim, bike, strength): shown, not a run */
 } rd_session;
 
 typedef struct rd_race {
@@ -112,6 +113,7 @@ typedef struct rd_profile {
 	int reminder_minutes;             /* VALARM before an appointment; -1 off */
 
 	rd_params params;
+	char *timezone;                   /* the runner's zone ("Europe/Berlin"), NULL: local */
 
 	/* Dates a recorded history covers: there a day without a dated
 	 * session is a rest day, not a day of the usual week. */

@@ -25,6 +25,14 @@ void cli_diag(const rd_diag *diag)
 	fprintf(stderr, "%s\n", buf);
 }
 
+void cli_warn(void *ctx, const rd_diag *w)
+{
+	(void)ctx;
+	char buf[1024];
+	rd_diag_format_as(w, "warning", buf, sizeof buf);
+	fprintf(stderr, "%s\n", buf);
+}
+
 int cli_usage(const char *usage)
 {
 	fprintf(stderr, "usage: %s\n", usage);

@@ -18,6 +18,8 @@ void cli_error(const char *fmt, ...)
 	;
 /* Prints a diagnostic as path:line:col: error: message. */
 void cli_diag(const rd_diag *diag);
+/* A warning callback: path:line:col: warning: message on stderr. */
+void cli_warn(void *ctx, const rd_diag *warning);
 /* Prints the usage line of a command and returns RD_EXIT_USAGE. */
 int cli_usage(const char *usage);
 /* Writes text to path ("-" or NULL: stdout) through a temporary file and a

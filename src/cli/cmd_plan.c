@@ -1,5 +1,6 @@
 /* cmd_plan.c: rubdown plan and rubdown explain. */
 #include "cli.h"
+#include "rubdown/ical.h"
 #include "rubdown/training.h"
 
 #include <getopt.h>
@@ -9,10 +10,12 @@
 #include <unistd.h>
 
 static const char *plan_usage =
-	"rubdown plan --profile FILE [--history PATH]... [--from DATE] [--weeks N]\n"
-	"                    [--format text|json|html] [--ascii] [-o FILE]";
+	"rubdown plan [--profile FILE] [--plan FILE.ics]... [--busy FILE.ics]...\n"
+	"                    [--history PATH]... [--from DATE] [--weeks N] [-v]\n"
+	"                    [--format text|json|html|ics] [--ascii] [-o FILE]";
 static const char *explain_usage =
-	"rubdown explain --profile FILE [--from DATE] [--weeks N] DATE";
+	"rubdown explain [--profile FILE] [--plan FILE.ics]... [--busy FILE.ics]...\n"
+	"                    [--history PATH]... [--from DATE] [--weeks N] DATE";
 
 #define MAX_PATHS 64
 
@@ -20,11 +23,14 @@ typedef struct plan_args {
 	const char *profile, *output, *format;
 	rd_plan_options opt;
 	int ascii;
+	int verbose;
 	char *history[MAX_PATHS];
 	size_t history_count;
+	const char *plans[MAX_PATHS], *busy[MAX_PATHS];
+	size_t plan_count, busy_count;
 } plan_args;
 
-enum { OPT_FROM = 256, OPT_WEEKS, OPT_FORMAT, OPT_ASCII, OPT_HISTORY };
+enum { OPT_FROM = 256, OPT_WEEKS, OPT_FORMAT, OPT_ASCII, OPT_HISTORY, OPT_PLAN, OPT_BUSY };
 
 static const struct option long_options[] = {
 	{"profile", required_argument, NULL, 'p'},
@@ -34,17 +40,32 @@ static const struct option long_options[] = {
 	{"output", required_argument, NULL, 'o'},
 	{"ascii", no_argument, NULL, OPT_ASCII},
 	{"history", required_argument, NULL, OPT_HISTORY},
+	{"plan", required_argument, NULL, OPT_PLAN},
+	{"busy", required_argument, NULL, OPT_BUSY},
+	{"verbose", no_argument, NULL, 'v'},
 	{NULL, 0, NULL, 0},
 };
+
+static int add_path(const char **list, size_t *n, const char *what)
+{
+	if (*n == MAX_PATHS) {
+		cli_error("%s: at most %d files", what, MAX_PATHS);
+		return -1;
+	}
+	list[(*n)++] = optarg;
+	return 0;
+}
 
 /* Returns -1 on a bad option (after printing why). */
 static int parse(int argc, char **argv, plan_args *a)
 {
-	*a = (plan_args){NULL, NULL, "text", {RD_DATE_NONE, 8}, 0, {NULL}, 0};
+	memset(a, 0, sizeof *a);
+	a->format = "text";
+	a->opt = (rd_plan_options){RD_DATE_NONE, 8};
 	optind = 1;
 	opterr = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, "p:o:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:o:v", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'p': a->profile = optarg; break;
 		case 'o': a->output = optarg; break;
@@ -58,37 +79,87 @@ static int parse(int argc, char **argv, plan_args *a)
 			break;
 		case OPT_FORMAT: a->format = optarg; break;
 		case OPT_ASCII: a->ascii = 1; break;
+		case 'v': a->verbose = 1; break;
 		case OPT_HISTORY:
-			if (a->history_count == MAX_PATHS) {
-				cli_error("--history: at most %d paths", MAX_PATHS);
+			if (add_path((const char **)a->history, &a->history_count, "--history"))
 				return -1;
-			}
-			a->history[a->history_count++] = optarg;
+			break;
+		case OPT_PLAN:
+			if (add_path(a->plans, &a->plan_count, "--plan"))
+				return -1;
+			break;
+		case OPT_BUSY:
+			if (add_path(a->busy, &a->busy_count, "--busy"))
+				return -1;
 			break;
 		default: return -1;
 		}
 	}
-	if (!a->profile) {
-		cli_error("--profile is required");
+	if (!a->profile && !a->plan_count) {
+		cli_error("--profile or --plan is required");
 		return -1;
 	}
-	if (strcmp(a->format, "text") && strcmp(a->format, "json") && strcmp(a->format, "html")) {
-		cli_error("--format: '%s' is not one of text, json, html", a->format);
-		return -1;
-	}
+	const char *formats[] = {"text", "json", "html", "ics"};
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(a->format, formats[i]) == 0)
+			return 0;
+	cli_error("--format: '%s' is not one of text, json, html, ics", a->format);
+	return -1;
 	return 0;
 }
 
 /* The profile, and the recorded history (if any) added to it.  A history
  * file that could not be read is a warning; the plan goes on without it. */
+/* -v: every calendar event with the kind it got and why. */
+static void on_event(void *ctx, const rd_ical_event *ev)
+{
+	(void)ctx;
+	char date[11];
+	rd_date_format(ev->date, date);
+	fprintf(stderr, "%s:%lu: %s", ev->file, ev->line, date);
+	if (ev->start_min >= 0)
+		fprintf(stderr, " %02d:%02d", ev->start_min / 60, ev->start_min % 60);
+	fprintf(stderr, " \"%s\": %s", ev->summary, rd_ical_class_name(ev->cls));
+	if (ev->cls == RD_EV_RUN)
+		fprintf(stderr, " %s", rd_kind_name(ev->kind));
+	if (ev->cls == RD_EV_MASSAGE)
+		fprintf(stderr, " %s", rd_modality_get(ev->modality)->id);
+	if (ev->km > 0)
+		fprintf(stderr, " %.1f km", ev->km);
+	fprintf(stderr, " (%s)\n", ev->reason ? ev->reason : "");
+}
+
+/* The training plans and busy calendars: a file that cannot be used at all
+ * stops the command; a bad event in it is a warning. */
+static int load_calendars(const plan_args *a, rd_profile *p)
+{
+	rd_date from = a->opt.from != RD_DATE_NONE ? a->opt.from : rd_date_today();
+	rd_ical_options o = {from, from + a->opt.weeks * 7 - 1, p->timezone, cli_warn, NULL,
+			     a->verbose ? on_event : NULL, NULL};
+	for (size_t i = 0; i < a->plan_count + a->busy_count; i++) {
+		rd_diag diag = RD_DIAG_INIT;
+		int rc = i < a->plan_count ? rd_ical_read_plan(p, a->plans[i], &o, &diag) :
+			 rd_ical_read_busy(p, a->busy[i - a->plan_count], &o, &diag);
+		if (rc) {
+			cli_diag(&diag);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int load(const plan_args *a, rd_profile **p, rd_training **t)
 {
 	rd_diag diag = RD_DIAG_INIT;
 	*t = NULL;
-	if (rd_profile_load(p, a->profile, &diag)) {
+	if (a->profile ? rd_profile_load(p, a->profile, &diag) : rd_profile_new(p)) {
+		if (!a->profile)
+			rd_diag_set(&diag, RD_ENOMEM, NULL, 0, 0, "out of memory");
 		cli_diag(&diag);
 		return -1;
 	}
+	if (load_calendars(a, *p))
+		return -1;
 	if (!a->history_count)
 		return 0;
 	rd_history *h = NULL;
@@ -143,8 +214,10 @@ int cmd_plan(int argc, char **argv)
 		goto done;
 	}
 	rd_text_options topt = {isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !a.output, a.ascii};
+	rd_ics_options iopt = {p->timezone};
 	int rc = strcmp(a.format, "json") == 0 ? rd_plan_to_json(&text, plan) :
 		 strcmp(a.format, "html") == 0 ? html(&text, plan, t) :
+		 strcmp(a.format, "ics") == 0  ? rd_plan_to_ics(&text, plan, &iopt) :
 						 rd_plan_to_text(&text, plan, &topt);
 	if (rc) {
 		cli_error("out of memory");

@@ -5,9 +5,10 @@
 #include <string.h>
 
 static const char *usage =
-	"rubdown plan --profile FILE [--history PATH]... [--from DATE] [--weeks N]\n"
-	"                    [--format text|json|html] [--ascii] [-o FILE]\n"
-	"       rubdown explain --profile FILE [--from DATE] [--weeks N] DATE\n"
+	"rubdown plan [--profile FILE] [--plan FILE.ics]... [--busy FILE.ics]...\n"
+	"                    [--history PATH]... [--from DATE] [--weeks N] [-v]\n"
+	"                    [--format text|json|html|ics] [--ascii] [-o FILE]\n"
+	"       rubdown explain [--profile FILE] [--plan FILE.ics]... [--from DATE] DATE\n"
 	"       rubdown history [--profile FILE] [--quiet] [--strict] PATH...\n"
 	"       rubdown rules\n"
 	"       rubdown --version | --help";

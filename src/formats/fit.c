@@ -1,6 +1,6 @@
 /*
- * fit.c: a streaming decoder for Garmin's FIT protocol, and the reader that
- * turns its messages into activities.
+ * fit.c: a streaming decoder for Garmin's FIT protocol.  The reader that
+ * turns its messages into activities is fit_activity.c.
  *
  * The format (FIT protocol 2.x; docs/internals/fit.md has the details):
  *
@@ -31,7 +31,6 @@
 #include "formats/fit.h"
 
 #include "alloc.h"
-#include "track.h"
 #include "rubdown/error.h"
 
 #include <math.h>
@@ -50,48 +49,161 @@ unsigned fit_base_size(unsigned base)
 	return base < FIT_BASE_COUNT ? base_sizes[base] : 1;
 }
 
-/* CRC-16 of the FIT SDK (its nibble-wise table, crc_table in fit_crc.c
- * of the SDK) spread to one entry per byte: CRC-16/ARC, poly 0xA001. */
-static const uint16_t crc_byte_table[256] = {
-	0x0000, 0xC0C1, 0xC181, 0x0140, 0xC301, 0x03C0, 0x0280, 0xC241,
-	0xC601, 0x06C0, 0x0780, 0xC741, 0x0500, 0xC5C1, 0xC481, 0x0440,
-	0xCC01, 0x0CC0, 0x0D80, 0xCD41, 0x0F00, 0xCFC1, 0xCE81, 0x0E40,
-	0x0A00, 0xCAC1, 0xCB81, 0x0B40, 0xC901, 0x09C0, 0x0880, 0xC841,
-	0xD801, 0x18C0, 0x1980, 0xD941, 0x1B00, 0xDBC1, 0xDA81, 0x1A40,
-	0x1E00, 0xDEC1, 0xDF81, 0x1F40, 0xDD01, 0x1DC0, 0x1C80, 0xDC41,
-	0x1400, 0xD4C1, 0xD581, 0x1540, 0xD701, 0x17C0, 0x1680, 0xD641,
-	0xD201, 0x12C0, 0x1380, 0xD341, 0x1100, 0xD1C1, 0xD081, 0x1040,
-	0xF001, 0x30C0, 0x3180, 0xF141, 0x3300, 0xF3C1, 0xF281, 0x3240,
-	0x3600, 0xF6C1, 0xF781, 0x3740, 0xF501, 0x35C0, 0x3480, 0xF441,
-	0x3C00, 0xFCC1, 0xFD81, 0x3D40, 0xFF01, 0x3FC0, 0x3E80, 0xFE41,
-	0xFA01, 0x3AC0, 0x3B80, 0xFB41, 0x3900, 0xF9C1, 0xF881, 0x3840,
-	0x2800, 0xE8C1, 0xE981, 0x2940, 0xEB01, 0x2BC0, 0x2A80, 0xEA41,
-	0xEE01, 0x2EC0, 0x2F80, 0xEF41, 0x2D00, 0xEDC1, 0xEC81, 0x2C40,
-	0xE401, 0x24C0, 0x2580, 0xE541, 0x2700, 0xE7C1, 0xE681, 0x2640,
-	0x2200, 0xE2C1, 0xE381, 0x2340, 0xE101, 0x21C0, 0x2080, 0xE041,
-	0xA001, 0x60C0, 0x6180, 0xA141, 0x6300, 0xA3C1, 0xA281, 0x6240,
-	0x6600, 0xA6C1, 0xA781, 0x6740, 0xA501, 0x65C0, 0x6480, 0xA441,
-	0x6C00, 0xACC1, 0xAD81, 0x6D40, 0xAF01, 0x6FC0, 0x6E80, 0xAE41,
-	0xAA01, 0x6AC0, 0x6B80, 0xAB41, 0x6900, 0xA9C1, 0xA881, 0x6840,
-	0x7800, 0xB8C1, 0xB981, 0x7940, 0xBB01, 0x7BC0, 0x7A80, 0xBA41,
-	0xBE01, 0x7EC0, 0x7F80, 0xBF41, 0x7D00, 0xBDC1, 0xBC81, 0x7C40,
-	0xB401, 0x74C0, 0x7580, 0xB541, 0x7700, 0xB7C1, 0xB681, 0x7640,
-	0x7200, 0xB2C1, 0xB381, 0x7340, 0xB101, 0x71C0, 0x7080, 0xB041,
-	0x5000, 0x90C1, 0x9181, 0x5140, 0x9301, 0x53C0, 0x5280, 0x9241,
-	0x9601, 0x56C0, 0x5780, 0x9741, 0x5500, 0x95C1, 0x9481, 0x5440,
-	0x9C01, 0x5CC0, 0x5D80, 0x9D41, 0x5F00, 0x9FC1, 0x9E81, 0x5E40,
-	0x5A00, 0x9AC1, 0x9B81, 0x5B40, 0x9901, 0x59C0, 0x5880, 0x9841,
-	0x8801, 0x48C0, 0x4980, 0x8941, 0x4B00, 0x8BC1, 0x8A81, 0x4A40,
-	0x4E00, 0x8EC1, 0x8F81, 0x4F40, 0x8D01, 0x4DC0, 0x4C80, 0x8C41,
-	0x4400, 0x84C1, 0x8581, 0x4540, 0x8701, 0x47C0, 0x4680, 0x8641,
-	0x8201, 0x42C0, 0x4380, 0x8341, 0x4100, 0x81C1, 0x8081, 0x4040,
+/* CRC-16 of the FIT SDK (CRC-16/ARC: reflected, poly 0xA001, initial 0),
+ * four bytes a step ("slicing"): crc_tables[0] is the SDK's nibble table
+ * spread to one entry per byte, crc_tables[k][b] the CRC of byte b followed
+ * by k zero bytes.  Checked by test_crc_known_value and every file CRC of
+ * the corpus (tests/unit/formats/fit.c). */
+static const uint16_t crc_tables[4][256] = {
+	{
+		0x0000, 0xC0C1, 0xC181, 0x0140, 0xC301, 0x03C0, 0x0280, 0xC241,
+		0xC601, 0x06C0, 0x0780, 0xC741, 0x0500, 0xC5C1, 0xC481, 0x0440,
+		0xCC01, 0x0CC0, 0x0D80, 0xCD41, 0x0F00, 0xCFC1, 0xCE81, 0x0E40,
+		0x0A00, 0xCAC1, 0xCB81, 0x0B40, 0xC901, 0x09C0, 0x0880, 0xC841,
+		0xD801, 0x18C0, 0x1980, 0xD941, 0x1B00, 0xDBC1, 0xDA81, 0x1A40,
+		0x1E00, 0xDEC1, 0xDF81, 0x1F40, 0xDD01, 0x1DC0, 0x1C80, 0xDC41,
+		0x1400, 0xD4C1, 0xD581, 0x1540, 0xD701, 0x17C0, 0x1680, 0xD641,
+		0xD201, 0x12C0, 0x1380, 0xD341, 0x1100, 0xD1C1, 0xD081, 0x1040,
+		0xF001, 0x30C0, 0x3180, 0xF141, 0x3300, 0xF3C1, 0xF281, 0x3240,
+		0x3600, 0xF6C1, 0xF781, 0x3740, 0xF501, 0x35C0, 0x3480, 0xF441,
+		0x3C00, 0xFCC1, 0xFD81, 0x3D40, 0xFF01, 0x3FC0, 0x3E80, 0xFE41,
+		0xFA01, 0x3AC0, 0x3B80, 0xFB41, 0x3900, 0xF9C1, 0xF881, 0x3840,
+		0x2800, 0xE8C1, 0xE981, 0x2940, 0xEB01, 0x2BC0, 0x2A80, 0xEA41,
+		0xEE01, 0x2EC0, 0x2F80, 0xEF41, 0x2D00, 0xEDC1, 0xEC81, 0x2C40,
+		0xE401, 0x24C0, 0x2580, 0xE541, 0x2700, 0xE7C1, 0xE681, 0x2640,
+		0x2200, 0xE2C1, 0xE381, 0x2340, 0xE101, 0x21C0, 0x2080, 0xE041,
+		0xA001, 0x60C0, 0x6180, 0xA141, 0x6300, 0xA3C1, 0xA281, 0x6240,
+		0x6600, 0xA6C1, 0xA781, 0x6740, 0xA501, 0x65C0, 0x6480, 0xA441,
+		0x6C00, 0xACC1, 0xAD81, 0x6D40, 0xAF01, 0x6FC0, 0x6E80, 0xAE41,
+		0xAA01, 0x6AC0, 0x6B80, 0xAB41, 0x6900, 0xA9C1, 0xA881, 0x6840,
+		0x7800, 0xB8C1, 0xB981, 0x7940, 0xBB01, 0x7BC0, 0x7A80, 0xBA41,
+		0xBE01, 0x7EC0, 0x7F80, 0xBF41, 0x7D00, 0xBDC1, 0xBC81, 0x7C40,
+		0xB401, 0x74C0, 0x7580, 0xB541, 0x7700, 0xB7C1, 0xB681, 0x7640,
+		0x7200, 0xB2C1, 0xB381, 0x7340, 0xB101, 0x71C0, 0x7080, 0xB041,
+		0x5000, 0x90C1, 0x9181, 0x5140, 0x9301, 0x53C0, 0x5280, 0x9241,
+		0x9601, 0x56C0, 0x5780, 0x9741, 0x5500, 0x95C1, 0x9481, 0x5440,
+		0x9C01, 0x5CC0, 0x5D80, 0x9D41, 0x5F00, 0x9FC1, 0x9E81, 0x5E40,
+		0x5A00, 0x9AC1, 0x9B81, 0x5B40, 0x9901, 0x59C0, 0x5880, 0x9841,
+		0x8801, 0x48C0, 0x4980, 0x8941, 0x4B00, 0x8BC1, 0x8A81, 0x4A40,
+		0x4E00, 0x8EC1, 0x8F81, 0x4F40, 0x8D01, 0x4DC0, 0x4C80, 0x8C41,
+		0x4400, 0x84C1, 0x8581, 0x4540, 0x8701, 0x47C0, 0x4680, 0x8641,
+		0x8201, 0x42C0, 0x4380, 0x8341, 0x4100, 0x81C1, 0x8081, 0x4040,
+	},
+	{
+		0x0000, 0x9001, 0x6001, 0xF000, 0xC002, 0x5003, 0xA003, 0x3002,
+		0xC007, 0x5006, 0xA006, 0x3007, 0x0005, 0x9004, 0x6004, 0xF005,
+		0xC00D, 0x500C, 0xA00C, 0x300D, 0x000F, 0x900E, 0x600E, 0xF00F,
+		0x000A, 0x900B, 0x600B, 0xF00A, 0xC008, 0x5009, 0xA009, 0x3008,
+		0xC019, 0x5018, 0xA018, 0x3019, 0x001B, 0x901A, 0x601A, 0xF01B,
+		0x001E, 0x901F, 0x601F, 0xF01E, 0xC01C, 0x501D, 0xA01D, 0x301C,
+		0x0014, 0x9015, 0x6015, 0xF014, 0xC016, 0x5017, 0xA017, 0x3016,
+		0xC013, 0x5012, 0xA012, 0x3013, 0x0011, 0x9010, 0x6010, 0xF011,
+		0xC031, 0x5030, 0xA030, 0x3031, 0x0033, 0x9032, 0x6032, 0xF033,
+		0x0036, 0x9037, 0x6037, 0xF036, 0xC034, 0x5035, 0xA035, 0x3034,
+		0x003C, 0x903D, 0x603D, 0xF03C, 0xC03E, 0x503F, 0xA03F, 0x303E,
+		0xC03B, 0x503A, 0xA03A, 0x303B, 0x0039, 0x9038, 0x6038, 0xF039,
+		0x0028, 0x9029, 0x6029, 0xF028, 0xC02A, 0x502B, 0xA02B, 0x302A,
+		0xC02F, 0x502E, 0xA02E, 0x302F, 0x002D, 0x902C, 0x602C, 0xF02D,
+		0xC025, 0x5024, 0xA024, 0x3025, 0x0027, 0x9026, 0x6026, 0xF027,
+		0x0022, 0x9023, 0x6023, 0xF022, 0xC020, 0x5021, 0xA021, 0x3020,
+		0xC061, 0x5060, 0xA060, 0x3061, 0x0063, 0x9062, 0x6062, 0xF063,
+		0x0066, 0x9067, 0x6067, 0xF066, 0xC064, 0x5065, 0xA065, 0x3064,
+		0x006C, 0x906D, 0x606D, 0xF06C, 0xC06E, 0x506F, 0xA06F, 0x306E,
+		0xC06B, 0x506A, 0xA06A, 0x306B, 0x0069, 0x9068, 0x6068, 0xF069,
+		0x0078, 0x9079, 0x6079, 0xF078, 0xC07A, 0x507B, 0xA07B, 0x307A,
+		0xC07F, 0x507E, 0xA07E, 0x307F, 0x007D, 0x907C, 0x607C, 0xF07D,
+		0xC075, 0x5074, 0xA074, 0x3075, 0x0077, 0x9076, 0x6076, 0xF077,
+		0x0072, 0x9073, 0x6073, 0xF072, 0xC070, 0x5071, 0xA071, 0x3070,
+		0x0050, 0x9051, 0x6051, 0xF050, 0xC052, 0x5053, 0xA053, 0x3052,
+		0xC057, 0x5056, 0xA056, 0x3057, 0x0055, 0x9054, 0x6054, 0xF055,
+		0xC05D, 0x505C, 0xA05C, 0x305D, 0x005F, 0x905E, 0x605E, 0xF05F,
+		0x005A, 0x905B, 0x605B, 0xF05A, 0xC058, 0x5059, 0xA059, 0x3058,
+		0xC049, 0x5048, 0xA048, 0x3049, 0x004B, 0x904A, 0x604A, 0xF04B,
+		0x004E, 0x904F, 0x604F, 0xF04E, 0xC04C, 0x504D, 0xA04D, 0x304C,
+		0x0044, 0x9045, 0x6045, 0xF044, 0xC046, 0x5047, 0xA047, 0x3046,
+		0xC043, 0x5042, 0xA042, 0x3043, 0x0041, 0x9040, 0x6040, 0xF041,
+	},
+	{
+		0x0000, 0xC051, 0xC0A1, 0x00F0, 0xC141, 0x0110, 0x01E0, 0xC1B1,
+		0xC281, 0x02D0, 0x0220, 0xC271, 0x03C0, 0xC391, 0xC361, 0x0330,
+		0xC501, 0x0550, 0x05A0, 0xC5F1, 0x0440, 0xC411, 0xC4E1, 0x04B0,
+		0x0780, 0xC7D1, 0xC721, 0x0770, 0xC6C1, 0x0690, 0x0660, 0xC631,
+		0xCA01, 0x0A50, 0x0AA0, 0xCAF1, 0x0B40, 0xCB11, 0xCBE1, 0x0BB0,
+		0x0880, 0xC8D1, 0xC821, 0x0870, 0xC9C1, 0x0990, 0x0960, 0xC931,
+		0x0F00, 0xCF51, 0xCFA1, 0x0FF0, 0xCE41, 0x0E10, 0x0EE0, 0xCEB1,
+		0xCD81, 0x0DD0, 0x0D20, 0xCD71, 0x0CC0, 0xCC91, 0xCC61, 0x0C30,
+		0xD401, 0x1450, 0x14A0, 0xD4F1, 0x1540, 0xD511, 0xD5E1, 0x15B0,
+		0x1680, 0xD6D1, 0xD621, 0x1670, 0xD7C1, 0x1790, 0x1760, 0xD731,
+		0x1100, 0xD151, 0xD1A1, 0x11F0, 0xD041, 0x1010, 0x10E0, 0xD0B1,
+		0xD381, 0x13D0, 0x1320, 0xD371, 0x12C0, 0xD291, 0xD261, 0x1230,
+		0x1E00, 0xDE51, 0xDEA1, 0x1EF0, 0xDF41, 0x1F10, 0x1FE0, 0xDFB1,
+		0xDC81, 0x1CD0, 0x1C20, 0xDC71, 0x1DC0, 0xDD91, 0xDD61, 0x1D30,
+		0xDB01, 0x1B50, 0x1BA0, 0xDBF1, 0x1A40, 0xDA11, 0xDAE1, 0x1AB0,
+		0x1980, 0xD9D1, 0xD921, 0x1970, 0xD8C1, 0x1890, 0x1860, 0xD831,
+		0xE801, 0x2850, 0x28A0, 0xE8F1, 0x2940, 0xE911, 0xE9E1, 0x29B0,
+		0x2A80, 0xEAD1, 0xEA21, 0x2A70, 0xEBC1, 0x2B90, 0x2B60, 0xEB31,
+		0x2D00, 0xED51, 0xEDA1, 0x2DF0, 0xEC41, 0x2C10, 0x2CE0, 0xECB1,
+		0xEF81, 0x2FD0, 0x2F20, 0xEF71, 0x2EC0, 0xEE91, 0xEE61, 0x2E30,
+		0x2200, 0xE251, 0xE2A1, 0x22F0, 0xE341, 0x2310, 0x23E0, 0xE3B1,
+		0xE081, 0x20D0, 0x2020, 0xE071, 0x21C0, 0xE191, 0xE161, 0x2130,
+		0xE701, 0x2750, 0x27A0, 0xE7F1, 0x2640, 0xE611, 0xE6E1, 0x26B0,
+		0x2580, 0xE5D1, 0xE521, 0x2570, 0xE4C1, 0x2490, 0x2460, 0xE431,
+		0x3C00, 0xFC51, 0xFCA1, 0x3CF0, 0xFD41, 0x3D10, 0x3DE0, 0xFDB1,
+		0xFE81, 0x3ED0, 0x3E20, 0xFE71, 0x3FC0, 0xFF91, 0xFF61, 0x3F30,
+		0xF901, 0x3950, 0x39A0, 0xF9F1, 0x3840, 0xF811, 0xF8E1, 0x38B0,
+		0x3B80, 0xFBD1, 0xFB21, 0x3B70, 0xFAC1, 0x3A90, 0x3A60, 0xFA31,
+		0xF601, 0x3650, 0x36A0, 0xF6F1, 0x3740, 0xF711, 0xF7E1, 0x37B0,
+		0x3480, 0xF4D1, 0xF421, 0x3470, 0xF5C1, 0x3590, 0x3560, 0xF531,
+		0x3300, 0xF351, 0xF3A1, 0x33F0, 0xF241, 0x3210, 0x32E0, 0xF2B1,
+		0xF181, 0x31D0, 0x3120, 0xF171, 0x30C0, 0xF091, 0xF061, 0x3030,
+	},
+	{
+		0x0000, 0xFC01, 0xB801, 0x4400, 0x3001, 0xCC00, 0x8800, 0x7401,
+		0x6002, 0x9C03, 0xD803, 0x2402, 0x5003, 0xAC02, 0xE802, 0x1403,
+		0xC004, 0x3C05, 0x7805, 0x8404, 0xF005, 0x0C04, 0x4804, 0xB405,
+		0xA006, 0x5C07, 0x1807, 0xE406, 0x9007, 0x6C06, 0x2806, 0xD407,
+		0xC00B, 0x3C0A, 0x780A, 0x840B, 0xF00A, 0x0C0B, 0x480B, 0xB40A,
+		0xA009, 0x5C08, 0x1808, 0xE409, 0x9008, 0x6C09, 0x2809, 0xD408,
+		0x000F, 0xFC0E, 0xB80E, 0x440F, 0x300E, 0xCC0F, 0x880F, 0x740E,
+		0x600D, 0x9C0C, 0xD80C, 0x240D, 0x500C, 0xAC0D, 0xE80D, 0x140C,
+		0xC015, 0x3C14, 0x7814, 0x8415, 0xF014, 0x0C15, 0x4815, 0xB414,
+		0xA017, 0x5C16, 0x1816, 0xE417, 0x9016, 0x6C17, 0x2817, 0xD416,
+		0x0011, 0xFC10, 0xB810, 0x4411, 0x3010, 0xCC11, 0x8811, 0x7410,
+		0x6013, 0x9C12, 0xD812, 0x2413, 0x5012, 0xAC13, 0xE813, 0x1412,
+		0x001E, 0xFC1F, 0xB81F, 0x441E, 0x301F, 0xCC1E, 0x881E, 0x741F,
+		0x601C, 0x9C1D, 0xD81D, 0x241C, 0x501D, 0xAC1C, 0xE81C, 0x141D,
+		0xC01A, 0x3C1B, 0x781B, 0x841A, 0xF01B, 0x0C1A, 0x481A, 0xB41B,
+		0xA018, 0x5C19, 0x1819, 0xE418, 0x9019, 0x6C18, 0x2818, 0xD419,
+		0xC029, 0x3C28, 0x7828, 0x8429, 0xF028, 0x0C29, 0x4829, 0xB428,
+		0xA02B, 0x5C2A, 0x182A, 0xE42B, 0x902A, 0x6C2B, 0x282B, 0xD42A,
+		0x002D, 0xFC2C, 0xB82C, 0x442D, 0x302C, 0xCC2D, 0x882D, 0x742C,
+		0x602F, 0x9C2E, 0xD82E, 0x242F, 0x502E, 0xAC2F, 0xE82F, 0x142E,
+		0x0022, 0xFC23, 0xB823, 0x4422, 0x3023, 0xCC22, 0x8822, 0x7423,
+		0x6020, 0x9C21, 0xD821, 0x2420, 0x5021, 0xAC20, 0xE820, 0x1421,
+		0xC026, 0x3C27, 0x7827, 0x8426, 0xF027, 0x0C26, 0x4826, 0xB427,
+		0xA024, 0x5C25, 0x1825, 0xE424, 0x9025, 0x6C24, 0x2824, 0xD425,
+		0x003C, 0xFC3D, 0xB83D, 0x443C, 0x303D, 0xCC3C, 0x883C, 0x743D,
+		0x603E, 0x9C3F, 0xD83F, 0x243E, 0x503F, 0xAC3E, 0xE83E, 0x143F,
+		0xC038, 0x3C39, 0x7839, 0x8438, 0xF039, 0x0C38, 0x4838, 0xB439,
+		0xA03A, 0x5C3B, 0x183B, 0xE43A, 0x903B, 0x6C3A, 0x283A, 0xD43B,
+		0xC037, 0x3C36, 0x7836, 0x8437, 0xF036, 0x0C37, 0x4837, 0xB436,
+		0xA035, 0x5C34, 0x1834, 0xE435, 0x9034, 0x6C35, 0x2835, 0xD434,
+		0x0033, 0xFC32, 0xB832, 0x4433, 0x3032, 0xCC33, 0x8833, 0x7432,
+		0x6031, 0x9C30, 0xD830, 0x2431, 0x5030, 0xAC31, 0xE831, 0x1430,
+	},
 };
 
 uint16_t fit_crc16(uint16_t crc, const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		crc = (uint16_t)((crc >> 8) ^ crc_byte_table[(crc ^ p[i]) & 0xFF]);
-	return crc;
+	uint32_t c = crc;
+	for (; n >= 4; n -= 4, p += 4) {
+		c ^= (uint32_t)p[0] | (uint32_t)p[1] << 8;
+		c = (uint32_t)crc_tables[3][c & 0xFF] ^ crc_tables[2][c >> 8] ^
+		    crc_tables[1][p[2]] ^ crc_tables[0][p[3]];
+	}
+	for (; n > 0; n--, p++)
+		c = (c >> 8) ^ crc_tables[0][(c ^ *p) & 0xFF];
+	return (uint16_t)c;
 }
 
 /* Element i as an unsigned integer of its size, host order. */
@@ -895,531 +1007,3 @@ int fit_decoder_finish(fit_decoder *d, rd_diag *diag)
 		return 0;
 	}
 }
-
-/* ---- activities -------------------------------------------------------- */
-
-/*
- * The mapping keeps no records.  Records are accumulated into "pieces":
- * tracks that continue each other (track_continue), so that merging them
- * loses no interval.  A piece ends at a lap message or after piece_span
- * seconds of records; when MAX_PIECES are in use, neighbours are merged in
- * pairs and piece_span doubles, so memory stays bounded and the pieces stay
- * evenly fine.  Sessions usually come at the end of the file, after their
- * records (multisport files often put every lap and session at the end),
- * so pieces are only given to sessions at the end, by time: a piece belongs
- * to the session whose span holds its middle (or the nearest one).
- */
-#define MAX_PIECES 256
-#define PIECE_SPAN_S 30.0
-#define SEMICIRCLE_DEG (180.0 / 2147483648.0)
-#define ABSOLUTE_UNIX_MIN ((int64_t)FIT_EPOCH + (int64_t)FIT_DATE_MIN)
-
-typedef struct fit_session {
-	rd_activity a;
-	double start, end;    /* track time (see track_time), NAN unknown */
-	int sport, sub_sport; /* FIT enums, -1 unknown */
-	int cadence_set;
-} fit_session;
-
-typedef struct fit_state {
-	fit_decoder *dec;
-	activity_sink sink;
-	rd_limits limits;
-	char source[512];
-	rd_diag *diag;
-	int err;
-	track *pieces;
-	size_t npieces, pieces_cap;
-	double piece_span;
-	uint64_t records;
-	fit_session *sessions;
-	size_t nsessions, sessions_cap;
-	int timer_stopped, stopped_since;
-	int sport, sub_sport;  /* sport message, -1 unknown */
-	char name[160];        /* workout name */
-	int has_workout;
-	int32_t utc_offset;
-	int has_utc_offset;
-	int csd_have;          /* compressed_speed_distance accumulator */
-	uint32_t csd_last, csd_acc;
-	double v[FS_COUNT];
-	uint64_t have;
-} fit_state;
-
-#define HAS(s, slot) (((s)->have >> (slot)) & 1)
-
-/* FIT date_time to the time the tracks use: UNIX seconds for absolute
- * times, raw seconds for relative ones (only their differences matter). */
-static double track_time(uint32_t t)
-{
-	return t >= FIT_DATE_MIN ? (double)t + FIT_EPOCH : (double)t;
-}
-
-static void read_slot(fit_state *s, const fit_msg *m, const fit_field *f,
-		      const fit_prof_field *pf)
-{
-	double v;
-	int64_t i;
-	switch (pf->slot) {
-	case FS_NAME:
-		fit_field_string(m, f, s->name, sizeof s->name);
-		return;
-	case FS_CSD:
-		if (f->size == 3 && memcmp(m->data + f->offset, "\xff\xff\xff", 3))
-			s->have |= 1ull << FS_CSD;
-		s->v[FS_CSD] = (double)f->offset;
-		return;
-	case FS_LAT:
-	case FS_LON:
-		if (!fit_field_sint(m, f, 0, &i))
-			return;
-		v = (double)i * SEMICIRCLE_DEG;
-		break;
-	default:
-		if (!fit_field_double(m, f, 0, pf->scale, pf->offset, &v))
-			return;
-	}
-	s->v[pf->slot] = v;
-	s->have |= 1ull << pf->slot;
-}
-
-static void read_slots(fit_state *s, const fit_msg *m)
-{
-	s->have = 0;
-	for (unsigned i = 0; i < m->nfields; i++) {
-		const fit_prof_field *pf =
-			fit_profile_field(m->global, m->fields[i].num);
-		if (pf)
-			read_slot(s, m, &m->fields[i], pf);
-	}
-}
-
-static int first_piece(fit_state *s)
-{
-	if (rd_grow((void **)&s->pieces, &s->pieces_cap, MAX_PIECES,
-		    sizeof *s->pieces))
-		return RD_ENOMEM;
-	track_init(&s->pieces[0]);
-	s->npieces = 1;
-	s->piece_span = PIECE_SPAN_S;
-	return 0;
-}
-
-/* Merges neighbours in pairs: half the pieces, each twice as long. */
-static void compact_pieces(fit_state *s)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < s->npieces; i += 2, n++) {
-		if (n != i)
-			s->pieces[n] = s->pieces[i];
-		if (i + 1 < s->npieces)
-			track_merge(&s->pieces[n], &s->pieces[i + 1]);
-	}
-	s->npieces = n;
-	s->piece_span *= 2;
-}
-
-/* Ends the current piece (if it has records) and starts the next. */
-static void next_piece(fit_state *s)
-{
-	if (s->npieces == 0 || s->pieces[s->npieces - 1].records == 0)
-		return;
-	if (s->npieces == MAX_PIECES)
-		compact_pieces(s);
-	track_continue(&s->pieces[s->npieces], &s->pieces[s->npieces - 1]);
-	s->npieces++;
-}
-
-static track *piece_for(fit_state *s, double time)
-{
-	if (s->npieces == 0 && first_piece(s))
-		return NULL;
-	const track *t = &s->pieces[s->npieces - 1];
-	if (!isnan(time) && !isnan(t->first_time) &&
-	    time - t->first_time >= s->piece_span)
-		next_piece(s);
-	return &s->pieces[s->npieces - 1];
-}
-
-/* compressed_speed_distance: 12 bits speed (1/100 m/s), 12 bits distance
- * (1/16 m) accumulated over rollovers. */
-static void csd_sample(fit_state *s, const fit_msg *m, track_sample *smp)
-{
-	const uint8_t *b = m->data + (size_t)s->v[FS_CSD];
-	uint32_t speed = b[0] | (uint32_t)(b[1] & 0x0F) << 8;
-	uint32_t dist = (uint32_t)(b[1] >> 4) | (uint32_t)b[2] << 4;
-	if (!s->csd_have)
-		s->csd_acc = dist;
-	else
-		s->csd_acc += (dist - s->csd_last) & 0xFFF;
-	s->csd_have = 1;
-	s->csd_last = dist;
-	if (isnan(smp->speed_mps))
-		smp->speed_mps = speed / 100.0;
-	if (isnan(smp->dist_m))
-		smp->dist_m = s->csd_acc / 16.0;
-}
-
-static double slot_or(const fit_state *s, int a, int b)
-{
-	return HAS(s, a) ? s->v[a] : HAS(s, b) ? s->v[b] : NAN;
-}
-
-static int on_record(fit_state *s, const fit_msg *m)
-{
-	track_sample smp;
-	if (++s->records > s->limits.max_records)
-		return RD_ELIMIT;
-	track_sample_init(&smp);
-	if (m->has_timestamp)
-		smp.time = track_time(m->timestamp);
-	track *t = piece_for(s, smp.time);
-	if (!t)
-		return RD_ENOMEM;
-	if (HAS(s, FS_LAT) && HAS(s, FS_LON)) {
-		smp.lat = s->v[FS_LAT];
-		smp.lon = s->v[FS_LON];
-	}
-	smp.alt_m = slot_or(s, FS_EALT, FS_ALT);
-	smp.speed_mps = slot_or(s, FS_ESPEED, FS_SPEED);
-	smp.dist_m = slot_or(s, FS_DIST, FS_DIST);
-	if (HAS(s, FS_CSD))
-		csd_sample(s, m, &smp);
-	if (HAS(s, FS_HR))
-		smp.hr = (int)s->v[FS_HR];
-	if (HAS(s, FS_CAD))
-		smp.cadence = (int)s->v[FS_CAD]; /* rpm; doubled for runs */
-	smp.paused = s->timer_stopped || s->stopped_since;
-	s->stopped_since = 0;
-	track_add(t, &smp);
-	return 0;
-}
-
-static void on_event(fit_state *s)
-{
-	if (!HAS(s, FS_EVENT) || s->v[FS_EVENT] != 0 || !HAS(s, FS_EVENT_TYPE))
-		return; /* only timer events */
-	switch ((int)s->v[FS_EVENT_TYPE]) {
-	case 0: /* start */
-		s->timer_stopped = 0;
-		break;
-	case 1: case 4: case 8: case 9: /* stop, stop_all, stop_disable(_all) */
-		s->timer_stopped = 1;
-		s->stopped_since = 1;
-		break;
-	default:
-		break;
-	}
-}
-
-static void on_activity(fit_state *s, const fit_msg *m)
-{
-	if (!HAS(s, FS_LOCAL_TS) || !m->has_timestamp ||
-	    m->timestamp < FIT_DATE_MIN || s->v[FS_LOCAL_TS] < FIT_DATE_MIN)
-		return;
-	double off = s->v[FS_LOCAL_TS] - (double)m->timestamp;
-	if (fabs(off) > 18 * 3600)
-		return; /* not a time zone: ignore */
-	s->utc_offset = (int32_t)off;
-	s->has_utc_offset = 1;
-}
-
-static void sink_warn(const fit_state *s, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-
-static void sink_warn(const fit_state *s, const char *fmt, ...)
-{
-	if (!s->sink.warn)
-		return;
-	rd_diag w = RD_DIAG_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(w.message, sizeof w.message, fmt, ap);
-	va_end(ap);
-	size_t n = strnlen(s->source, sizeof w.file - 1);
-	memcpy(w.file, s->source, n);
-	w.file[n] = '\0';
-	s->sink.warn(s->sink.warn_ctx, &w);
-}
-
-static void session_totals(fit_state *s, fit_session *ss)
-{
-	rd_activity *a = &ss->a;
-	if (HAS(s, FS_ELAPSED))
-		a->elapsed_s = s->v[FS_ELAPSED];
-	if (HAS(s, FS_TIMER))
-		a->moving_s = s->v[FS_TIMER];
-	if (a->moving_s > a->elapsed_s + 1) {
-		/* Timer time beyond elapsed time: the two are swapped in the
-		 * file (seen in real files; F30). */
-		double t = a->moving_s;
-		a->moving_s = a->elapsed_s;
-		a->elapsed_s = t;
-		sink_warn(s, "session timer time %.1f s exceeds elapsed time "
-			  "%.1f s; taken as swapped", t, a->moving_s);
-	}
-	if (HAS(s, FS_TOTAL_DIST))
-		a->distance_m = s->v[FS_TOTAL_DIST];
-	if (HAS(s, FS_ASCENT))
-		a->ascent_m = s->v[FS_ASCENT];
-	if (HAS(s, FS_AVG_HR) && s->v[FS_AVG_HR] > 0) /* 0: no sensor */
-		a->avg_hr = (int)s->v[FS_AVG_HR];
-	if (HAS(s, FS_MAX_HR) && s->v[FS_MAX_HR] > 0)
-		a->max_hr = (int)s->v[FS_MAX_HR];
-	if (HAS(s, FS_AVG_CAD)) {
-		double c = s->v[FS_AVG_CAD];
-		if (HAS(s, FS_AVG_FRAC_CAD))
-			c += s->v[FS_AVG_FRAC_CAD];
-		if (rd_sport_is_run(a->sport))
-			c *= 2; /* strides to steps */
-		a->avg_cadence = (int)lround(c);
-		ss->cadence_set = 1;
-	}
-}
-
-static void session_span(fit_state *s, const fit_msg *m, fit_session *ss)
-{
-	double elapsed = HAS(s, FS_ELAPSED) ? s->v[FS_ELAPSED] : NAN;
-	ss->start = ss->end = NAN;
-	if (HAS(s, FS_START_TIME)) {
-		uint32_t st = (uint32_t)s->v[FS_START_TIME];
-		ss->start = track_time(st);
-		if (st >= FIT_DATE_MIN)
-			ss->a.start_utc = (int64_t)st + FIT_EPOCH;
-	}
-	if (m->has_timestamp)
-		ss->end = track_time(m->timestamp);
-	if (isnan(ss->start) && !isnan(elapsed))
-		ss->start = ss->end - elapsed;
-	if ((isnan(ss->end) || ss->end < ss->start) && !isnan(elapsed))
-		ss->end = ss->start + elapsed;
-}
-
-static int on_session(fit_state *s, const fit_msg *m)
-{
-	if (s->nsessions >= s->limits.max_activities)
-		return RD_ELIMIT;
-	if (rd_grow((void **)&s->sessions, &s->sessions_cap, s->nsessions + 1,
-		    sizeof *s->sessions))
-		return RD_ENOMEM;
-	fit_session *ss = &s->sessions[s->nsessions++];
-	rd_activity_init(&ss->a);
-	ss->cadence_set = 0;
-	ss->sport = HAS(s, FS_SPORT) ? (int)s->v[FS_SPORT] : -1;
-	ss->sub_sport = HAS(s, FS_SUB_SPORT) ? (int)s->v[FS_SUB_SPORT] : -1;
-	ss->a.sport = fit_sport_map(ss->sport, ss->sub_sport);
-	session_totals(s, ss);
-	session_span(s, m, ss);
-	return 0;
-}
-
-static int on_msg(void *ctx, const fit_msg *m)
-{
-	fit_state *s = ctx;
-	switch (m->global) {
-	case FIT_MESG_LAP:
-		next_piece(s);
-		return 0;
-	case FIT_MESG_RECORD:
-		read_slots(s, m);
-		return on_record(s, m);
-	case FIT_MESG_SESSION:
-		read_slots(s, m);
-		return on_session(s, m);
-	case FIT_MESG_EVENT:
-		read_slots(s, m);
-		on_event(s);
-		return 0;
-	case FIT_MESG_ACTIVITY:
-		read_slots(s, m);
-		on_activity(s, m);
-		return 0;
-	case FIT_MESG_SPORT:
-		read_slots(s, m);
-		s->sport = HAS(s, FS_SPORT) ? (int)s->v[FS_SPORT] : -1;
-		s->sub_sport = HAS(s, FS_SUB_SPORT) ? (int)s->v[FS_SUB_SPORT] : -1;
-		return 0;
-	case FIT_MESG_WORKOUT:
-		read_slots(s, m);
-		s->has_workout = 1;
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-/* ---- building the activities ------------------------------------------ */
-
-static double gap_to(const fit_session *ss, double t)
-{
-	if (isnan(ss->start) || isnan(ss->end))
-		return INFINITY;
-	if (t < ss->start)
-		return ss->start - t;
-	return t > ss->end ? t - ss->end : 0;
-}
-
-/* The session a piece belongs to: the one holding its middle, else the
- * nearest; the first when times are unknown. */
-static size_t owner(const fit_state *s, const track *p)
-{
-	if (s->nsessions == 1 || isnan(p->first_time))
-		return 0;
-	double mid = (p->first_time + p->last_time) / 2, best = INFINITY;
-	size_t who = 0;
-	for (size_t i = 0; i < s->nsessions; i++) {
-		double g = gap_to(&s->sessions[i], mid);
-		if (g < best) {
-			best = g;
-			who = i;
-		}
-	}
-	return who;
-}
-
-static rd_read_status file_status(const fit_state *s)
-{
-	const fit_stats *st = fit_decoder_stats(s->dec);
-	if (st->error || st->truncated || st->unfinalised)
-		return RD_READ_PARTIAL;
-	return RD_READ_OK;
-}
-
-static void fill_common(const fit_state *s, rd_activity *a)
-{
-	snprintf(a->source, sizeof a->source, "%s", s->source);
-	snprintf(a->name, sizeof a->name, "%s", s->name);
-	a->utc_offset_s = s->utc_offset;
-	a->has_utc_offset = s->has_utc_offset;
-	a->marked_workout = s->has_workout;
-	a->marked_race = 0; /* FIT has no race mark: see docs/internals/fit.md */
-	a->status = file_status(s);
-}
-
-static int emit_one(fit_state *s, rd_activity *a, track *t, int cadence_set)
-{
-	fill_common(s, a);
-	track_finish(t, a);
-	if (!cadence_set && a->avg_cadence > 0 && rd_sport_is_run(a->sport))
-		a->avg_cadence *= 2; /* record cadence is strides per minute */
-	if (a->start_utc != INT64_MIN && a->start_utc < ABSOLUTE_UNIX_MIN)
-		a->start_utc = INT64_MIN; /* relative time: never a 1990 date */
-	if (a->elapsed_s > 14 * 86400.0)
-		sink_warn(s, "activity is longer than 14 days (%.1f days); its "
-			  "timestamps are suspect", a->elapsed_s / 86400);
-	return s->sink.emit ? s->sink.emit(s->sink.ctx, a) : 0;
-}
-
-static int emit_records_only(fit_state *s)
-{
-	rd_activity a;
-	track all;
-	rd_activity_init(&a);
-	track_init(&all);
-	for (size_t i = 0; i < s->npieces; i++)
-		track_merge(&all, &s->pieces[i]);
-	a.sport = fit_sport_map(s->sport, s->sub_sport);
-	return emit_one(s, &a, &all, 0);
-}
-
-static int emit_sessions(fit_state *s)
-{
-	track acc;
-	for (size_t i = 0; i < s->nsessions; i++) {
-		fit_session *ss = &s->sessions[i];
-		track_init(&acc);
-		for (size_t p = 0; p < s->npieces; p++)
-			if (owner(s, &s->pieces[p]) == i)
-				track_merge(&acc, &s->pieces[p]);
-		if (ss->a.sport == RD_SPORT_UNKNOWN)
-			ss->a.sport = fit_sport_map(s->sport, s->sub_sport);
-		int rc = emit_one(s, &ss->a, &acc, ss->cadence_set);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-/* ---- reader_ops -------------------------------------------------------- */
-
-static void fit_close(void *state)
-{
-	fit_state *s = state;
-	if (!s)
-		return;
-	fit_decoder_free(s->dec);
-	rd_free(s->pieces);
-	rd_free(s->sessions);
-	rd_free(s);
-}
-
-static void *fit_open(const char *source, const activity_sink *sink,
-		      const rd_limits *limits)
-{
-	fit_state *s = rd_calloc(1, sizeof *s);
-	if (!s)
-		return NULL;
-	if (limits)
-		s->limits = *limits;
-	else
-		rd_limits_default(&s->limits);
-	s->sink = *sink;
-	s->sport = s->sub_sport = -1;
-	snprintf(s->source, sizeof s->source, "%s", source ? source : "");
-	if (fit_decoder_new(&s->dec, source, on_msg, s, sink->warn,
-			    sink->warn_ctx, &s->limits)) {
-		fit_close(s);
-		return NULL;
-	}
-	return s;
-}
-
-static const char *stop_reason(int rc)
-{
-	switch (rc) {
-	case RD_ENOMEM: return "out of memory";
-	case RD_ELIMIT: return "too many records or sessions (limit)";
-	default: return "the activity sink stopped the reader";
-	}
-}
-
-/* A stop from on_msg (or the sink) has no diagnostic yet: give it one. */
-static int checked(fit_state *s, int rc, rd_diag *diag)
-{
-	if (rc && !(diag && diag->code)) {
-		const fit_stats *st = fit_decoder_stats(s->dec);
-		rd_diag_set_offset(diag, rc, s->source, st->error_offset,
-				   "%s", stop_reason(rc));
-	}
-	return rc;
-}
-
-static int fit_feed(void *state, const uint8_t *buf, size_t len, rd_diag *diag)
-{
-	fit_state *s = state;
-	if (s->err)
-		return s->err;
-	s->err = checked(s, fit_decoder_feed(s->dec, buf, len, diag), diag);
-	return s->err;
-}
-
-static int fit_finish(void *state, rd_diag *diag)
-{
-	fit_state *s = state;
-	int rc = s->err ? s->err : fit_decoder_finish(s->dec, diag);
-	rc = checked(s, rc, diag);
-	if (fit_decoder_stats(s->dec)->data_messages == 0)
-		return rc; /* nothing read: rejected, or not an activity */
-	int erc = 0;
-	if (s->nsessions > 0)
-		erc = emit_sessions(s);
-	else if (s->records > 0)
-		erc = emit_records_only(s);
-	return rc ? rc : erc;
-}
-
-const reader_ops fit_reader = {"fit", fit_open, fit_feed, fit_finish,
-			       fit_close};

@@ -153,6 +153,7 @@ enum fit_mesg {
 	FIT_MESG_WORKOUT = 26,
 	FIT_MESG_ACTIVITY = 34,
 	FIT_MESG_HR = 132,
+	FIT_MESG_TIMESTAMP_CORRELATION = 162,
 	FIT_MESG_FIELD_DESCRIPTION = 206,
 	FIT_MESG_DEVELOPER_DATA_ID = 207
 };
@@ -168,5 +169,28 @@ const fit_prof_field *fit_profile_field(uint16_t global, uint8_t num);
 
 /* FIT sport and sub_sport enums to rubdown's sport. */
 rd_sport fit_sport_map(int sport, int sub_sport);
+
+/* Heart rate of hr messages (fit_hr.c): the samples an HRM-Pro or HRM-Swim
+ * strap stored and the watch appended to the activity.  An "anchor" message
+ * has a timestamp and one event_timestamp; the messages after it carry up
+ * to 8 samples each, as filtered_bpm and event_timestamp (1/1024 s) or its
+ * 12-bit packed form event_timestamp_12, timed from the anchor. */
+typedef struct fit_hr {
+	double anchor_time;      /* track time of anchor_event, NAN: none yet */
+	uint32_t anchor_event;   /* 1/1024 s */
+	uint32_t last_event;     /* the accumulated event_timestamp */
+} fit_hr;
+
+/* Called per sample: time in the tracks' time (UNIX seconds, or raw FIT
+ * seconds when relative), bpm > 0.  Non-zero stops decoding. */
+typedef int (*fit_hr_fn)(void *ctx, double time, int bpm);
+
+void fit_hr_init(fit_hr *h);
+/* Decodes one hr message into samples; messages before any anchor are
+ * skipped (their times are unknown).  Returns 0 or fn's code. */
+int fit_hr_message(fit_hr *h, const fit_msg *m, fit_hr_fn fn, void *ctx);
+/* FIT date_time to the time the tracks use: UNIX seconds for absolute
+ * times, raw seconds for relative ones (only their differences matter). */
+double fit_track_time(uint32_t t);
 
 #endif

@@ -83,6 +83,12 @@ static const fit_prof_field activity[256] = {
 	[5] = F(FS_LOCAL_TS, 1, 0),        /* local_timestamp */
 };
 
+/* timestamp_correlation (162) */
+static const fit_prof_field tcorr[256] = {
+	[253] = F(FS_TIMESTAMP, 1, 0),
+	[3] = F(FS_LOCAL_TS, 1, 0),        /* local_timestamp */
+};
+
 static const fit_prof_field *table(uint16_t global)
 {
 	switch (global) {
@@ -94,6 +100,7 @@ static const fit_prof_field *table(uint16_t global)
 	case FIT_MESG_EVENT: return event;
 	case FIT_MESG_WORKOUT: return workout;
 	case FIT_MESG_ACTIVITY: return activity;
+	case FIT_MESG_TIMESTAMP_CORRELATION: return tcorr;
 	default: return NULL;
 	}
 }

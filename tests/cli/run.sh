@@ -13,18 +13,47 @@ fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-# Golden outputs for the example runner.
-for fmt in text json; do
-	"$rd" plan --profile "$src/examples/sam.yaml" --from 2026-11-23 --format $fmt >"$work/sam.$fmt" 2>"$work/err"
-	if [ $? -eq 0 ] && cmp -s "$work/sam.$fmt" "$src/tests/cli/golden/sam.$fmt"; then ok; else
-		bad "golden $fmt differs"; diff "$src/tests/cli/golden/sam.$fmt" "$work/sam.$fmt" | head -20; fi
-	"$rd" plan --profile "$src/examples/sam.yaml" --from 2026-11-23 --format $fmt >"$work/again.$fmt"
-	if cmp -s "$work/sam.$fmt" "$work/again.$fmt"; then ok; else bad "$fmt not deterministic"; fi
+# Golden outputs: the profile alone (sam), and the demo: the profile with
+# the coach's training plan and the work calendar (demo).
+demo_args="--plan $src/examples/sam-plan.ics --busy $src/examples/sam-busy.ics"
+for case in sam demo; do
+	extra=""
+	[ $case = demo ] && extra=$demo_args
+	for fmt in text json ics; do
+		[ $case = sam ] && [ $fmt = ics ] && continue
+		# shellcheck disable=SC2086
+		(cd "$src" && "$rd" plan --profile examples/sam.yaml $extra --from 2026-11-23 --format $fmt) \
+			>"$work/$case.$fmt" 2>"$work/err"
+		if [ $? -eq 0 ] && cmp -s "$work/$case.$fmt" "$src/tests/cli/golden/$case.$fmt"; then ok; else
+			bad "golden $case.$fmt differs"; diff "$src/tests/cli/golden/$case.$fmt" "$work/$case.$fmt" | head -20; fi
+		# shellcheck disable=SC2086
+		(cd "$src" && "$rd" plan --profile examples/sam.yaml $extra --from 2026-11-23 --format $fmt) >"$work/again"
+		if cmp -s "$work/$case.$fmt" "$work/again"; then ok; else bad "$case.$fmt not deterministic"; fi
+	done
+	if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/$case.json"; then ok; else bad "$case JSON does not parse"; fi
 done
-if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/sam.json"; then ok; else bad "JSON does not parse"; fi
+
+# The demo's calendar: an independent parser reads it, one event per appointment.
+if /usr/bin/python3 - "$work/demo.ics" "$work/demo.json" <<'PY'
+import json, sys, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+plan = json.load(open(sys.argv[2]))
+events = cal.walk('VEVENT')
+assert len(events) == len(plan['appointments']), (len(events), len(plan['appointments']))
+for ev, a in zip(events, plan['appointments']):
+    assert str(ev.decoded('DTSTART'))[:10] == a['date'], (ev.decoded('DTSTART'), a['date'])
+    assert a['modality'] in [str(c) for c in ev.get('CATEGORIES').cats], ev.get('CATEGORIES')
+PY
+then ok; else bad "demo.ics does not match demo.json"; fi
+
+# -v lists every calendar event with the kind it got and why.
+(cd "$src" && "$rd" plan --profile examples/sam.yaml $demo_args --from 2026-11-23 -v) >/dev/null 2>"$work/verbose"
+if grep -q 'examples/sam-plan.ics:[0-9]*: 2026-12-06 08:15 "Valencia Marathon": race 42.2 km' "$work/verbose" &&
+	grep -q '"Yoga": cross-training' "$work/verbose" && grep -q '"Work": busy' "$work/verbose"; then ok; else
+	bad "-v does not list the events"; head -5 "$work/verbose"; fi
 
 # -o writes the same bytes as stdout.
-"$rd" plan --profile "$src/examples/sam.yaml" --from 2026-11-23 --format json -o "$work/out.json"
+(cd "$src" && "$rd" plan --profile examples/sam.yaml --from 2026-11-23 --format json -o "$work/out.json")
 if cmp -s "$work/out.json" "$work/sam.json"; then ok; else bad "-o output differs from stdout"; fi
 
 # Every bad profile: exact message, exit 1, no output file.
@@ -43,7 +72,7 @@ if [ $? -eq 1 ] && grep -q "nope.yaml: error: cannot open" "$work/err"; then ok;
 if [ $? -eq 1 ] && grep -q "error:" "$work/err"; then ok; else bad "directory as profile"; fi
 
 # Bad options: a usage line and exit 2.
-for args in "plan" "plan --profile x --weeks 0" "plan --profile x --weeks many" \
+for args in "plan" "plan --plan" "plan --profile x --weeks 0" "plan --profile x --weeks many" \
 	"plan --profile x --from 2026-13-01" "plan --profile x --format xml" \
 	"plan --profile x --frobnicate" "plan --profile x extra" "frobnicate" \
 	"explain --profile x" "explain --profile x 2026-02-30" "rules extra" ""; do

@@ -31,7 +31,7 @@ static const char *hostile_attr = "\" onmouseover=x \"";
 static void add_session(rd_profile *p, rd_date d, rd_kind k, double km, int min,
 			const char *title)
 {
-	rd_session s = {d, k, km, min, -1, (char *)title, (char *)"test"};
+	rd_session s = {d, k, km, min, -1, (char *)title, (char *)"test", 0};
 	assert_int_equal(rd_profile_add_session(p, &s), 0);
 }
 
@@ -44,9 +44,9 @@ static int setup(void **state)
 	rd_date mon = rd_date_from_ymd(2026, 11, 23);
 	p->name = strdup("Sam <b>\xff\x1b[31m");
 	p->budget_cents = 15000;
-	p->week[1] = (rd_session){RD_DATE_NONE, RD_HARD, 10, 50, -1, NULL, NULL};
-	p->week[3] = (rd_session){RD_DATE_NONE, RD_EASY, 8, 0, -1, NULL, NULL};
-	p->week[5] = (rd_session){RD_DATE_NONE, RD_LONG, 24, 0, -1, NULL, NULL};
+	p->week[1] = (rd_session){RD_DATE_NONE, RD_HARD, 10, 50, -1, NULL, NULL, 0};
+	p->week[3] = (rd_session){RD_DATE_NONE, RD_EASY, 8, 0, -1, NULL, NULL, 0};
+	p->week[5] = (rd_session){RD_DATE_NONE, RD_LONG, 24, 0, -1, NULL, NULL, 0};
 	add_session(p, mon - 5, RD_HARD, 12, 60, "Hills");           /* history */
 	add_session(p, mon + 2, RD_EASY, 0, 45, hostile_script);
 	rd_race race = {(char *)hostile_attr, mon + 13, 21.1, 9 * 60};
@@ -258,9 +258,9 @@ static void chart_uses_measured_load(void **state)
 static void load_estimate_follows_kind_and_length(void **state)
 {
 	(void)state;
-	rd_session easy = {0, RD_EASY, 0, 60, -1, NULL, NULL};
-	rd_session hard = {0, RD_HARD, 0, 60, -1, NULL, NULL};
-	rd_session km = {0, RD_EASY, 10, 0, -1, NULL, NULL};
+	rd_session easy = {0, RD_EASY, 0, 60, -1, NULL, NULL, 0};
+	rd_session hard = {0, RD_HARD, 0, 60, -1, NULL, NULL, 0};
+	rd_session km = {0, RD_EASY, 10, 0, -1, NULL, NULL, 0};
 	rd_day d = {0, RD_EASY, &easy, NULL};
 	int est = -1;
 	double e = rd_day_load_estimate(&d, &est);

@@ -31,7 +31,7 @@ static rd_profile *random_profile(rd_date from)
 	for (int d = 0; d < 7; d++)
 		p->week[d].kind = rnd(3) ? (rd_kind)rnd(4) : RD_REST;
 	for (int i = (int)rnd(12); i > 0; i--) {
-		rd_session s = {from - 14 + (rd_date)rnd(90), (rd_kind)rnd(4), 0, 0, -1, NULL, NULL};
+		rd_session s = {from - 14 + (rd_date)rnd(90), (rd_kind)rnd(4), 0, 0, -1, NULL, NULL, 0};
 		assert_int_equal(rd_profile_add_session(p, &s), 0);
 	}
 	for (int i = (int)rnd(4); i > 0; i--) {

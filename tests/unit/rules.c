@@ -442,6 +442,30 @@ static void availability_respected(void **state)
 	rd_profile_free(p);
 }
 
+static void no_slot_moves_and_says_so(void **state)
+{
+	(void)state;
+	/* Wednesday 2 December is the best day after Tuesday's hard session,
+	 * but a busy block fills its only free hours: the massage moves to
+	 * Thursday and the reason says why. */
+	rd_profile *p = profile_from("runner: {pressure: firm}\n"
+				     "week: {tue: hard}\n"
+				     "availability: {hours: \"17:00-20:00\"}\n");
+	rd_date wed = D("2026-12-02");
+	assert_int_equal(rd_profile_add_busy(p, (int64_t)wed * 1440 + 16 * 60,
+					     (int64_t)wed * 1440 + 21 * 60), 0);
+	verdict v = judge(p, "2026-12-02", RD_DEEP_TISSUE);
+	assert_false(v.allowed);
+	assert_true(v.no_slot);
+	rd_plan *plan = plan_for(p, "2026-11-30", 2);
+	const rd_appointment *a = find(plan, "2026-12-03", RD_DEEP_TISSUE);
+	assert_non_null(a);
+	assert_int_equal(a->start_min, 17 * 60);
+	assert_non_null(strstr(a->reason, "Wednesday 2026-12-02 would have suited as well or better, but had no free slot"));
+	rd_plan_free(plan);
+	rd_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,6 +489,7 @@ int main(void)
 		cmocka_unit_test(rest_after_marathon),
 		cmocka_unit_test(minimum_gap_and_history),
 		cmocka_unit_test(availability_respected),
+		cmocka_unit_test(no_slot_moves_and_says_so),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,10 +32,10 @@ static int setup(void **state)
 	rd_date mon = rd_date_from_ymd(2026, 11, 23);
 	p->name = strdup("Sam\x1b[2J \xC3\xA9\xff");
 	p->budget_cents = 15000;
-	p->week[1] = (rd_session){RD_DATE_NONE, RD_HARD, 10, 50, -1, NULL, NULL};
-	p->week[3] = (rd_session){RD_DATE_NONE, RD_EASY, 8, 0, -1, NULL, NULL};
-	p->week[5] = (rd_session){RD_DATE_NONE, RD_LONG, 24, 0, -1, NULL, NULL};
-	rd_session s = {mon + 2, RD_EASY, 0, 45, -1, (char *)"<script>", (char *)"test"};
+	p->week[1] = (rd_session){RD_DATE_NONE, RD_HARD, 10, 50, -1, NULL, NULL, 0};
+	p->week[3] = (rd_session){RD_DATE_NONE, RD_EASY, 8, 0, -1, NULL, NULL, 0};
+	p->week[5] = (rd_session){RD_DATE_NONE, RD_LONG, 24, 0, -1, NULL, NULL, 0};
+	rd_session s = {mon + 2, RD_EASY, 0, 45, -1, (char *)"<script>", (char *)"test", 0};
 	assert_int_equal(rd_profile_add_session(p, &s), 0);
 	rd_race race = {(char *)"City \xe2\x80\x9cHalf\xe2\x80\x9d", mon + 13, 21.1, 9 * 60};
 	assert_int_equal(rd_profile_add_race(p, &race), 0);

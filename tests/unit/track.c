@@ -95,6 +95,102 @@ static void test_heart_rate(void **state)
 	assert_int_equal(a.max_hr, 300);
 }
 
+/* Smart recording: points 20 s apart.  Moving ones count whatever the
+ * gap; a runner standing still (the fix drifting by 2 m) does not. */
+static void test_moving_by_speed(void **state)
+{
+	(void)state;
+	track t;
+	rd_activity a;
+	track_init(&t);
+	double lat = 45.0;
+	for (int i = 0; i <= 10; i++) { /* 3 m/s: 60 m per 20 s */
+		track_sample s = at(i * 20.0, -1);
+		s.lat = lat + i * 60 / 111195.0;
+		s.lon = 7.0;
+		track_add(&t, &s);
+	}
+	lat += 600 / 111195.0;
+	for (int i = 1; i <= 5; i++) { /* stopped: 2 m of drift per 20 s */
+		track_sample s = at(200 + i * 20.0, -1);
+		s.lat = lat + (i % 2) * 2 / 111195.0;
+		s.lon = 7.0;
+		track_add(&t, &s);
+	}
+	finish(&t, &a);
+	assert_true(fabs(a.moving_s - 200) < 1e-9);
+	assert_true(fabs(a.elapsed_s - 300) < 1e-9);
+}
+
+/* The device distance decides before positions, and a sample without
+ * distance measures from the last one that had it. */
+static void test_moving_by_device_distance(void **state)
+{
+	(void)state;
+	track t;
+	rd_activity a;
+	track_init(&t);
+	double d[] = {0, 3, 6, 6, 6, 6, NAN, 12, 12.2};
+	for (int i = 0; i < 9; i++) {
+		track_sample s = at(i, -1);
+		s.dist_m = d[i];
+		s.lat = 45.0; /* the position does not move: ignored */
+		s.lon = 7.0;
+		track_add(&t, &s);
+	}
+	finish(&t, &a);
+	/* moving: 0-1, 1-2 (3 m/s); stopped 2-5; 5-6 has no distance but a
+	 * position that does not move: stopped; 5-7 covers 6 m in 2 s: the
+	 * interval 6-7 moves; 7-8 is 0.2 m/s: stopped */
+	assert_true(fabs(a.moving_s - 3) < 1e-9);
+	assert_true(fabs(a.distance_m - 12.2) < 1e-9);
+}
+
+/* The device speed when there is no distance; a stopped timer never
+ * counts, even at speed. */
+static void test_moving_speed_and_pause(void **state)
+{
+	(void)state;
+	track t;
+	rd_activity a;
+	track_init(&t);
+	double v[] = {2, 2, 0.1, 0.1, 3, 3, 3};
+	for (int i = 0; i < 7; i++) {
+		track_sample s = at(i * 30.0, 150);
+		s.speed_mps = v[i];
+		s.paused = i == 5;
+		track_add(&t, &s);
+	}
+	finish(&t, &a);
+	/* closing samples 1 (2 m/s), 4 and 6 (3 m/s) move; 5 is paused */
+	assert_true(fabs(a.moving_s - 90) < 1e-9);
+	/* heart rate: held 30 s over every interval but the paused one */
+	assert_int_equal(a.hr_seconds[150], 5 * TRACK_HR_HOLD_S);
+}
+
+/* A heart rate holds for at most TRACK_HR_HOLD_S, moving or not. */
+static void test_heart_rate_hold(void **state)
+{
+	(void)state;
+	track t;
+	rd_activity a;
+	track_init(&t);
+	int hr[] = {100, 160, 160, -1, 120};
+	double tm[] = {0, 600, 610, 620, 700};
+	for (int i = 0; i < 5; i++) {
+		track_sample s = at(tm[i], hr[i]);
+		track_add(&t, &s);
+	}
+	finish(&t, &a);
+	/* 100 for 30 of 600 s, 160 for 10 + 10 s, nothing after the
+	 * unknown sample, and the last one opens no interval */
+	assert_int_equal(a.hr_seconds[100], 30);
+	assert_int_equal(a.hr_seconds[160], 20);
+	assert_int_equal(a.avg_hr, (int)lround((30 * 100 + 20 * 160) / 50.0));
+	/* without positions, distance or speed: the gap rule */
+	assert_true(fabs(a.moving_s - 20) < 1e-9);
+}
+
 static void test_file_totals_win(void **state)
 {
 	(void)state;
@@ -161,9 +257,10 @@ static void test_ascent_hysteresis(void **state)
 	(void)state;
 	track t;
 	rd_activity a;
-	double alts[] = {100, 101, 99, 101, 100, 102, 100, /* noise: 0 */
-			 105, 110, 108, 115,                /* +15 */
-			 100, 104};                         /* +4 */
+	double alts[] = {100, 101, 99.5, 101, 100, 101.5, 100, /* noise: 0 */
+			 105, 110, 109, 115,        /* +15, the dip is noise */
+			 100, 104,                  /* +4 */
+			 102.1, 104, 102.1, 104};   /* 1.9 m wiggles: 0 */
 	track_init(&t);
 	for (size_t i = 0; i < sizeof alts / sizeof *alts; i++) {
 		track_sample s = at((double)i, -1);
@@ -172,6 +269,15 @@ static void test_ascent_hysteresis(void **state)
 	}
 	finish(&t, &a);
 	assert_true(fabs(a.ascent_m - 19) < 1e-9);
+	/* a drop of the threshold moves the reference: 104 -> 102 -> 104.5 */
+	double more[] = {102, 104.5};
+	for (size_t i = 0; i < 2; i++) {
+		track_sample s = at(20.0 + (double)i, -1);
+		s.alt_m = more[i];
+		track_add(&t, &s);
+	}
+	finish(&t, &a);
+	assert_true(fabs(a.ascent_m - 21.5) < 1e-9);
 }
 
 static void test_cadence_and_unknowns(void **state)
@@ -205,11 +311,14 @@ static void test_continue_merge(void **state)
 	track_init(&whole);
 	track_init(&p1);
 	for (int i = 0; i < 40; i++) {
-		track_sample s = at(i, 100 + i);
-		s.lat = 45 + i * 1e-4;
+		/* 1 s, then 15 s apart from sample 15; stopped from 18 to 25;
+		 * the first sample of p2 has no distance and no heart rate */
+		track_sample s = at(i < 15 ? i : 15 + (i - 15) * 15.0,
+				    i == 20 ? -1 : 100 + i);
+		s.lat = 45 + (i < 18 ? i : i < 25 ? 18 : i - 7) * 1e-4;
 		s.lon = 7;
 		s.alt_m = i % 2 ? 100 + i : 90;
-		s.dist_m = i * 2.0;
+		s.dist_m = i == 20 ? NAN : (i < 18 ? i : i < 25 ? 18 : i - 7) * 11.0;
 		if (i == 20)
 			track_continue(&p2, &p1);
 		track_add(&whole, &s);
@@ -224,6 +333,7 @@ static void test_continue_merge(void **state)
 	assert_true(fabs(a.ascent_m - b.ascent_m) < 1e-9);
 	assert_int_equal(a.avg_hr, b.avg_hr);
 	assert_int_equal(a.records, b.records);
+	assert_true(a.moving_s > 14 && a.moving_s < a.elapsed_s - 100);
 	assert_memory_equal(a.hr_seconds, b.hr_seconds, sizeof a.hr_seconds);
 }
 
@@ -233,6 +343,10 @@ int main(void)
 		cmocka_unit_test(test_moving_time_and_gaps),
 		cmocka_unit_test(test_backwards_timestamps),
 		cmocka_unit_test(test_heart_rate),
+		cmocka_unit_test(test_moving_by_speed),
+		cmocka_unit_test(test_moving_by_device_distance),
+		cmocka_unit_test(test_moving_speed_and_pause),
+		cmocka_unit_test(test_heart_rate_hold),
 		cmocka_unit_test(test_file_totals_win),
 		cmocka_unit_test(test_haversine_distance),
 		cmocka_unit_test(test_speed_integration),

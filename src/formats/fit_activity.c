@@ -1,0 +1,622 @@
+/*
+ * fit_activity.c: the FIT activity reader (fit_reader of reader.h): the
+ * messages of the decoder (fit.c) mapped to rd_activity summaries.
+ *
+ * Messages used (field numbers in fit_profile.c):
+ *   record (20)       samples: time, position, altitude, distance, speed,
+ *                     heart rate, cadence -> track_add()
+ *   event (21)        timer start/stop: samples while stopped are paused
+ *   lap (19)          ends a piece (see below)
+ *   session (18)      one activity each: sport, span, the device's totals
+ *   hr (132)          HRM-Pro/HRM-Swim heart rate stored on the strap and
+ *                     appended to the file: used when records lack it
+ *   activity (34)     local_timestamp - timestamp = UTC offset, else
+ *   timestamp_correlation (162) the same difference
+ *   sport (12), workout (26)  sport when sessions lack it; workout name
+ */
+#include "formats/fit.h"
+
+#include "alloc.h"
+#include "track.h"
+#include "rubdown/error.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- activities -------------------------------------------------------- */
+
+/*
+ * The mapping keeps no records.  Records are accumulated into "pieces":
+ * tracks that continue each other (track_continue), so that merging them
+ * loses no interval.  A piece ends at a lap message or after piece_span
+ * seconds of records; when MAX_PIECES are in use, neighbours are merged in
+ * pairs and piece_span doubles, so memory stays bounded and the pieces stay
+ * evenly fine.  Sessions usually come at the end of the file, after their
+ * records (multisport files often put every lap and session at the end),
+ * so pieces are only given to sessions at the end, by time: a piece belongs
+ * to the session whose span holds its middle (or the nearest one).
+ *
+ * Heart rate from hr messages (fit_hr.c) goes into pieces of its own, as
+ * samples with a time and a bpm only; a session takes them when they cover
+ * more of it than the heart rate of its records does.  These messages are
+ * written after the records, and the strap stores from before the start:
+ * only the pieces whose middle lies within a session count.
+ */
+#define MAX_PIECES 256
+#define PIECE_SPAN_S 30.0
+#define SEMICIRCLE_DEG (180.0 / 2147483648.0)
+#define ABSOLUTE_UNIX_MIN ((int64_t)FIT_EPOCH + (int64_t)FIT_DATE_MIN)
+
+typedef struct fit_session {
+	rd_activity a;
+	double start, end;    /* track time (fit_track_time), NAN unknown */
+	int sport, sub_sport; /* FIT enums, -1 unknown */
+	int cadence_set;
+} fit_session;
+
+/* Tracks that continue each other, by time. */
+typedef struct fit_pieces {
+	track *p;
+	size_t n, cap;
+	double span;
+} fit_pieces;
+
+typedef struct fit_state {
+	fit_decoder *dec;
+	activity_sink sink;
+	rd_limits limits;
+	char source[512];
+	rd_diag *diag;
+	int err;
+	fit_pieces rec;         /* records */
+	fit_pieces hr;          /* heart rate of hr messages */
+	fit_hr hrm;
+	uint64_t hr_samples;
+	uint64_t records;
+	fit_session *sessions;
+	size_t nsessions, sessions_cap;
+	int timer_stopped, stopped_since;
+	int sport, sub_sport;  /* sport message, -1 unknown */
+	char name[160];        /* workout name */
+	int has_workout;
+	int32_t utc_offset;
+	int has_utc_offset;     /* 2 from activity, 1 timestamp_correlation */
+	int csd_have;          /* compressed_speed_distance accumulator */
+	uint32_t csd_last, csd_acc;
+	double v[FS_COUNT];
+	uint64_t have;
+} fit_state;
+
+#define HAS(s, slot) (((s)->have >> (slot)) & 1)
+
+double fit_track_time(uint32_t t)
+{
+	return t >= FIT_DATE_MIN ? (double)t + FIT_EPOCH : (double)t;
+}
+
+static void read_slot(fit_state *s, const fit_msg *m, const fit_field *f,
+		      const fit_prof_field *pf)
+{
+	double v;
+	int64_t i;
+	switch (pf->slot) {
+	case FS_NAME:
+		fit_field_string(m, f, s->name, sizeof s->name);
+		return;
+	case FS_CSD:
+		if (f->size == 3 && memcmp(m->data + f->offset, "\xff\xff\xff", 3))
+			s->have |= 1ull << FS_CSD;
+		s->v[FS_CSD] = (double)f->offset;
+		return;
+	case FS_LAT:
+	case FS_LON:
+		if (!fit_field_sint(m, f, 0, &i))
+			return;
+		v = (double)i * SEMICIRCLE_DEG;
+		break;
+	default:
+		if (!fit_field_double(m, f, 0, pf->scale, pf->offset, &v))
+			return;
+	}
+	s->v[pf->slot] = v;
+	s->have |= 1ull << pf->slot;
+}
+
+static void read_slots(fit_state *s, const fit_msg *m)
+{
+	s->have = 0;
+	for (unsigned i = 0; i < m->nfields; i++) {
+		const fit_prof_field *pf =
+			fit_profile_field(m->global, m->fields[i].num);
+		if (pf)
+			read_slot(s, m, &m->fields[i], pf);
+	}
+}
+
+static int first_piece(fit_pieces *ps)
+{
+	if (rd_grow((void **)&ps->p, &ps->cap, MAX_PIECES, sizeof *ps->p))
+		return RD_ENOMEM;
+	track_init(&ps->p[0]);
+	ps->n = 1;
+	ps->span = PIECE_SPAN_S;
+	return 0;
+}
+
+/* Merges neighbours in pairs: half the pieces, each twice as long. */
+static void compact_pieces(fit_pieces *ps)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ps->n; i += 2, n++) {
+		if (n != i)
+			ps->p[n] = ps->p[i];
+		if (i + 1 < ps->n)
+			track_merge(&ps->p[n], &ps->p[i + 1]);
+	}
+	ps->n = n;
+	ps->span *= 2;
+}
+
+/* Ends the current piece (if it has samples) and starts the next. */
+static void next_piece(fit_pieces *ps)
+{
+	if (ps->n == 0 || ps->p[ps->n - 1].records == 0)
+		return;
+	if (ps->n == MAX_PIECES)
+		compact_pieces(ps);
+	track_continue(&ps->p[ps->n], &ps->p[ps->n - 1]);
+	ps->n++;
+}
+
+/* The piece a sample at time goes to; NULL when out of memory. */
+static track *piece_for(fit_pieces *ps, double time)
+{
+	if (ps->n == 0 && first_piece(ps))
+		return NULL;
+	const track *t = &ps->p[ps->n - 1];
+	if (!isnan(time) && !isnan(t->first_time) &&
+	    time - t->first_time >= ps->span)
+		next_piece(ps);
+	return &ps->p[ps->n - 1];
+}
+
+/* compressed_speed_distance: 12 bits speed (1/100 m/s), 12 bits distance
+ * (1/16 m) accumulated over rollovers. */
+static void csd_sample(fit_state *s, const fit_msg *m, track_sample *smp)
+{
+	const uint8_t *b = m->data + (size_t)s->v[FS_CSD];
+	uint32_t speed = b[0] | (uint32_t)(b[1] & 0x0F) << 8;
+	uint32_t dist = (uint32_t)(b[1] >> 4) | (uint32_t)b[2] << 4;
+	if (!s->csd_have)
+		s->csd_acc = dist;
+	else
+		s->csd_acc += (dist - s->csd_last) & 0xFFF;
+	s->csd_have = 1;
+	s->csd_last = dist;
+	if (isnan(smp->speed_mps))
+		smp->speed_mps = speed / 100.0;
+	if (isnan(smp->dist_m))
+		smp->dist_m = s->csd_acc / 16.0;
+}
+
+static double slot_or(const fit_state *s, int a, int b)
+{
+	return HAS(s, a) ? s->v[a] : HAS(s, b) ? s->v[b] : NAN;
+}
+
+static int on_record(fit_state *s, const fit_msg *m)
+{
+	track_sample smp;
+	if (++s->records > s->limits.max_records)
+		return RD_ELIMIT;
+	track_sample_init(&smp);
+	if (m->has_timestamp)
+		smp.time = fit_track_time(m->timestamp);
+	track *t = piece_for(&s->rec, smp.time);
+	if (!t)
+		return RD_ENOMEM;
+	if (HAS(s, FS_LAT) && HAS(s, FS_LON)) {
+		smp.lat = s->v[FS_LAT];
+		smp.lon = s->v[FS_LON];
+	}
+	smp.alt_m = slot_or(s, FS_EALT, FS_ALT);
+	smp.speed_mps = slot_or(s, FS_ESPEED, FS_SPEED);
+	smp.dist_m = slot_or(s, FS_DIST, FS_DIST);
+	if (HAS(s, FS_CSD))
+		csd_sample(s, m, &smp);
+	if (HAS(s, FS_HR))
+		smp.hr = (int)s->v[FS_HR];
+	if (HAS(s, FS_CAD))
+		smp.cadence = (int)s->v[FS_CAD]; /* rpm; doubled for runs */
+	smp.paused = s->timer_stopped || s->stopped_since;
+	s->stopped_since = 0;
+	track_add(t, &smp);
+	return 0;
+}
+
+static void on_event(fit_state *s)
+{
+	if (!HAS(s, FS_EVENT) || s->v[FS_EVENT] != 0 || !HAS(s, FS_EVENT_TYPE))
+		return; /* only timer events */
+	switch ((int)s->v[FS_EVENT_TYPE]) {
+	case 0: /* start */
+		s->timer_stopped = 0;
+		break;
+	case 1: case 4: case 8: case 9: /* stop, stop_all, stop_disable(_all) */
+		s->timer_stopped = 1;
+		s->stopped_since = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+/* UTC offset = local_timestamp - timestamp, from the activity message
+ * (level 2) or else a timestamp_correlation message (level 1), BAD-INPUTS
+ * F25.  A difference past 18 h is not a time zone and is ignored. */
+static void utc_offset(fit_state *s, const fit_msg *m, int level)
+{
+	if (!HAS(s, FS_LOCAL_TS) || !m->has_timestamp ||
+	    m->timestamp < FIT_DATE_MIN || s->v[FS_LOCAL_TS] < FIT_DATE_MIN ||
+	    s->has_utc_offset > level)
+		return;
+	double off = s->v[FS_LOCAL_TS] - (double)m->timestamp;
+	if (fabs(off) > 18 * 3600)
+		return;
+	s->utc_offset = (int32_t)off;
+	s->has_utc_offset = level;
+}
+
+/* One heart-rate sample of an hr message (fit_hr_fn). */
+static int on_hr_sample(void *ctx, double time, int bpm)
+{
+	fit_state *s = ctx;
+	if (++s->hr_samples > s->limits.max_records)
+		return RD_ELIMIT;
+	track *t = piece_for(&s->hr, time);
+	if (!t)
+		return RD_ENOMEM;
+	track_sample smp;
+	track_sample_init(&smp);
+	smp.time = time;
+	smp.hr = bpm;
+	track_add(t, &smp);
+	return 0;
+}
+
+static void sink_warn(const fit_state *s, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+static void sink_warn(const fit_state *s, const char *fmt, ...)
+{
+	if (!s->sink.warn)
+		return;
+	rd_diag w = RD_DIAG_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w.message, sizeof w.message, fmt, ap);
+	va_end(ap);
+	size_t n = strnlen(s->source, sizeof w.file - 1);
+	memcpy(w.file, s->source, n);
+	w.file[n] = '\0';
+	s->sink.warn(s->sink.warn_ctx, &w);
+}
+
+static void session_totals(fit_state *s, fit_session *ss)
+{
+	rd_activity *a = &ss->a;
+	if (HAS(s, FS_ELAPSED))
+		a->elapsed_s = s->v[FS_ELAPSED];
+	if (HAS(s, FS_TIMER))
+		a->moving_s = s->v[FS_TIMER];
+	if (a->moving_s > a->elapsed_s + 1) {
+		/* Timer time beyond elapsed time: the two are swapped in the
+		 * file (seen in real files; F30). */
+		double t = a->moving_s;
+		a->moving_s = a->elapsed_s;
+		a->elapsed_s = t;
+		sink_warn(s, "session timer time %.1f s exceeds elapsed time "
+			  "%.1f s; taken as swapped", t, a->moving_s);
+	}
+	if (HAS(s, FS_TOTAL_DIST))
+		a->distance_m = s->v[FS_TOTAL_DIST];
+	if (HAS(s, FS_ASCENT))
+		a->ascent_m = s->v[FS_ASCENT];
+	if (HAS(s, FS_AVG_HR) && s->v[FS_AVG_HR] > 0) /* 0: no sensor */
+		a->avg_hr = (int)s->v[FS_AVG_HR];
+	if (HAS(s, FS_MAX_HR) && s->v[FS_MAX_HR] > 0)
+		a->max_hr = (int)s->v[FS_MAX_HR];
+	if (HAS(s, FS_AVG_CAD)) {
+		double c = s->v[FS_AVG_CAD];
+		if (HAS(s, FS_AVG_FRAC_CAD))
+			c += s->v[FS_AVG_FRAC_CAD];
+		if (rd_sport_is_run(a->sport))
+			c *= 2; /* strides to steps */
+		a->avg_cadence = (int)lround(c);
+		ss->cadence_set = 1;
+	}
+}
+
+static void session_span(fit_state *s, const fit_msg *m, fit_session *ss)
+{
+	double elapsed = HAS(s, FS_ELAPSED) ? s->v[FS_ELAPSED] : NAN;
+	ss->start = ss->end = NAN;
+	if (HAS(s, FS_START_TIME)) {
+		uint32_t st = (uint32_t)s->v[FS_START_TIME];
+		ss->start = fit_track_time(st);
+		if (st >= FIT_DATE_MIN)
+			ss->a.start_utc = (int64_t)st + FIT_EPOCH;
+	}
+	if (m->has_timestamp)
+		ss->end = fit_track_time(m->timestamp);
+	if (isnan(ss->start) && !isnan(elapsed))
+		ss->start = ss->end - elapsed;
+	if ((isnan(ss->end) || ss->end < ss->start) && !isnan(elapsed))
+		ss->end = ss->start + elapsed;
+}
+
+static int on_session(fit_state *s, const fit_msg *m)
+{
+	if (s->nsessions >= s->limits.max_activities)
+		return RD_ELIMIT;
+	if (rd_grow((void **)&s->sessions, &s->sessions_cap, s->nsessions + 1,
+		    sizeof *s->sessions))
+		return RD_ENOMEM;
+	fit_session *ss = &s->sessions[s->nsessions++];
+	rd_activity_init(&ss->a);
+	ss->cadence_set = 0;
+	ss->sport = HAS(s, FS_SPORT) ? (int)s->v[FS_SPORT] : -1;
+	ss->sub_sport = HAS(s, FS_SUB_SPORT) ? (int)s->v[FS_SUB_SPORT] : -1;
+	ss->a.sport = fit_sport_map(ss->sport, ss->sub_sport);
+	session_totals(s, ss);
+	session_span(s, m, ss);
+	return 0;
+}
+
+static int on_msg(void *ctx, const fit_msg *m)
+{
+	fit_state *s = ctx;
+	switch (m->global) {
+	case FIT_MESG_LAP:
+		next_piece(&s->rec);
+		return 0;
+	case FIT_MESG_RECORD:
+		read_slots(s, m);
+		return on_record(s, m);
+	case FIT_MESG_SESSION:
+		read_slots(s, m);
+		return on_session(s, m);
+	case FIT_MESG_EVENT:
+		read_slots(s, m);
+		on_event(s);
+		return 0;
+	case FIT_MESG_ACTIVITY:
+		read_slots(s, m);
+		utc_offset(s, m, 2);
+		return 0;
+	case FIT_MESG_TIMESTAMP_CORRELATION:
+		read_slots(s, m);
+		utc_offset(s, m, 1);
+		return 0;
+	case FIT_MESG_HR:
+		return fit_hr_message(&s->hrm, m, on_hr_sample, s);
+	case FIT_MESG_SPORT:
+		read_slots(s, m);
+		s->sport = HAS(s, FS_SPORT) ? (int)s->v[FS_SPORT] : -1;
+		s->sub_sport = HAS(s, FS_SUB_SPORT) ? (int)s->v[FS_SUB_SPORT] : -1;
+		return 0;
+	case FIT_MESG_WORKOUT:
+		read_slots(s, m);
+		s->has_workout = 1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- building the activities ------------------------------------------ */
+
+static double gap_to(const fit_session *ss, double t)
+{
+	if (isnan(ss->start) || isnan(ss->end))
+		return INFINITY;
+	if (t < ss->start)
+		return ss->start - t;
+	return t > ss->end ? t - ss->end : 0;
+}
+
+/* The session a piece belongs to: the one holding its middle, else the
+ * nearest; the first when times are unknown. */
+static size_t owner(const fit_state *s, const track *p)
+{
+	if (s->nsessions == 1 || isnan(p->first_time))
+		return 0;
+	double mid = (p->first_time + p->last_time) / 2, best = INFINITY;
+	size_t who = 0;
+	for (size_t i = 0; i < s->nsessions; i++) {
+		double g = gap_to(&s->sessions[i], mid);
+		if (g < best) {
+			best = g;
+			who = i;
+		}
+	}
+	return who;
+}
+
+static rd_read_status file_status(const fit_state *s)
+{
+	const fit_stats *st = fit_decoder_stats(s->dec);
+	if (st->error || st->truncated || st->unfinalised)
+		return RD_READ_PARTIAL;
+	return RD_READ_OK;
+}
+
+static void fill_common(const fit_state *s, rd_activity *a)
+{
+	snprintf(a->source, sizeof a->source, "%s", s->source);
+	snprintf(a->name, sizeof a->name, "%s", s->name);
+	a->utc_offset_s = s->utc_offset;
+	a->has_utc_offset = s->has_utc_offset != 0;
+	a->marked_workout = s->has_workout;
+	a->marked_race = 0; /* FIT has no race mark: see docs/internals/fit.md */
+	a->status = file_status(s);
+}
+
+static int emit_one(fit_state *s, rd_activity *a, track *t, int cadence_set)
+{
+	fill_common(s, a);
+	track_finish(t, a);
+	if (!cadence_set && a->avg_cadence > 0 && rd_sport_is_run(a->sport))
+		a->avg_cadence *= 2; /* record cadence is strides per minute */
+	if (a->start_utc != INT64_MIN && a->start_utc < ABSOLUTE_UNIX_MIN)
+		a->start_utc = INT64_MIN; /* relative time: never a 1990 date */
+	if (a->elapsed_s > 14 * 86400.0)
+		sink_warn(s, "activity is longer than 14 days (%.1f days); its "
+			  "timestamps are suspect", a->elapsed_s / 86400);
+	return s->sink.emit ? s->sink.emit(s->sink.ctx, a) : 0;
+}
+
+/* Whether piece p of the hr messages lies within [start, end]: its middle
+ * does.  Unknown bounds hold everything. */
+static int within(const track *p, double start, double end)
+{
+	double mid = (p->first_time + p->last_time) / 2;
+	return !(mid < start) && !(mid > end);
+}
+
+/* Gives t the heart rate of the hr messages within [start, end] when they
+ * cover more of it than its records' own heart rate does. */
+static void merge_hr(const fit_state *s, track *t, double start, double end)
+{
+	track hr;
+	track_init(&hr);
+	for (size_t i = 0; i < s->hr.n; i++)
+		if (within(&s->hr.p[i], start, end))
+			track_merge(&hr, &s->hr.p[i]);
+	if (hr.hr_sum_s > t->hr_sum_s ||
+	    (t->hr_sum_s == 0 && hr.hr_plain_n > t->hr_plain_n))
+		track_use_hr(t, &hr);
+}
+
+static int emit_records_only(fit_state *s)
+{
+	rd_activity a;
+	track all;
+	rd_activity_init(&a);
+	track_init(&all);
+	for (size_t i = 0; i < s->rec.n; i++)
+		track_merge(&all, &s->rec.p[i]);
+	merge_hr(s, &all, all.first_time, all.last_time);
+	a.sport = fit_sport_map(s->sport, s->sub_sport);
+	return emit_one(s, &a, &all, 0);
+}
+
+static int emit_sessions(fit_state *s)
+{
+	track acc;
+	for (size_t i = 0; i < s->nsessions; i++) {
+		fit_session *ss = &s->sessions[i];
+		track_init(&acc);
+		for (size_t p = 0; p < s->rec.n; p++)
+			if (owner(s, &s->rec.p[p]) == i)
+				track_merge(&acc, &s->rec.p[p]);
+		if (!isnan(ss->start) && !isnan(ss->end))
+			merge_hr(s, &acc, ss->start, ss->end);
+		else if (s->nsessions == 1)
+			merge_hr(s, &acc, acc.first_time, acc.last_time);
+		if (ss->a.sport == RD_SPORT_UNKNOWN)
+			ss->a.sport = fit_sport_map(s->sport, s->sub_sport);
+		int rc = emit_one(s, &ss->a, &acc, ss->cadence_set);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- reader_ops -------------------------------------------------------- */
+
+static void fit_close(void *state)
+{
+	fit_state *s = state;
+	if (!s)
+		return;
+	fit_decoder_free(s->dec);
+	rd_free(s->rec.p);
+	rd_free(s->hr.p);
+	rd_free(s->sessions);
+	rd_free(s);
+}
+
+static void *fit_open(const char *source, const activity_sink *sink,
+		      const rd_limits *limits)
+{
+	fit_state *s = rd_calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	if (limits)
+		s->limits = *limits;
+	else
+		rd_limits_default(&s->limits);
+	s->sink = *sink;
+	s->sport = s->sub_sport = -1;
+	fit_hr_init(&s->hrm);
+	snprintf(s->source, sizeof s->source, "%s", source ? source : "");
+	if (fit_decoder_new(&s->dec, source, on_msg, s, sink->warn,
+			    sink->warn_ctx, &s->limits)) {
+		fit_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+static const char *stop_reason(int rc)
+{
+	switch (rc) {
+	case RD_ENOMEM: return "out of memory";
+	case RD_ELIMIT: return "too many records or sessions (limit)";
+	default: return "the activity sink stopped the reader";
+	}
+}
+
+/* A stop from on_msg (or the sink) has no diagnostic yet: give it one. */
+static int checked(fit_state *s, int rc, rd_diag *diag)
+{
+	if (rc && !(diag && diag->code)) {
+		const fit_stats *st = fit_decoder_stats(s->dec);
+		rd_diag_set_offset(diag, rc, s->source, st->error_offset,
+				   "%s", stop_reason(rc));
+	}
+	return rc;
+}
+
+static int fit_feed(void *state, const uint8_t *buf, size_t len, rd_diag *diag)
+{
+	fit_state *s = state;
+	if (s->err)
+		return s->err;
+	s->err = checked(s, fit_decoder_feed(s->dec, buf, len, diag), diag);
+	return s->err;
+}
+
+static int fit_finish(void *state, rd_diag *diag)
+{
+	fit_state *s = state;
+	int rc = s->err ? s->err : fit_decoder_finish(s->dec, diag);
+	rc = checked(s, rc, diag);
+	if (fit_decoder_stats(s->dec)->data_messages == 0)
+		return rc; /* nothing read: rejected, or not an activity */
+	int erc = 0;
+	if (s->nsessions > 0)
+		erc = emit_sessions(s);
+	else if (s->records > 0)
+		erc = emit_records_only(s);
+	return rc ? rc : erc;
+}
+
+const reader_ops fit_reader = {"fit", fit_open, fit_feed, fit_finish,
+			       fit_close};
