@@ -169,7 +169,10 @@ static int kind_rank(rd_kind k)
 
 void rd_profile_day(const rd_profile *p, rd_date date, rd_day *out)
 {
-	*out = (rd_day){date, RD_REST, NULL, NULL};
+	*out = (rd_day){date, RD_REST, NULL, NULL, NULL};
+	for (size_t i = 0; i < p->session_count && !out->cross; i++)
+		if (p->sessions[i].date == date && p->sessions[i].not_run)
+			out->cross = &p->sessions[i];
 	for (size_t i = 0; i < p->race_count; i++) {
 		const rd_race *r = &p->races[i], *best = out->race;
 		/* The same race from the profile and a calendar, or two races on

@@ -37,7 +37,7 @@ void calendar_dispose(calendar *c)
 
 const rd_day *calendar_day(const calendar *c, rd_date d)
 {
-	static const rd_day rest = {RD_DATE_NONE, RD_REST, NULL, NULL};
+	static const rd_day rest = {RD_DATE_NONE, RD_REST, NULL, NULL, NULL};
 	if (d < c->first || d >= c->first + (rd_date)c->len)
 		return &rest;
 	return &c->days[d - c->first];

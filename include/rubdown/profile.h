@@ -143,6 +143,7 @@ typedef struct rd_day {
 	rd_kind kind;
 	const rd_session *session; /* NULL on a race day or a rest day of the usual week */
 	const rd_race *race;       /* NULL unless a race */
+	const rd_session *cross;   /* cross-training that day (swim, yoga...), or NULL */
 } rd_day;
 
 void rd_profile_day(const rd_profile *p, rd_date date, rd_day *out);

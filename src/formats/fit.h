@@ -66,6 +66,8 @@ typedef struct fit_msg {
 	int has_timestamp;
 	int compressed;         /* the record header was a compressed timestamp */
 	uint64_t offset;        /* of the record header in the stream */
+	uint32_t def_id;        /* the definition in use: a new number for each
+				   definition message (cache key for fields) */
 } fit_msg;
 
 /* Called once per data message; a non-zero return stops the decoder with

@@ -91,7 +91,7 @@ void chart_day_of(const rd_plan *plan, rd_date d, rd_day *out)
 	rd_profile_day(plan->profile, d, out);
 	if (d < plan->from && !out->race && out->session &&
 	    out->session->date == RD_DATE_NONE)
-		*out = (rd_day){d, RD_REST, NULL, NULL};
+		*out = (rd_day){d, RD_REST, NULL, NULL, NULL};
 }
 
 /* ---- The load estimate ------------------------------------------------- */

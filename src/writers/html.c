@@ -378,6 +378,11 @@ static void put_day_session(rd_buf *b, const rd_day *day)
 	}
 	if (day->session && day->session->minutes > 0)
 		rd_buf_printf(b, " <span class=\"min\">%d min</span>", day->session->minutes);
+	if (day->cross) {
+		rd_buf_puts(b, " <span class=\"cross\">+ ");
+		escape_html_str(b, day->cross->title ? day->cross->title : "cross-training");
+		rd_buf_puts(b, " (cross-training)</span>");
+	}
 }
 
 static void put_day(rd_buf *b, const rd_plan *plan, rd_date d)

@@ -78,7 +78,8 @@ void bb_free(bb *b)
 void bb_write(const bb *b, const char *path)
 {
 	FILE *f = fopen(path, "wb");
-	if (f == NULL || fwrite(b->p, 1, b->n, f) != b->n || fclose(f) != 0)
+	if (f == NULL || (b->n > 0 && fwrite(b->p, 1, b->n, f) != b->n) ||
+	    fclose(f) != 0)
 		die(path);
 }
 

@@ -46,6 +46,10 @@ for ev, a in zip(events, plan['appointments']):
 PY
 then ok; else bad "demo.ics does not match demo.json"; fi
 
+# Cross-training from the coach's calendar shows in the report, never as a run.
+(cd "$src" && "$rd" plan --profile examples/sam.yaml $demo_args --from 2026-11-23 --format html) >"$work/demo.html"
+if grep -q '+ Yoga (cross-training)' "$work/demo.html"; then ok; else bad "report lacks cross-training"; fi
+
 # -v lists every calendar event with the kind it got and why.
 (cd "$src" && "$rd" plan --profile examples/sam.yaml $demo_args --from 2026-11-23 -v) >/dev/null 2>"$work/verbose"
 if grep -q 'examples/sam-plan.ics:[0-9]*: 2026-12-06 08:15 "Valencia Marathon": race 42.2 km' "$work/verbose" &&

@@ -261,7 +261,7 @@ static void load_estimate_follows_kind_and_length(void **state)
 	rd_session easy = {0, RD_EASY, 0, 60, -1, NULL, NULL, 0};
 	rd_session hard = {0, RD_HARD, 0, 60, -1, NULL, NULL, 0};
 	rd_session km = {0, RD_EASY, 10, 0, -1, NULL, NULL, 0};
-	rd_day d = {0, RD_EASY, &easy, NULL};
+	rd_day d = {0, RD_EASY, &easy, NULL, NULL};
 	int est = -1;
 	double e = rd_day_load_estimate(&d, &est);
 	assert_int_equal(est, 0);

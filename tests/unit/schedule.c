@@ -19,7 +19,7 @@ static rd_profile *profile(void)
 static rd_day day_with_run(rd_session *s, int start, int minutes)
 {
 	*s = (rd_session){DAY, RD_HARD, 10, minutes, start, NULL, NULL, 0};
-	return (rd_day){DAY, RD_HARD, s, NULL};
+	return (rd_day){DAY, RD_HARD, s, NULL, NULL};
 }
 
 static void test_no_time_information(void **state)
@@ -78,7 +78,7 @@ static void test_busy(void **state)
 	assert_int_equal(rd_profile_add_busy(p, d0 + 17 * 60, d0 + 24 * 60), 0);
 	assert_int_equal(schedule_slot(p, &d, RD_WHEN_NO_RUN, 60, &start), 0);
 	/* another day is free all day */
-	rd_day other = {DAY + 1, RD_REST, NULL, NULL};
+	rd_day other = {DAY + 1, RD_REST, NULL, NULL, NULL};
 	assert_int_equal(schedule_slot(p, &other, RD_WHEN_NO_RUN, 60, &start), 1);
 	assert_int_equal(start, -1);
 	rd_profile_free(p);
@@ -89,7 +89,7 @@ static void test_race(void **state)
 	(void)state;
 	rd_profile *p = profile();
 	rd_race r = {(char *)"10K", DAY, 10, 9 * 60};
-	rd_day d = {DAY, RD_RACE, NULL, &r};
+	rd_day d = {DAY, RD_RACE, NULL, &r, NULL};
 	int wd = rd_date_weekday(DAY), start = 0;
 	p->avail_from[wd] = 6 * 60;
 	p->avail_to[wd] = 14 * 60;
