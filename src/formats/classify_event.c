@@ -121,12 +121,27 @@ static int unit_is(const char *s, const char *unit)
 	return strncasecmp(s, unit, n) == 0 && !is_word_char((unsigned char)s[n]);
 }
 
+/* "6 x 1 km": the 1 km is one repetition, not the session's distance. */
+static int after_repeat(const char *text, const char *s)
+{
+	while (s > text && s[-1] == ' ')
+		s--;
+	if (s == text || (s[-1] != 'x' && s[-1] != 'X'))
+		return 0;
+	s--;
+	while (s > text && s[-1] == ' ')
+		s--;
+	return s > text && isdigit((unsigned char)s[-1]);
+}
+
 double classify_read_km(const char *text)
 {
 	if (!text)
 		return 0;
 	for (const char *s = text; *s; s++) {
 		if (!isdigit((unsigned char)*s) || (s > text && (isdigit((unsigned char)s[-1]) || s[-1] == '.')))
+			continue;
+		if (after_repeat(text, s))
 			continue;
 		const char *u = NULL;
 		double v = number_at(text, s, &u);

@@ -25,6 +25,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "classify_event.h"
+#include "writers/escape.h"
 
 #include <libical/ical.h>
 
@@ -910,6 +911,7 @@ static size_t categories(icalcomponent *ic, char *buf, size_t size, const char *
 
 typedef struct ev_info {
 	const char *summary;
+	char summary_fixed[1024]; /* the summary with bad UTF-8 repaired */
 	event_kind kind;
 	char origin[300];
 	unsigned long line;
@@ -995,12 +997,41 @@ static int emit(ical_ctx *c, const ev_info *e, const ev_time *ev, const instance
 	return r;
 }
 
+/* Titles reach every writer: invalid UTF-8 (BAD-INPUTS F22, I10) becomes
+ * U+FFFD here, once.  Valid text is returned as it is. */
+static const char *utf8_repaired(const char *s, char *buf, size_t size)
+{
+	size_t n = strlen(s), i = 0, o = 0;
+	uint32_t cp;
+	int bad = 0;
+	while (i < n && !bad) {
+		i += escape_utf8_next((const unsigned char *)s + i, n - i, &cp);
+		bad = cp == ESCAPE_REPLACEMENT;
+	}
+	if (!bad)
+		return s;
+	for (i = 0; i < n && o + 4 < size;) {
+		size_t len = escape_utf8_next((const unsigned char *)s + i, n - i, &cp);
+		if (cp == ESCAPE_REPLACEMENT) {
+			memcpy(buf + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+		} else {
+			memcpy(buf + o, s + i, len);
+			o += len;
+		}
+		i += len;
+	}
+	buf[o] = 0;
+	return buf;
+}
+
 static void describe(ical_ctx *c, icalcomponent *ic, const comp *k, ev_info *e)
 {
 	char cat_buf[512];
 	const char *cats[16];
 	size_t ncat = categories(ic, cat_buf, sizeof cat_buf, cats, 16);
-	e->summary = text_prop(ic, ICAL_SUMMARY_PROPERTY);
+	e->summary = utf8_repaired(text_prop(ic, ICAL_SUMMARY_PROPERTY), e->summary_fixed,
+				   sizeof e->summary_fixed);
 	e->line = k->line;
 	snprintf(e->origin, sizeof e->origin, "%s:%lu", c->name, k->line);
 	classify_event(&e->kind, c->p, e->summary, text_prop(ic, ICAL_DESCRIPTION_PROPERTY), cats, ncat);

@@ -194,12 +194,13 @@ static void put_head(rd_buf *b, const rd_plan *plan)
 static void put_budget(rd_buf *b, const rd_profile *p)
 {
 	if (p->budget_cents >= 0) {
-		rd_buf_puts(b, " of a budget of ");
+		rd_buf_puts(b, " in all; the budget is ");
 		put_money(b, p, p->budget_cents);
 		rd_buf_puts(b, " a month");
 	}
 	if (p->budget_sessions >= 0)
-		rd_buf_printf(b, "%s %d massage%s a month", p->budget_cents >= 0 ? " and" : " of a budget of",
+		rd_buf_printf(b, "%s %d massage%s a month",
+			      p->budget_cents >= 0 ? " and" : " in all; the budget is",
 			      p->budget_sessions, p->budget_sessions == 1 ? "" : "s");
 	if (p->budget_cents < 0 && p->budget_sessions < 0)
 		rd_buf_puts(b, " (no budget set)");

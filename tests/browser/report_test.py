@@ -234,6 +234,8 @@ def make_report(args, out_dir):
     html = os.path.join(out_dir, "report.html")
     plan = [args.rubdown, "plan", "--profile", args.profile, "--from", args.start,
             "--weeks", str(args.weeks)]
+    for cal in args.calendar:
+        plan += ["--busy", cal[5:]] if cal.startswith("busy:") else ["--plan", cal]
     subprocess.run(plan + ["--format", "html", "-o", html], check=True)
     out = subprocess.run(plan + ["--format", "json"], check=True, capture_output=True)
     return html, [a["date"] for a in json.loads(out.stdout)["appointments"]]
@@ -245,6 +247,8 @@ def main():
     ap.add_argument("--profile", help="the runner's profile (YAML)")
     ap.add_argument("--start", default="2026-11-23", help="first day of the plan")
     ap.add_argument("--weeks", type=int, default=8)
+    ap.add_argument("--calendar", action="append", default=[],
+                    help="a --plan (or busy:FILE for --busy) calendar for rubdown; repeatable")
     ap.add_argument("--html", help="test this report instead of making one")
     ap.add_argument("--json", help="with --html: the plan as JSON, for the card check")
     ap.add_argument("--out", required=True, help="directory for the screenshots")

@@ -134,6 +134,9 @@ static void test_amounts(void **state)
 	assert_true(classify_read_km("run 12km") == 12);
 	assert_true(classify_read_km("6x800") == 0);
 	assert_true(classify_read_km("2026 plan") == 0);
+	assert_true(classify_read_km("Taper: 6 x 1 km at marathon pace") == 0); /* one repetition */
+	assert_true(classify_read_km("12 km with 6 x 1 km") == 12);
+	assert_true(classify_read_km("3x2 km") == 0);
 	assert_int_equal(classify_read_minutes("2h"), 120);
 	assert_int_equal(classify_read_minutes("1h45"), 105);
 	assert_int_equal(classify_read_minutes("75 min"), 75);

@@ -203,7 +203,7 @@ static void header_has_money_and_warnings(void **state)
 	assert_non_null(end);
 	*end = 0;
 	assert_non_null(strstr(html, "3 planned"));
-	assert_non_null(strstr(html, "170.00 EUR of a budget of 150.00 EUR a month"));
+	assert_non_null(strstr(html, "170.00 EUR in all; the budget is 150.00 EUR a month"));
 	assert_non_null(strstr(html, "2 weeks"));
 	assert_non_null(strstr(html, "November 2026"));
 	assert_non_null(strstr(html, "December 2026"));

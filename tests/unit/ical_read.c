@@ -523,6 +523,28 @@ static void test_50mb(void **state)
 	remove(path);
 }
 
+/* A title with invalid UTF-8 (BAD-INPUTS F22) comes out repaired. */
+static void test_bad_utf8_title(void **state)
+{
+	(void)state;
+	static const char cal[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+				  "BEGIN:VEVENT\r\nUID:a@t\r\nDTSTART:20261201T180000Z\r\n"
+				  "DTEND:20261201T190000Z\r\nSUMMARY:Tempo \xff\xfe run\r\n"
+				  "END:VEVENT\r\nEND:VCALENDAR\r\n";
+	rd_profile *p = NULL;
+	assert_int_equal(rd_profile_new(&p), 0);
+	rd_ical_options o = {0};
+	o.from = rd_date_from_ymd(2026, 11, 30);
+	o.to = o.from + 13;
+	o.tzid = "UTC";
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_ical_parse_plan(p, cal, sizeof cal - 1, "bad.ics", &o, &d), 0);
+	assert_int_equal(p->session_count, 1);
+	assert_string_equal(p->sessions[0].title, "Tempo \xef\xbf\xbd\xef\xbf\xbd run");
+	assert_int_equal(p->sessions[0].kind, RD_HARD);
+	rd_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_fold_utf8),
+		cmocka_unit_test(test_bad_utf8_title),
 		cmocka_unit_test(test_50mb),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
