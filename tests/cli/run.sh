@@ -2,10 +2,11 @@
 # CLI tests: golden text and JSON for the example runner, every bad profile
 # with its exact message and exit status 1, bad options with exit status 2,
 # no partial output file on failure, and byte-for-byte determinism.
-# usage: run.sh RUBDOWN_BINARY SOURCE_DIR
+# usage: run.sh RUBDOWN_BINARY SOURCE_DIR [GEN_HISTORY_BINARY]
 set -u
 rd=$1
 src=$2
+gen=${3:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pass=0
@@ -102,6 +103,42 @@ if grep -q "deep_tissue: forbidden by R-NO-DEEP-BEFORE-DEMANDING, R-RACE-LEAD, R
 "$rd" explain --profile "$src/examples/sam.yaml" --from 2026-11-23 2026-12-07 >"$work/explain.txt"
 if grep -q "deep_tissue: allowed" "$work/explain.txt" && grep -q "PICKED" "$work/explain.txt"; then ok; else
 	bad "explain 2026-12-07"; cat "$work/explain.txt"; fi
+
+# A recorded history: a small synthetic export (bench/gen_history.c).
+if [ -n "$gen" ]; then
+	"$gen" --count 84 --days 84 "$work/gh" >/dev/null
+	"$rd" history "$work/gh/export.zip" >"$work/history.txt" 2>"$work/err"
+	if [ $? -eq 0 ] && grep -q "^84 activities; files: .* 0 rejected" "$work/history.txt" &&
+		grep -q " race .*race: " "$work/history.txt" && grep -q " hard .*hard: " "$work/history.txt" &&
+		grep -q "^2026-W47 " "$work/history.txt"; then ok; else bad "history of the export"; head -3 "$work/history.txt"; cat "$work/err"; fi
+	# One bad file among good ones: reported with its name, the rest read, exit 1.
+	mkdir -p "$work/mixed"
+	cp "$work/gh/export/activities/"*.tcx* "$work/mixed/" 2>/dev/null
+	printf 'this is not a FIT file at all' >"$work/mixed/broken.fit"
+	good=$(ls "$work/mixed" | grep -c tcx)
+	"$rd" history "$work/mixed" >"$work/history.txt" 2>"$work/err"
+	status=$?
+	if [ $status -eq 1 ] && grep -q "broken.fit" "$work/err" &&
+		grep -q "^$good activities; files: $good ok, 0 partial, 1 rejected" "$work/history.txt"; then ok; else
+		bad "a bad file among good ones: exit $status"; cat "$work/err"; tail -2 "$work/history.txt"; fi
+	"$rd" history "$work/nope" >/dev/null 2>"$work/err"
+	if [ $? -eq 1 ] && grep -q "nope" "$work/err"; then ok; else bad "history of a missing path"; fi
+	# The planner takes its training volume from the history.
+	printf 'runner: {name: Kim}\n' >"$work/kim.yaml"
+	"$rd" plan --profile "$work/kim.yaml" --from 2026-11-23 --format json >"$work/no-history.json"
+	"$rd" plan --profile "$work/kim.yaml" --history "$work/gh/export.zip" --from 2026-11-23 --format json \
+		>"$work/with-history.json" 2>"$work/err"
+	if python3 - "$work/no-history.json" "$work/with-history.json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+b = json.load(open(sys.argv[2]))
+assert a["frequency"]["sessions_per_week"] == 0, a["frequency"]
+assert 5 <= b["frequency"]["sessions_per_week"] <= 7.5, b["frequency"]
+assert b["frequency"]["months"]["2026-12"]["target"] >= 2, b["frequency"]
+assert b["appointments"], "a runner with a history gets massages"
+PY
+	then ok; else bad "plan --history"; fi
+fi
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
