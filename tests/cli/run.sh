@@ -61,6 +61,16 @@ if grep -q 'examples/sam-plan.ics:[0-9]*: 2026-12-06 08:15 "Valencia Marathon": 
 (cd "$src" && "$rd" plan --profile examples/sam.yaml --from 2026-11-23 --format json -o "$work/out.json")
 if cmp -s "$work/out.json" "$work/sam.json"; then ok; else bad "-o output differs from stdout"; fi
 
+# Another locale changes nothing in machine output (decimal points stay '.').
+(cd "$src" && LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 "$rd" plan --profile examples/sam.yaml --from 2026-11-23 --format json) >"$work/de.json" 2>/dev/null
+if cmp -s "$work/de.json" "$work/sam.json"; then ok; else bad "output depends on the locale"; fi
+
+# An output that cannot be written: a clear error, exit 1, nothing left behind.
+(cd "$src" && "$rd" plan --profile examples/sam.yaml --from 2026-11-23 -o "$work/missing/dir/plan.txt") >/dev/null 2>"$work/err"
+status=$?
+if [ $status -eq 1 ] && grep -q "plan.txt: cannot write" "$work/err" && [ ! -e "$work/missing" ]; then ok; else
+	bad "unwritable output: exit $status"; cat "$work/err"; fi
+
 # Every bad profile: exact message, exit 1, no output file.
 while IFS='	' read -r file expected; do
 	(cd "$src/tests/cli/bad" && "$rd" plan --profile "$file" --from 2026-11-23 -o "$work/never.txt") >/dev/null 2>"$work/err"
