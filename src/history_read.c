@@ -5,9 +5,11 @@
  * folders not followed, dot files and __MACOSX skipped), and each file's
  * first bytes say whether it is a zip.  Plain files are then decoded by
  * `threads` workers pulling from a shared index.  A zip is read by every
- * worker at once, each opening the archive itself and reading every n-th
- * entry (skipping an entry in a seekable zip costs a seek, not an inflate),
- * so neither needs the other's data.  Every result carries a key (position
+ * worker at once, each opening the archive itself and walking every entry
+ * in order: a worker reads the next entry nobody has claimed yet (one
+ * shared atomic counter, see claim()) and skips the others (in a seekable
+ * zip that costs a seek, not an inflate).  So the work splits as files come,
+ * whatever their sizes, and neither worker needs the other's data.  Every result carries a key (position
  * in the listing, entry index) and history.c sorts by it.
  *
  * Files that neither look like activity files nor are named like one (a
@@ -274,7 +276,8 @@ typedef struct zip_job {
 	const history_ctx *ctx;
 	const char *path;
 	uint64_t major;
-	unsigned stripe, stripes;
+	unsigned stripe;              /* 0: the worker that reports */
+	atomic_size_t *next;          /* first entry index not yet claimed */
 	atomic_uint_least64_t *total;
 	result_list list;
 	file_result *cur;
@@ -283,13 +286,25 @@ typedef struct zip_job {
 	int rc;
 } zip_job;
 
+/* 1 when this worker gets entry index.  Every worker visits the indices in
+ * increasing order, so *next <= index means nobody took index yet (a worker
+ * that took a later one passed index first, and would have taken it). */
+static int claim(atomic_size_t *next, size_t index)
+{
+	size_t cur = atomic_load(next);
+	while (cur <= index)
+		if (atomic_compare_exchange_weak(next, &cur, index + 1))
+			return 1;
+	return 0;
+}
+
 static int zip_want(void *arg, size_t index, const char *name)
 {
 	zip_job *z = arg;
 	rd_diag d = RD_DIAG_INIT;
 	if (z->stripe == 0)
 		z->ctx->progress(z->ctx->h, 0, 1, 0);
-	if (index % z->stripes != z->stripe)
+	if (!claim(z->next, index))
 		return 0;
 	const char *base = strrchr(name, '/');
 	base = base ? base + 1 : strrchr(name, '!') + 1;
@@ -354,9 +369,11 @@ static int read_zip(const history_ctx *ctx, const char *path, uint64_t major,
 	unsigned n = thread_count(ctx);
 	zip_job jobs[MAX_THREADS];
 	atomic_uint_least64_t total;
+	atomic_size_t next;
 	atomic_init(&total, 0);
+	atomic_init(&next, 0);
 	for (unsigned i = 0; i < n; i++)
-		jobs[i] = (zip_job){ctx, path, major, i, n, &total, {NULL, 0, 0},
+		jobs[i] = (zip_job){ctx, path, major, i, &next, &total, {NULL, 0, 0},
 				    NULL, NULL, RD_DIAG_INIT, 0};
 	run_threads(n, zip_worker, jobs, sizeof *jobs);
 	int rc = 0;

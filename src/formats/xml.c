@@ -117,13 +117,19 @@ int xml_parent(const xml_reader *x)
 	return xml_ancestor(x, 1);
 }
 
-/* Expat gives "uri|local" or "local". */
+/* Expat gives "uri|local" or "local".  One strlen, then the separator is
+ * looked for from the end: local names are short, URIs long. */
 static void split_name(const char *name, xml_name *n)
 {
-	const char *sep = strrchr(name, NS_SEP);
+	size_t len = strlen(name);
+	const char *sep = name + len;
+	while (sep > name && sep[-1] != NS_SEP)
+		sep--;
+	sep = sep > name ? sep - 1 : NULL;
 	n->uri = sep ? name : NULL;
 	n->uri_len = sep ? (size_t)(sep - name) : 0;
 	n->local = sep ? sep + 1 : name;
+	n->local_len = len - (size_t)(n->local - name);
 }
 
 int xml_ns_is(const xml_name *n, const char *uri)
@@ -325,9 +331,12 @@ static int flush(xml_reader *x, int final)
 	return parse(x, x->batch, n, final);
 }
 
-/* Batches small chunks; big ones go straight to expat. */
+/* Batches small chunks; big ones (a whole batch or more) go straight to
+ * expat, without a copy. */
 static int push(xml_reader *x, const char *buf, size_t len)
 {
+	if (x->batch_len == 0 && len >= BATCH)
+		return parse(x, buf, len, 0);
 	if (x->batch_len + len <= BATCH) {
 		memcpy(x->batch + x->batch_len, buf, len);
 		x->batch_len += len;

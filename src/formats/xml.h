@@ -31,6 +31,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define XML_TEXT_KEEP 256 /* bytes of element text kept for the format */
 #define XML_STACK 64      /* element ids remembered; deeper ones read as 0 */
@@ -41,7 +42,18 @@ typedef struct xml_name {
 	const char *uri; /* namespace URI, not NUL-terminated; NULL if none */
 	size_t uri_len;
 	const char *local; /* NUL-terminated local name */
+	size_t local_len;
 } xml_name;
+
+/* The hot-path forms of xml_name_is / xml_ns_is for a string literal: its
+ * length is known at compile time, so the comparison is a length check and
+ * an inlined memcmp, never a strcmp/strlen per element. */
+#define XML_IS(n, lit)                                                     \
+	((n)->local_len == sizeof(lit) - 1 &&                              \
+	 memcmp((n)->local, lit, sizeof(lit) - 1) == 0)
+#define XML_NS_IS(n, lit)                                                  \
+	((n)->uri && (n)->uri_len == sizeof(lit) - 1 &&                    \
+	 memcmp((n)->uri, lit, sizeof(lit) - 1) == 0)
 
 typedef struct xml_callbacks {
 	/* An element opens at depth xml_depth(x).  atts is expat's
