@@ -26,6 +26,15 @@ int rd_sport_is_run(rd_sport s)
 	       s == RD_SPORT_TREADMILL || s == RD_SPORT_TRACK;
 }
 
+double rd_activity_duration_s(const rd_activity *a)
+{
+	if (isfinite(a->moving_s) && a->moving_s > 0)
+		return a->moving_s;
+	if (isfinite(a->elapsed_s) && a->elapsed_s > 0)
+		return a->elapsed_s;
+	return 0.0;
+}
+
 const char *rd_sport_name(rd_sport s)
 {
 	switch (s) {

@@ -37,28 +37,6 @@ const char *rd_run_kind_name(rd_run_kind k)
 	return (unsigned)k < 5 ? names[k] : "other";
 }
 
-static int is_run(rd_sport s)
-{
-	return s == RD_SPORT_RUN || s == RD_SPORT_TRAIL || s == RD_SPORT_TREADMILL ||
-	       s == RD_SPORT_TRACK;
-}
-
-static const char *sport_word(rd_sport s)
-{
-	static const char *names[] = {"unknown", "run", "trail", "treadmill", "track",
-				      "walk", "bike", "swim", "other"};
-	return (unsigned)s < sizeof names / sizeof *names ? names[s] : "other";
-}
-
-static double duration_s(const rd_activity *a)
-{
-	if (isfinite(a->moving_s) && a->moving_s > 0)
-		return a->moving_s;
-	if (isfinite(a->elapsed_s) && a->elapsed_s > 0)
-		return a->elapsed_s;
-	return 0.0;
-}
-
 /* ---- Race words ---- */
 
 static const char *const race_words[] = {"race", "marathon", "half", "halfmarathon",
@@ -196,7 +174,7 @@ static int collect_runs(window *u, const rd_activity *acts, size_t n)
 {
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
-		m += is_run(acts[i].sport) && duration_s(&acts[i]) > 0 &&
+		m += rd_sport_is_run(acts[i].sport) && rd_activity_duration_s(&acts[i]) > 0 &&
 		     rd_activity_date(&acts[i]) != RD_DATE_NONE;
 	u->m = m;
 	u->runs = rd_calloc(m ? m : 1, sizeof *u->runs);
@@ -205,10 +183,10 @@ static int collect_runs(window *u, const rd_activity *acts, size_t n)
 	if (!u->runs || !u->by_dur || !u->tree)
 		return RD_ENOMEM;
 	for (size_t i = 0, k = 0; i < n; i++)
-		if (is_run(acts[i].sport) && duration_s(&acts[i]) > 0 &&
+		if (rd_sport_is_run(acts[i].sport) && rd_activity_duration_s(&acts[i]) > 0 &&
 		    rd_activity_date(&acts[i]) != RD_DATE_NONE)
 			u->runs[k++] = (run_ref){i, rd_activity_date(&acts[i]),
-						 duration_s(&acts[i]), 0};
+						 rd_activity_duration_s(&acts[i]), 0};
 	qsort(u->runs, m, sizeof *u->runs, cmp_date);
 	for (size_t k = 0; k < m; k++)
 		u->by_dur[k] = &u->runs[k];
@@ -243,7 +221,7 @@ static int per_minute_percentile(double *out, const rd_activity *acts,
 		return RD_ENOMEM;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (is_run(acts[i].sport) && load->items[i].minutes > 0)
+		if (rd_sport_is_run(acts[i].sport) && load->items[i].minutes > 0)
 			v[k++] = load->items[i].per_minute;
 	*out = NAN;
 	if (k >= PERCENTILE_MIN_RUNS) {
@@ -279,7 +257,7 @@ static int as_race(const rd_activity *a, rd_class *c)
 static int as_long(const ctx *x, const rd_activity *a, double usual, rd_class *c)
 {
 	char d[32], m[32];
-	double dur = duration_s(a);
+	double dur = rd_activity_duration_s(a);
 	fmt_duration(d, sizeof d, dur);
 	if (dur >= x->opt->long_s) {
 		fmt_duration(m, sizeof m, x->opt->long_s);
@@ -330,7 +308,7 @@ static void as_easy(const ctx *x, const rd_activity *a, const rd_activity_load *
 		    rd_class *c)
 {
 	char d[32], v[32], p[32];
-	fmt_duration(d, sizeof d, duration_s(a));
+	fmt_duration(d, sizeof d, rd_activity_duration_s(a));
 	c->kind = RD_KIND_EASY;
 	if (isnan(x->p_per_minute) || l->minutes <= 0) {
 		snprintf(c->reason, sizeof c->reason, "easy: %s, no sign of a race, long or hard effort", d);
@@ -345,9 +323,9 @@ static void as_easy(const ctx *x, const rd_activity *a, const rd_activity_load *
 static void classify_one(const ctx *x, const rd_activity *a, const rd_activity_load *l,
 			 double usual, rd_class *c)
 {
-	if (!is_run(a->sport)) {
+	if (!rd_sport_is_run(a->sport)) {
 		c->kind = RD_KIND_OTHER;
-		snprintf(c->reason, sizeof c->reason, "other: %s (cross-training)", sport_word(a->sport));
+		snprintf(c->reason, sizeof c->reason, "other: %s (cross-training)", rd_sport_name(a->sport));
 		return;
 	}
 	if (as_race(a, c) || as_long(x, a, usual, c) || as_hard(x, a, l, c))

@@ -12,19 +12,28 @@ static void set_file(rd_diag *diag, const char *file)
 		snprintf(diag->file, sizeof diag->file, "%s", file);
 }
 
-int rd_diag_set(rd_diag *diag, int code, const char *file, unsigned long line,
-		unsigned long col, const char *fmt, ...)
+/* Fills diag unless it holds an error already; returns code. */
+static int record(rd_diag *diag, int code, const char *file, const char *fmt, va_list ap)
 {
 	if (!diag || diag->code)
 		return code;
 	diag->code = code;
 	set_file(diag, file);
+	vsnprintf(diag->message, sizeof diag->message, fmt, ap);
+	return code;
+}
+
+int rd_diag_set(rd_diag *diag, int code, const char *file, unsigned long line,
+		unsigned long col, const char *fmt, ...)
+{
+	if (!diag || diag->code)
+		return code;
 	diag->line = line;
 	diag->col = col;
 	diag->has_offset = 0;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(diag->message, sizeof diag->message, fmt, ap);
+	record(diag, code, file, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -34,15 +43,12 @@ int rd_diag_set_offset(rd_diag *diag, int code, const char *file,
 {
 	if (!diag || diag->code)
 		return code;
-	diag->code = code;
-	set_file(diag, file);
-	diag->line = 0;
-	diag->col = 0;
+	diag->line = diag->col = 0;
 	diag->offset = offset;
 	diag->has_offset = 1;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(diag->message, sizeof diag->message, fmt, ap);
+	record(diag, code, file, fmt, ap);
 	va_end(ap);
 	return code;
 }

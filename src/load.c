@@ -57,12 +57,6 @@ const char *rd_load_method_name(rd_load_method m)
 	return (unsigned)m < 4 ? names[m] : "none";
 }
 
-static int is_run(rd_sport s)
-{
-	return s == RD_SPORT_RUN || s == RD_SPORT_TRAIL || s == RD_SPORT_TREADMILL ||
-	       s == RD_SPORT_TRACK;
-}
-
 static double clamp01(double x)
 {
 	return x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
@@ -91,16 +85,6 @@ static double hr_total(const rd_activity *a)
 	for (int b = 1; b < RD_HR_BINS; b++)
 		s += a->hr_seconds[b];
 	return s;
-}
-
-/* Moving time, else elapsed time, else 0. */
-static double duration_s(const rd_activity *a)
-{
-	if (isfinite(a->moving_s) && a->moving_s > 0)
-		return a->moving_s;
-	if (isfinite(a->elapsed_s) && a->elapsed_s > 0)
-		return a->elapsed_s;
-	return 0.0;
 }
 
 /* The highest heart rate this activity held (in total) for 2 minutes. */
@@ -161,7 +145,7 @@ static int set_reference(rd_load *l, const rd_activity *acts, size_t n,
 
 static int hr_usable(const rd_load *l, const rd_activity *a)
 {
-	double hr = hr_total(a), dur = duration_s(a);
+	double hr = hr_total(a), dur = rd_activity_duration_s(a);
 	return l->hr_max > 0 && hr >= HR_MIN_S && (dur <= 0 || hr >= HR_MIN_COVER * dur);
 }
 
@@ -178,8 +162,8 @@ static double mean_hrr(const rd_load *l, const rd_activity *a)
 
 static double pace_s_km(const rd_activity *a)
 {
-	double dur = duration_s(a);
-	if (!is_run(a->sport) || !isfinite(a->distance_m) || a->distance_m < PACE_MIN_M ||
+	double dur = rd_activity_duration_s(a);
+	if (!rd_sport_is_run(a->sport) || !isfinite(a->distance_m) || a->distance_m < PACE_MIN_M ||
 	    dur <= 0)
 		return NAN;
 	double p = dur / (a->distance_m / 1000.0);
@@ -194,7 +178,7 @@ static int set_usual(rd_load *l, const rd_activity *acts, size_t n)
 		return RD_ENOMEM;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (is_run(acts[i].sport) && hr_usable(l, &acts[i]))
+		if (rd_sport_is_run(acts[i].sport) && hr_usable(l, &acts[i]))
 			v[k++] = mean_hrr(l, &acts[i]);
 	l->usual_hrr = k ? median(v, k) : USUAL_HRR;
 	k = 0;
@@ -218,7 +202,7 @@ static double hard_share(const rd_load *l, const rd_activity *a)
 
 static void activity_load(const rd_load *l, const rd_activity *a, rd_activity_load *out)
 {
-	double dur = duration_s(a), hr = hr_total(a), pace = pace_s_km(a);
+	double dur = rd_activity_duration_s(a), hr = hr_total(a), pace = pace_s_km(a);
 	out->hard_share = l->hr_max > 0 ? hard_share(l, a) : NAN;
 	if (hr_usable(l, a)) {
 		out->method = RD_LOAD_HR;
@@ -234,7 +218,7 @@ static void activity_load(const rd_load *l, const rd_activity *a, rd_activity_lo
 	} else if (dur > 0) {
 		out->method = RD_LOAD_DURATION;
 		out->minutes = dur / 60.0;
-		out->trimp = rd_trimp_at(out->minutes, is_run(a->sport) ? l->usual_hrr : CROSS_HRR);
+		out->trimp = rd_trimp_at(out->minutes, rd_sport_is_run(a->sport) ? l->usual_hrr : CROSS_HRR);
 	} else {
 		out->method = RD_LOAD_NONE;
 		out->minutes = out->trimp = 0.0;
@@ -381,10 +365,10 @@ void rd_date_iso_week(rd_date d, int *iso_year, int *iso_week)
 static void add_to_week(rd_week *w, const rd_activity *a, double trimp)
 {
 	w->sessions++;
-	w->runs += is_run(a->sport);
+	w->runs += rd_sport_is_run(a->sport);
 	if (isfinite(a->distance_m) && a->distance_m > 0)
 		w->km += a->distance_m / 1000.0;
-	w->hours += duration_s(a) / 3600.0;
+	w->hours += rd_activity_duration_s(a) / 3600.0;
 	w->load += trimp;
 }
 
@@ -428,7 +412,7 @@ double rd_sessions_per_week(const rd_activity *acts, size_t n, rd_date before,
 	for (size_t i = 0; i < n; i++) {
 		rd_date d = rd_activity_date(&acts[i]);
 		if (d != RD_DATE_NONE && d >= from && d < before &&
-		    (!runs_only || is_run(acts[i].sport)))
+		    (!runs_only || rd_sport_is_run(acts[i].sport)))
 			k++;
 	}
 	return (double)k / weeks;

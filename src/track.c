@@ -32,6 +32,7 @@ void track_init(track *t)
 	t->dev_dist_first = t->dev_dist_last = t->dist_time = NAN;
 	t->alt_ref = NAN;
 	t->last_speed = NAN;
+	t->cos_lat_of = NAN;
 	t->max_hr = -1;
 	t->last_hr = -1;
 }
@@ -50,12 +51,24 @@ void track_continue(track *next, const track *prev)
 	next->last_speed = prev->last_speed;
 }
 
-static double haversine(double lat1, double lon1, double lat2, double lon2)
+/* cos(lat) of the last position: the next step needs it as its lat1, so
+ * each point costs one cos, not two.  Kept with the latitude it belongs
+ * to, so copying or merging tracks can never pair it with another one. */
+static double cos_last(track *t)
+{
+	if (t->cos_lat_of != t->last_lat) { /* NAN never equals: recomputed */
+		t->cos_lat = cos(t->last_lat * (M_PI / 180.0));
+		t->cos_lat_of = t->last_lat;
+	}
+	return t->cos_lat;
+}
+
+static double haversine(track *t, double lat2, double lon2)
 {
 	const double r = M_PI / 180.0;
-	double dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
-	double a = sin(dlat / 2) * sin(dlat / 2) +
-		   cos(lat1 * r) * cos(lat2 * r) * sin(dlon / 2) * sin(dlon / 2);
+	double dlat = (lat2 - t->last_lat) * r, dlon = (lon2 - t->last_lon) * r;
+	double sl = sin(dlat / 2), so = sin(dlon / 2);
+	double a = sl * sl + cos_last(t) * cos(lat2 * r) * so * so;
 	if (a > 1)
 		a = 1;
 	return 2 * EARTH_RADIUS_M * asin(sqrt(a));
@@ -147,13 +160,13 @@ static void add_time(track *t, const track_sample *s, double pos_step)
  * needed: with device distance neither the moving rule nor the summary
  * uses positions (the summary takes positions only for a track that never
  * had device distance), and haversine is the accumulator's costliest step. */
-static double position_step(const track *t, const track_sample *s)
+static double position_step(track *t, const track_sample *s)
 {
 	if (!valid_pos(s->lat, s->lon) || isnan(t->last_lat))
 		return NAN;
 	if (!isnan(s->dist_m) && !isnan(t->dev_dist_first))
 		return NAN;
-	return haversine(t->last_lat, t->last_lon, s->lat, s->lon);
+	return haversine(t, s->lat, s->lon);
 }
 
 static void add_position(track *t, const track_sample *s, double step)

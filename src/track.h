@@ -92,6 +92,7 @@ typedef struct track {
 	double hr_plain_sum;      /* plain mean when no times */
 	uint32_t hr_plain_n;
 	int have_alt;
+	double cos_lat, cos_lat_of; /* cos(cos_lat_of), a cache for haversine */
 	uint32_t hr_ms[RD_HR_BINS]; /* weighted milliseconds at each bpm */
 } track;
 

@@ -65,6 +65,9 @@ typedef struct rd_activity {
 /* Sets every field to "unknown". */
 void rd_activity_init(rd_activity *a);
 
+/* Moving time, else elapsed time, else 0 (seconds). */
+double rd_activity_duration_s(const rd_activity *a);
+
 #ifdef __cplusplus
 }
 #endif

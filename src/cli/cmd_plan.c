@@ -213,7 +213,9 @@ int cmd_plan(int argc, char **argv)
 		cli_diag(&diag);
 		goto done;
 	}
-	rd_text_options topt = {isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !a.output, a.ascii};
+	const char *no_color = getenv("NO_COLOR"); /* no-color.org: set and not empty */
+	rd_text_options topt = {isatty(STDOUT_FILENO) && !(no_color && *no_color) && !a.output,
+				a.ascii};
 	rd_ics_options iopt = {p->timezone};
 	int rc = strcmp(a.format, "json") == 0 ? rd_plan_to_json(&text, plan) :
 		 strcmp(a.format, "html") == 0 ? html(&text, plan, t) :

@@ -69,17 +69,12 @@ static int core_ns(const gpx *g, const xml_name *n)
 	if (g->has_root_ns && n->uri_len == g->root_ns_len &&
 	    memcmp(n->uri, g->root_ns, n->uri_len) == 0)
 		return 1;
-	return xml_ns_is(n, NS_GPX11) || xml_ns_is(n, NS_GPX10);
-}
-
-static int is(const xml_name *n, const char *local)
-{
-	return strcmp(n->local, local) == 0;
+	return XML_NS_IS(n, NS_GPX11) || XML_NS_IS(n, NS_GPX10);
 }
 
 static int root(gpx *g, const xml_name *n)
 {
-	if (!is(n, "gpx"))
+	if (!XML_IS(n, "gpx"))
 		return xml_fail(g->x, RD_EFORMAT,
 				"root element is <%s>, expected <gpx>", n->local);
 	if (n->uri && n->uri_len < sizeof g->root_ns) {
@@ -103,7 +98,14 @@ static int point_start(gpx *g, const char **atts)
 	if (rc)
 		return rc;
 	double lat = NAN, lon = NAN;
-	const char *la = xml_attr(atts, "lat"), *lo = xml_attr(atts, "lon");
+	const char *la = NULL, *lo = NULL;
+	for (; atts[0]; atts += 2) { /* the first of each, as xml_attr() */
+		const char *a = atts[0];
+		if (a[0] == 'l' && a[1] == 'a' && a[2] == 't' && !a[3] && !la)
+			la = atts[1];
+		else if (a[0] == 'l' && a[1] == 'o' && a[2] == 'n' && !a[3] && !lo)
+			lo = atts[1];
+	}
 	if (la && lo && xml_parse_double(&lat, la, strlen(la)) == 0 &&
 	    xml_parse_double(&lon, lo, strlen(lo)) == 0)
 		xml_activity_position(&g->act, g->x, lat, lon);
@@ -115,45 +117,45 @@ static int point_start(gpx *g, const char **atts)
 /* Heart rate or cadence inside a point's <extensions>. */
 static int extension(gpx *g, const xml_name *n)
 {
-	if (xml_ns_is(n, NS_TPX1) || xml_ns_is(n, NS_TPX2))
-		return is(n, "hr") ? E_HR : is(n, "cad") ? E_CAD : E_OTHER;
-	if (xml_ns_is(n, NS_GPXDATA))
-		return is(n, "hr") ? E_HR : is(n, "cadence") ? E_CAD : E_OTHER;
+	if (XML_NS_IS(n, NS_TPX1) || XML_NS_IS(n, NS_TPX2))
+		return XML_IS(n, "hr") ? E_HR : XML_IS(n, "cad") ? E_CAD : E_OTHER;
+	if (XML_NS_IS(n, NS_GPXDATA))
+		return XML_IS(n, "hr") ? E_HR : XML_IS(n, "cadence") ? E_CAD : E_OTHER;
 	if (!core_ns(g, n))
 		return E_OTHER;
-	if (is(n, "hr") || is(n, "heartrate"))
+	if (XML_IS(n, "hr") || XML_IS(n, "heartrate"))
 		return E_HR;
-	return is(n, "cad") || is(n, "cadence") ? E_CAD : E_OTHER;
+	return XML_IS(n, "cad") || XML_IS(n, "cadence") ? E_CAD : E_OTHER;
 }
 
 static int in_gpx(gpx *g, const xml_name *n)
 {
-	if (is(n, "trk"))
+	if (XML_IS(n, "trk"))
 		return track_start(g);
-	if (is(n, "rte"))
+	if (XML_IS(n, "rte"))
 		return g->routes++, E_RTE;
-	if (is(n, "wpt"))
+	if (XML_IS(n, "wpt"))
 		return g->waypoints++, E_WPT;
 	return E_OTHER;
 }
 
 static int in_trk(gpx *g, const xml_name *n)
 {
-	if (is(n, "trkseg")) {
+	if (XML_IS(n, "trkseg")) {
 		g->act.gap = g->points_in_track > 0;
 		return E_TRKSEG;
 	}
-	if (is(n, "name") || is(n, "type")) {
+	if (XML_IS(n, "name") || XML_IS(n, "type")) {
 		xml_want_text(g->x);
-		return is(n, "name") ? E_NAME : E_TYPE;
+		return XML_IS(n, "name") ? E_NAME : E_TYPE;
 	}
 	return E_OTHER;
 }
 
 static int in_trkpt(gpx *g, const xml_name *n)
 {
-	int id = is(n, "ele") ? E_ELE : is(n, "time") ? E_TIME :
-		 is(n, "speed") ? E_SPEED : is(n, "extensions") ? E_EXT :
+	int id = XML_IS(n, "ele") ? E_ELE : XML_IS(n, "time") ? E_TIME :
+		 XML_IS(n, "speed") ? E_SPEED : XML_IS(n, "extensions") ? E_EXT :
 		 E_OTHER;
 	if (id == E_EXT)
 		g->ext_depth = xml_depth(g->x);
@@ -180,7 +182,7 @@ static int on_start(void *ud, xml_reader *x, const xml_name *n,
 	switch (parent) {
 	case E_GPX: return in_gpx(g, n);
 	case E_TRK: return in_trk(g, n);
-	case E_TRKSEG: return is(n, "trkpt") ? point_start(g, atts) : E_OTHER;
+	case E_TRKSEG: return XML_IS(n, "trkpt") ? point_start(g, atts) : E_OTHER;
 	case E_TRKPT: return in_trkpt(g, n);
 	default: return E_OTHER;
 	}

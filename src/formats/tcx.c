@@ -74,11 +74,6 @@ typedef struct tcx {
 	xml_activity act;
 } tcx;
 
-static int is(const xml_name *n, const char *local)
-{
-	return strcmp(n->local, local) == 0;
-}
-
 static int core_ns(const tcx *t, const xml_name *n)
 {
 	if (!n->uri)
@@ -86,12 +81,12 @@ static int core_ns(const tcx *t, const xml_name *n)
 	if (t->has_root_ns && n->uri_len == t->root_ns_len &&
 	    memcmp(n->uri, t->root_ns, n->uri_len) == 0)
 		return 1;
-	return xml_ns_is(n, NS_TCD2) || xml_ns_is(n, NS_TCD1);
+	return XML_NS_IS(n, NS_TCD2) || XML_NS_IS(n, NS_TCD1);
 }
 
 static int root(tcx *t, const xml_name *n)
 {
-	if (!is(n, "TrainingCenterDatabase"))
+	if (!XML_IS(n, "TrainingCenterDatabase"))
 		return xml_fail(t->x, RD_EFORMAT, "root element is <%s>, "
 				"expected <TrainingCenterDatabase>", n->local);
 	if (n->uri && n->uri_len < sizeof t->root_ns) {
@@ -137,90 +132,90 @@ static int text(tcx *t, int id)
 /* Containers: Activities, MultiSportSession, FirstSport, NextSport. */
 static int in_group(tcx *t, const xml_name *n, const char **atts)
 {
-	if (is(n, "Activity"))
+	if (XML_IS(n, "Activity"))
 		return activity_start(t, atts);
-	if (is(n, "Course"))
+	if (XML_IS(n, "Course"))
 		return t->courses++, E_COURSE;
-	if (is(n, "MultiSportSession") || is(n, "FirstSport") ||
-	    is(n, "NextSport"))
+	if (XML_IS(n, "MultiSportSession") || XML_IS(n, "FirstSport") ||
+	    XML_IS(n, "NextSport"))
 		return E_GROUP;
 	return E_OTHER;
 }
 
 static int in_lap(tcx *t, const xml_name *n)
 {
-	if (is(n, "TotalTimeSeconds"))
+	if (XML_IS(n, "TotalTimeSeconds"))
 		return text(t, E_LAP_TIME);
-	if (is(n, "DistanceMeters"))
+	if (XML_IS(n, "DistanceMeters"))
 		return text(t, E_LAP_DIST);
-	if (is(n, "AverageHeartRateBpm"))
+	if (XML_IS(n, "AverageHeartRateBpm"))
 		return E_LAP_AVG_HR;
-	if (is(n, "MaximumHeartRateBpm"))
+	if (XML_IS(n, "MaximumHeartRateBpm"))
 		return E_LAP_MAX_HR;
-	if (is(n, "Track")) {
+	if (XML_IS(n, "Track")) {
 		t->act.gap = t->points_in_lap > 0;
 		return E_TRACK;
 	}
-	return is(n, "Extensions") ? E_LAP_EXT : E_OTHER;
+	return XML_IS(n, "Extensions") ? E_LAP_EXT : E_OTHER;
 }
 
 static int in_point(tcx *t, const xml_name *n)
 {
-	if (is(n, "Time"))
+	if (XML_IS(n, "Time"))
 		return text(t, E_TIME);
-	if (is(n, "Position")) {
+	if (XML_IS(n, "Position")) {
 		t->lat = t->lon = NAN;
 		return E_POSITION;
 	}
-	if (is(n, "AltitudeMeters"))
+	if (XML_IS(n, "AltitudeMeters"))
 		return text(t, E_ALT);
-	if (is(n, "DistanceMeters"))
+	if (XML_IS(n, "DistanceMeters"))
 		return text(t, E_DIST);
-	if (is(n, "HeartRateBpm"))
+	if (XML_IS(n, "HeartRateBpm"))
 		return E_HR;
-	if (is(n, "Cadence"))
+	if (XML_IS(n, "Cadence"))
 		return text(t, E_CAD);
-	return is(n, "Extensions") ? E_EXT : E_OTHER;
+	return XML_IS(n, "Extensions") ? E_EXT : E_OTHER;
 }
 
 static int in_position(tcx *t, const xml_name *n)
 {
-	if (is(n, "LatitudeDegrees"))
+	if (XML_IS(n, "LatitudeDegrees"))
 		return text(t, E_LAT);
-	return is(n, "LongitudeDegrees") ? text(t, E_LON) : E_OTHER;
+	return XML_IS(n, "LongitudeDegrees") ? text(t, E_LON) : E_OTHER;
 }
 
 /* Trackpoint: <Extensions><TPX><Speed/><RunCadence/>, and
  * Lap: <Extensions><LX><AvgRunCadence/>, in ActivityExtension/v2. */
 static int extension(tcx *t, const xml_name *n, int parent)
 {
-	if (!xml_ns_is(n, NS_AX2) && !xml_ns_is(n, NS_AX1))
+	if (!XML_NS_IS(n, NS_AX2) && !XML_NS_IS(n, NS_AX1))
 		return E_OTHER;
 	if (parent == E_EXT)
-		return is(n, "TPX") ? E_TPX : E_OTHER;
+		return XML_IS(n, "TPX") ? E_TPX : E_OTHER;
 	if (parent == E_LAP_EXT)
-		return is(n, "LX") ? E_LX : E_OTHER;
+		return XML_IS(n, "LX") ? E_LX : E_OTHER;
 	if (parent == E_LX)
-		return is(n, "AvgRunCadence") ? text(t, E_LAP_RUN_CAD) : E_OTHER;
-	if (is(n, "Speed"))
+		return XML_IS(n, "AvgRunCadence") ? text(t, E_LAP_RUN_CAD) : E_OTHER;
+	if (XML_IS(n, "Speed"))
 		return text(t, E_SPEED);
-	return is(n, "RunCadence") ? text(t, E_RUN_CAD) : E_OTHER;
+	return XML_IS(n, "RunCadence") ? text(t, E_RUN_CAD) : E_OTHER;
 }
 
 static int nested(tcx *t, const xml_name *n, const char **atts, int parent)
 {
 	switch (parent) {
 	case E_DB:
-		return is(n, "Activities") || is(n, "Courses") ? E_GROUP :
+		return XML_IS(n, "Activities") || XML_IS(n, "Courses") ? E_GROUP :
 								 E_OTHER;
 	case E_GROUP: return in_group(t, n, atts);
-	case E_ACTIVITY: return is(n, "Lap") ? lap_start(t, atts) : E_OTHER;
+	case E_ACTIVITY: return XML_IS(n, "Lap") ? lap_start(t, atts) : E_OTHER;
 	case E_LAP: return in_lap(t, n);
 	case E_LAP_AVG_HR:
 	case E_LAP_MAX_HR:
-	case E_HR: return is(n, "Value") ? text(t, E_VALUE) : E_OTHER;
+	case E_HR: return XML_IS(n, "Value") ? text(t, E_VALUE) : E_OTHER;
 	case E_TRACK:
-		if (!is(n, "Trackpoint") || xml_ancestor(t->x, 3) != E_ACTIVITY)
+		if (!XML_IS(n, "Trackpoint") || xml_ancestor(t->x, 3) != E_ACTIVITY)
 			return E_OTHER;
 		return xml_activity_point(&t->act, t->x, &t->limits) ? RD_ELIMIT
 								     : E_POINT;
