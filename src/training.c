@@ -2,9 +2,12 @@
 #include "rubdown/training.h"
 #include "alloc.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void rd_training_free(rd_training *t)
 {
@@ -93,4 +96,94 @@ int rd_profile_add_training(rd_profile *p, const rd_training *t)
 			p->known_to = t->last;
 	}
 	return 0;
+}
+
+/* ---- rubdown history --format json ---- */
+
+static json_t *number_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *int_or_null(int v)
+{
+	return v >= 0 ? json_integer(v) : json_null();
+}
+
+/* ISO 8601: "2026-09-14T05:11:42Z" in UTC, "2026-09-14T07:11:42+02:00" local. */
+static json_t *time_json(int64_t t, int local, int32_t offset)
+{
+	if (t == INT64_MIN)
+		return json_null();
+	time_t s = (time_t)(t + (local ? offset : 0));
+	struct tm tm;
+	if (!gmtime_r(&s, &tm))
+		return json_null();
+	char buf[40];
+	size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+	int32_t a = offset < 0 ? -offset : offset;
+	if (local)
+		snprintf(buf + n, sizeof buf - n, "%c%02d:%02d", offset < 0 ? '-' : '+',
+			 (int)(a / 3600), (int)(a % 3600 / 60));
+	else
+		snprintf(buf + n, sizeof buf - n, "Z");
+	return json_string(buf);
+}
+
+static json_t *activity_json(const rd_training *t, size_t i)
+{
+	const rd_activity *a = &t->acts[i];
+	json_t *o = json_object();
+	char date[11] = "";
+	rd_date d = rd_activity_date(a);
+	if (d != RD_DATE_NONE)
+		rd_date_format(d, date);
+	json_object_set_new(o, "source", json_string(a->source));
+	json_object_set_new(o, "name", json_string(a->name));
+	json_object_set_new(o, "sport", json_string(rd_sport_name(a->sport)));
+	json_object_set_new(o, "date", d != RD_DATE_NONE ? json_string(date) : json_null());
+	json_object_set_new(o, "start_utc", time_json(a->start_utc, 0, 0));
+	json_object_set_new(o, "start_local", a->has_utc_offset ?
+				time_json(a->start_utc, 1, a->utc_offset_s) : json_null());
+	json_object_set_new(o, "elapsed_s", number_or_null(a->elapsed_s));
+	json_object_set_new(o, "moving_s", number_or_null(a->moving_s));
+	json_object_set_new(o, "distance_m", number_or_null(a->distance_m));
+	json_object_set_new(o, "distance_estimated", json_boolean(a->distance_estimated));
+	json_object_set_new(o, "ascent_m", number_or_null(a->ascent_m));
+	json_object_set_new(o, "avg_hr", int_or_null(a->avg_hr));
+	json_object_set_new(o, "max_hr", int_or_null(a->max_hr));
+	json_object_set_new(o, "avg_cadence", int_or_null(a->avg_cadence));
+	json_object_set_new(o, "load", json_real(t->load->items[i].trimp));
+	json_object_set_new(o, "load_method", json_string(rd_load_method_name(t->load->items[i].method)));
+	json_object_set_new(o, "kind", json_string(rd_run_kind_name(t->classes[i].kind)));
+	json_object_set_new(o, "reason", json_string(t->classes[i].reason));
+	json_object_set_new(o, "status", json_string(a->status == RD_READ_OK ? "ok" : "partial"));
+	return o;
+}
+
+int rd_training_to_json(char **out, const rd_training *t)
+{
+	*out = NULL;
+	json_t *root = json_object(), *list = json_array();
+	for (size_t i = 0; i < t->count; i++)
+		json_array_append_new(list, activity_json(t, i));
+	json_object_set_new(root, "activities", list);
+	json_t *hr = json_object();
+	json_object_set_new(hr, "max", json_integer(t->load->hr_max));
+	json_object_set_new(hr, "max_source", json_string(rd_hr_source_name(t->load->hr_max_source)));
+	json_object_set_new(hr, "rest", json_integer(t->load->hr_rest));
+	json_object_set_new(hr, "rest_source", json_string(rd_hr_source_name(t->load->hr_rest_source)));
+	json_object_set_new(root, "heart_rate", hr);
+	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
+	json_decref(root);
+	if (!s)
+		return RD_ENOMEM;
+	size_t n = strlen(s);
+	*out = rd_malloc(n + 2);
+	if (*out) {
+		memcpy(*out, s, n);
+		memcpy(*out + n, "\n", 2);
+	}
+	free(s);
+	return *out ? 0 : RD_ENOMEM;
 }

@@ -35,6 +35,10 @@ void rd_training_free(rd_training *t);
  * dates.  Returns 0 or RD_ENOMEM. */
 int rd_profile_add_training(rd_profile *p, const rd_training *t);
 
+/* Every activity with its summary, load, kind and reason, as JSON
+ * (`rubdown history --format json`); free with rd_free. */
+int rd_training_to_json(char **out, const rd_training *t);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char *usage =
-	"rubdown history [--profile FILE] [--quiet] [--strict] PATH...";
+	"rubdown history [--profile FILE] [--format text|json] [--quiet] [--strict] PATH...";
 
 static void duration(FILE *b, double s)
 {
@@ -28,8 +28,15 @@ static void activity_line(FILE *b, const rd_training *t, size_t i)
 	rd_date d = rd_activity_date(a);
 	if (d != RD_DATE_NONE)
 		rd_date_format(d, date);
-	fprintf(b, "%s  %-9s %-5s ", date, rd_sport_name(a->sport),
-		      rd_run_kind_name(t->classes[i].kind));
+	fprintf(b, "%s ", date);
+	if (a->start_utc != INT64_MIN) {
+		int64_t local = a->start_utc + (a->has_utc_offset ? a->utc_offset_s : 0);
+		long m = (long)((local % 86400 + 86400) % 86400 / 60);
+		fprintf(b, "%02ld:%02ld%s ", m / 60, m % 60, a->has_utc_offset ? "" : "Z");
+	} else {
+		fputs("--:-- ", b);
+	}
+	fprintf(b, " %-9s %-5s ", rd_sport_name(a->sport), rd_run_kind_name(t->classes[i].kind));
 	if (isfinite(a->distance_m) && a->distance_m > 0)
 		fprintf(b, "%6.1f km ", a->distance_m / 1000);
 	else
@@ -74,9 +81,10 @@ int cmd_history(int argc, char **argv)
 		{"profile", required_argument, NULL, 'p'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"strict", no_argument, NULL, 's'},
+		{"format", required_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *profile = NULL;
+	const char *profile = NULL, *format = "text";
 	int quiet = 0, strict = 0, c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:q", opts, NULL)) != -1) {
@@ -86,6 +94,8 @@ int cmd_history(int argc, char **argv)
 			quiet = 1;
 		else if (c == 's')
 			strict = 1;
+		else if (c == 'f' && (strcmp(optarg, "text") == 0 || strcmp(optarg, "json") == 0))
+			format = optarg;
 		else
 			return cli_usage(usage);
 	}
@@ -107,11 +117,20 @@ int cmd_history(int argc, char **argv)
 		cli_diag(&diag);
 		goto done;
 	}
-	for (size_t i = 0; !quiet && i < t->count; i++)
-		activity_line(stdout, t, i);
-	if (!quiet)
-		weeks(stdout, t);
-	summary(stdout, t, &stats);
+	if (strcmp(format, "json") == 0) {
+		char *json = NULL;
+		if (rd_training_to_json(&json, t) || cli_write(NULL, json)) {
+			rd_free(json);
+			goto done;
+		}
+		rd_free(json);
+	} else {
+		for (size_t i = 0; !quiet && i < t->count; i++)
+			activity_line(stdout, t, i);
+		if (!quiet)
+			weeks(stdout, t);
+		summary(stdout, t, &stats);
+	}
 	if (fflush(stdout)) {
 		cli_error("cannot write the output");
 		goto done;

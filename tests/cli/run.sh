@@ -121,6 +121,20 @@ if [ -n "$gen" ]; then
 	if [ $? -eq 0 ] && grep -q "^84 activities; files: .* 0 rejected" "$work/history.txt" &&
 		grep -q " race .*race: " "$work/history.txt" && grep -q " hard .*hard: " "$work/history.txt" &&
 		grep -q "^2026-W47 " "$work/history.txt"; then ok; else bad "history of the export"; head -3 "$work/history.txt"; cat "$work/err"; fi
+	"$rd" history --format json "$work/gh/export.zip" >"$work/history.json"
+	if python3 - "$work/history.json" <<'PY'
+import json, sys
+h = json.load(open(sys.argv[1]))
+acts = h["activities"]
+assert len(acts) == 84, len(acts)
+fit = [a for a in acts if a["source"].endswith(".fit")][0]
+assert fit["start_utc"].endswith("Z") and fit["start_local"][-6] in "+-", fit
+assert fit["kind"] in ("easy", "long", "hard", "race") and fit["reason"], fit
+assert all(a["load"] >= 0 for a in acts)
+assert {a["kind"] for a in acts} >= {"easy", "long", "hard", "race", "other"}
+assert h["heart_rate"]["max_source"] == "estimated", h["heart_rate"]
+PY
+	then ok; else bad "history --format json"; fi
 	# One bad file among good ones: reported with its name, the rest read, exit 1.
 	mkdir -p "$work/mixed"
 	cp "$work/gh/export/activities/"*.tcx* "$work/mixed/" 2>/dev/null
