@@ -1001,27 +1001,15 @@ static int emit(ical_ctx *c, const ev_info *e, const ev_time *ev, const instance
  * U+FFFD here, once.  Valid text is returned as it is. */
 static const char *utf8_repaired(const char *s, char *buf, size_t size)
 {
-	size_t n = strlen(s), i = 0, o = 0;
-	uint32_t cp;
-	int bad = 0;
-	while (i < n && !bad) {
-		i += escape_utf8_next((const unsigned char *)s + i, n - i, &cp);
-		bad = cp == ESCAPE_REPLACEMENT;
-	}
-	if (!bad)
+	size_t n = strlen(s);
+	if (escape_utf8_valid(s, n))
 		return s;
-	for (i = 0; i < n && o + 4 < size;) {
-		size_t len = escape_utf8_next((const unsigned char *)s + i, n - i, &cp);
-		if (cp == ESCAPE_REPLACEMENT) {
-			memcpy(buf + o, "\xEF\xBF\xBD", 3);
-			o += 3;
-		} else {
-			memcpy(buf + o, s + i, len);
-			o += len;
-		}
-		i += len;
-	}
-	buf[o] = 0;
+	rd_buf b = RD_BUF_INIT;
+	escape_utf8_repair(&b, s, n);
+	size_t keep = b.oom ? 0 : b.len < size ? b.len : escape_utf8_prefix(b.data, (size - 1) / 4);
+	memcpy(buf, b.data ? b.data : "", keep);
+	buf[keep] = 0;
+	rd_buf_dispose(&b);
 	return buf;
 }
 

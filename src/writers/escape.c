@@ -46,6 +46,28 @@ size_t escape_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 	return need;
 }
 
+int escape_utf8_valid(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = escape_utf8_next((const unsigned char *)s + i, n - i, &cp);
+		/* a real U+FFFD in the text is 3 bytes; a replaced error is not */
+		if (cp == ESCAPE_REPLACEMENT && (len != 3 || (unsigned char)s[i] != 0xEF))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+void escape_utf8_repair(rd_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		i += escape_utf8_next((const unsigned char *)s + i, n - i, &cp);
+		escape_put_cp(b, cp);
+	}
+}
+
 void escape_put_cp(rd_buf *b, uint32_t cp)
 {
 	char u[4];

@@ -25,6 +25,12 @@
  * (1..4) and sets *cp, or ESCAPE_REPLACEMENT for an invalid subpart. */
 size_t escape_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 
+/* 1 when the n bytes of s are valid UTF-8. */
+int escape_utf8_valid(const char *s, size_t n);
+
+/* Appends s with every invalid UTF-8 sequence replaced by U+FFFD. */
+void escape_utf8_repair(rd_buf *b, const char *s, size_t n);
+
 /* Appends cp as UTF-8 (cp must be a scalar value). */
 void escape_put_cp(rd_buf *b, uint32_t cp);
 

@@ -19,17 +19,14 @@
  * dropped key (escape.c does the repair for every writer). */
 static json_t *text(const char *s)
 {
-	json_t *j = json_string(s ? s : "");
-	if (j)
-		return j;
-	rd_buf b = RD_BUF_INIT;
+	if (!s)
+		s = "";
 	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		i += escape_utf8_next((const unsigned char *)s + i, n - i, &cp);
-		escape_put_cp(&b, cp);
-	}
-	j = b.oom ? NULL : json_stringn(b.data ? b.data : "", b.len);
+	if (escape_utf8_valid(s, n))
+		return json_stringn(s, n);
+	rd_buf b = RD_BUF_INIT;
+	escape_utf8_repair(&b, s, n);
+	json_t *j = b.oom ? NULL : json_stringn(b.data ? b.data : "", b.len);
 	rd_buf_dispose(&b);
 	return j;
 }
