@@ -36,8 +36,13 @@ check-asan:
 		ctest --output-on-failure -j$(JOBS) >ctest.log 2>&1; rc=$$?; \
 		cat ctest.log; grep -E '^[0-9]+% tests passed' ctest.log | tail -1; exit $$rc; }
 
+# The other tools the history benchmark compares against: gpsbabel and
+# python3-gpxpy from Debian, Garmin's own FIT SDK from npm.
 bench: all
 	@sh scripts/deps.sh bench
+	@[ -d $(BUILD)/npm/node_modules/@garmin/fitsdk ] || ! command -v npm >/dev/null || \
+		npm install --silent --prefix $(BUILD)/npm @garmin/fitsdk >/dev/null 2>&1 || \
+		echo "npm install @garmin/fitsdk failed: the benchmark skips it" >&2
 	@sh bench/run.sh $(BUILD)
 
 clean:

@@ -11,10 +11,21 @@
 #    Prints activities/s, MB/s of uncompressed input and peak RSS
 #    (/usr/bin/time -v).  Skips with a message while `rubdown history` does
 #    not exist yet.
-# 3. Where installed, times gpsbabel, python3-gpxpy and npm's @garmin/fitsdk
-#    (found in `npm root -g`, ./node_modules, or $FITSDK_DIR) on the plain
-#    files, side by side with `rubdown history` on the same folder, and
-#    prints the ratios (tool time / rubdown time).
+# 3. FIT decoding against reading the bytes: `rubdown history` on plain/fit
+#    against `cat` of the same files (MB/s of each and the ratio).
+# 4. PASS/FAIL lines for the targets of issue 4: ingest of the whole export
+#    (zip and folder) under 3 s wall clock, peak RSS under 64 MB, FIT within
+#    3x of reading the bytes.  Wall clock only means something on idle
+#    cores, so the CPU time (user+sys) is printed too, and a warning when
+#    the load average says another process is busy.
+# 5. Where installed, times gpsbabel, python3-gpxpy and npm's @garmin/fitsdk
+#    (found in $FITSDK_DIR, BUILD_DIR/npm, `npm root -g` or ./node_modules)
+#    on the plain files, side by side with `rubdown history` on the same
+#    folder, and prints the ratios (tool time / rubdown time).  It installs
+#    nothing itself.
+# 6. With RD_BENCH_SCALE=N (e.g. 3000), also generates an N-activity export
+#    into BUILD_DIR/bench-history-N and compares peak RSS, to show memory
+#    does not grow with the number of activities beyond the summaries.
 set -eu
 
 BUILD=${1:?usage: sh bench/history.sh BUILD_DIR}
@@ -38,6 +49,7 @@ timed() {
 	SECS=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
 		for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$log")
 	RSS_MB=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$log")
+	CPU=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$log")
 	if [ "$st" -ne 0 ]; then
 		say "  $label: exit $st: $(grep -v -e '^	' -e 'Command exited' "$log" | head -n 1)"
 	fi
@@ -47,9 +59,25 @@ timed() {
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0 ? n / s : 0) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 
-report() { # LABEL (uses SECS RSS_MB): activities/s, MB/s, peak RSS
-	say "$(printf '  %-34s %7.2f s  %8s act/s  %7s MB/s  peak RSS %6s MB' "$1" "$SECS" \
-		"$(rate "$COUNT" "$SECS")" "$(rate "$MB" "$SECS")" "$RSS_MB")"
+report() { # LABEL (uses SECS RSS_MB CPU): activities/s, MB/s, peak RSS
+	say "$(printf '  %-34s %7.2f s  %8s act/s  %7s MB/s  peak RSS %6s MB  cpu %s s' "$1" \
+		"$SECS" "$(rate "$COUNT" "$SECS")" "$(rate "$MB" "$SECS")" "$RSS_MB" "$CPU")"
+}
+
+# verdict NAME VALUE LIMIT UNIT: "PASS"/"FAIL" line for VALUE < LIMIT.
+verdict() {
+	v=$(awk -v a="$2" -v b="$3" 'BEGIN { print (a < b ? "PASS" : "FAIL") }')
+	say "$(printf '%s  %-44s %8s %s (target < %s %s)' "$v" "$1" "$2" "$4" "$3" "$4")"
+}
+
+# A core busy with something else makes wall-clock numbers meaningless.
+busy_note() {
+	load=$(cut -d' ' -f1 /proc/loadavg)
+	cores=$(nproc)
+	if awk -v l="$load" 'BEGIN { exit !(l >= 0.7) }'; then
+		say "  note: load average $load on $cores cores before the runs: another process" \
+			"is busy, wall-clock times are pessimistic (compare cpu times)"
+	fi
 }
 
 generate() {
@@ -78,9 +106,9 @@ floor() {
 	say "floor (reading the bytes):"
 	timed "zcat -f export/ (all files)" sh -c 'find "$1" -type f -exec zcat -f {} + >/dev/null' \
 		sh "$OUT/export" && report "zcat -f export/ (all files)"
+	FLOOR=$SECS
 	timed "cat plain/ (decompressed)" sh -c 'find "$1" -type f -exec cat {} + >/dev/null' \
 		sh "$OUT/plain" && report "cat plain/ (decompressed)"
-	FLOOR=$SECS
 }
 
 have_history() {
@@ -88,17 +116,68 @@ have_history() {
 		"$RD" --help 2>&1 | grep -qw history; }
 }
 
+ZIP_SECS='' DIR_SECS='' ZIP_RSS='' DIR_RSS=''
 rubdown_runs() {
 	say "rubdown history --quiet:"
 	if ! have_history; then
 		say "  skipped: $RD has no 'history' command yet"
 		return 0
 	fi
+	busy_note
 	timed "rubdown export.zip" "$RD" history --quiet "$OUT/export.zip" &&
-		report "rubdown export.zip"
+		report "rubdown export.zip" && ZIP_SECS=$SECS ZIP_RSS=$RSS_MB
 	timed "rubdown export/ (folder)" "$RD" history --quiet "$OUT/export" &&
-		report "rubdown export/ (folder)" &&
+		report "rubdown export/ (folder)" && DIR_SECS=$SECS DIR_RSS=$RSS_MB &&
 		say "  ratio to the zcat floor: $(ratio "$SECS" "$FLOOR")"
+}
+
+# FIT decoding (reader, activity mapping, accumulator, and the history
+# around it) against cat of the same bytes.
+FIT_RATIO=''
+fit_vs_bytes() {
+	say "FIT decoding against reading the bytes (plain/fit):"
+	fit_mb=$(du -sb "$OUT/plain/fit" | awk '{ printf "%.1f", $1 / 1e6 }')
+	timed "cat plain/fit" sh -c 'find "$1" -type f -exec cat {} + >/dev/null' \
+		sh "$OUT/plain/fit" || return 0
+	t_cat=$SECS
+	have_history || return 0
+	timed "rubdown plain/fit" "$RD" history --quiet "$OUT/plain/fit" || return 0
+	FIT_RATIO=$(awk -v a="$SECS" -v b="$t_cat" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+	say "$(printf '  %-34s %7.2f s  %7s MB/s' "cat plain/fit ($fit_mb MB)" "$t_cat" \
+		"$(rate "$fit_mb" "$t_cat")")"
+	say "$(printf '  %-34s %7.2f s  %7s MB/s  cpu %s s  ratio %sx' "rubdown plain/fit" \
+		"$SECS" "$(rate "$fit_mb" "$SECS")" "$CPU" "$FIT_RATIO")"
+}
+
+targets() {
+	say "targets (issue 4):"
+	[ -n "$ZIP_SECS" ] && verdict "ingest export.zip, wall clock" "$ZIP_SECS" 3 s
+	[ -n "$DIR_SECS" ] && verdict "ingest export/ (folder), wall clock" "$DIR_SECS" 3 s
+	[ -n "$ZIP_RSS" ] && verdict "peak RSS, export.zip" "$ZIP_RSS" 64 MB
+	[ -n "$DIR_RSS" ] && verdict "peak RSS, export/ (folder)" "$DIR_RSS" 64 MB
+	[ -n "$FIT_RATIO" ] && verdict "FIT decoding time / cat of the bytes" "$FIT_RATIO" 3 x
+	return 0
+}
+
+# Peak RSS at COUNT and at RD_BENCH_SCALE activities (zip).
+scale() {
+	n=${RD_BENCH_SCALE:-}
+	[ -n "$n" ] && have_history || return 0
+	dir=$BUILD/bench-history-$n
+	if [ ! -f "$dir/.done" ]; then
+		rm -rf "$dir"
+		say "generating $n activities into $dir (once)..."
+		"$GEN" --count "$n" "$dir" >/dev/null
+		: >"$dir/.done"
+	fi
+	say "memory against the number of activities (export.zip):"
+	timed "rubdown $n" "$RD" history --quiet "$dir/export.zip" || return 0
+	per=$(awk -v a="$RSS_MB" -v b="$ZIP_RSS" -v n="$n" -v c="$COUNT" \
+		'BEGIN { printf "%.1f", (a - b) * 1024 / (n - c) }')
+	say "$(printf '  %6s activities: peak RSS %6s MB;  %6s activities: %6s MB (%.2f s, cpu %s s)' \
+		"$COUNT" "$ZIP_RSS" "$n" "$RSS_MB" "$SECS" "$CPU")"
+	say "  growth: $per KB per activity (the summaries kept; buffers are per thread)"
+	verdict "peak RSS, $n activities" "$RSS_MB" 64 MB
 }
 
 # side LABEL FORMAT CMD...: times a tool on plain/FORMAT and rubdown on the same.
@@ -118,10 +197,11 @@ side() {
 }
 
 fitsdk_dir() {
-	for d in "${FITSDK_DIR:-}" "$(npm root -g 2>/dev/null || true)/@garmin/fitsdk" \
+	for d in "${FITSDK_DIR:-}" "$BUILD/npm/node_modules/@garmin/fitsdk" \
+		"$(npm root -g 2>/dev/null || true)/@garmin/fitsdk" \
 		"$PWD/node_modules/@garmin/fitsdk"; do
 		if [ -n "$d" ] && [ -f "$d/src/index.js" ]; then
-			say "$d"
+			(cd "$d" && pwd) # import() wants an absolute path
 			return 0
 		fi
 	done
@@ -140,8 +220,15 @@ others() {
 	else
 		say "  gpsbabel: not installed (apt-get install gpsbabel)"
 	fi
-	if python3 -c 'import gpxpy' >/dev/null 2>&1; then
-		side "python3-gpxpy (gpx)" gpx python3 -c 'import gpxpy, os, sys
+	py=''
+	for p in python3 /usr/bin/python3; do # Debian's package is for /usr/bin's
+		if "$p" -c 'import gpxpy' >/dev/null 2>&1; then
+			py=$p
+			break
+		fi
+	done
+	if [ -n "$py" ]; then
+		side "python3-gpxpy (gpx)" gpx "$py" -c 'import gpxpy, os, sys
 d = sys.argv[1]
 for f in sorted(os.listdir(d)):
     with open(os.path.join(d, f)) as h:
@@ -160,7 +247,7 @@ for (const f of fs.readdirSync(d).sort()) {
 	if (errors.length) { console.error(f, errors[0]); process.exit(1); }
 }" "$OUT/plain/fit"
 	else
-		say "  @garmin/fitsdk: not installed (npm install -g @garmin/fitsdk, or set FITSDK_DIR)"
+		say "  @garmin/fitsdk: not installed (npm install --prefix $BUILD/npm @garmin/fitsdk)"
 	fi
 }
 
@@ -169,4 +256,7 @@ MB=$(awk '{ printf "%.1f", $1 / 1e6 }' "$OUT/.bytes")
 say "history: $COUNT activities, $MB MB uncompressed, $(du -sh "$OUT/export.zip" | cut -f1) zipped ($OUT)"
 floor
 rubdown_runs
+fit_vs_bytes
 others
+scale
+targets

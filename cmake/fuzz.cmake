@@ -15,7 +15,7 @@ set(RD_FUZZ_DATA ${CMAKE_SOURCE_DIR}/tests/data/fuzz)
 
 if(RD_FUZZ)
 	if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
-		message(FATAL_ERROR "RD_FUZZ=ON needs clang (CC=clang-14)")
+		message(FATAL_ERROR "RD_FUZZ=ON needs clang: CC=clang-14 in a new build folder")
 	endif()
 	if(NOT RD_SANITIZE)
 		message(FATAL_ERROR "RD_FUZZ=ON needs RD_SANITIZE=ON")

@@ -9,7 +9,7 @@ case "${1:-build}" in
 build) want="$build" ;;
 test) want="$build $test" ;;
 asan) want="$build $test" ;;
-bench) want="$build time" ;;
+bench) want="$build time gpsbabel python3-gpxpy" ;;
 *) echo "usage: deps.sh [build|test|asan|bench]" >&2; exit 2 ;;
 esac
 missing=""

@@ -201,13 +201,34 @@ static int gather_one(rd_history *h, file_result *r, rd_diag *diag)
 		if (rc)
 			return rd_diag_set(diag, rc, r->source, 0, 0, "out of memory");
 	}
+	rd_free(r->acts); /* copied; the CSV merge needs only first_act, nacts */
+	r->acts = NULL;
+	r->capacts = 0;
 	return 0;
+}
+
+/* Room for every activity of rl at once, so h->acts does not grow by
+ * doubling (up to twice the memory) while the results are still held. */
+static int reserve(rd_history *h, const result_list *rl, rd_diag *diag)
+{
+	size_t total = h->n;
+	for (size_t i = 0; i < rl->n; i++)
+		total += rl->items[i].nacts;
+	if (total <= h->cap)
+		return 0;
+	rd_activity *acts = rd_realloc(h->acts, total * sizeof *acts);
+	if (acts)
+		h->acts = acts, h->cap = total;
+	act_meta *meta = acts ? rd_realloc(h->meta, total * sizeof *meta) : NULL;
+	if (meta)
+		h->meta = meta, h->capmeta = total;
+	return meta ? 0 : rd_diag_set(diag, RD_ENOMEM, "", 0, 0, "out of memory");
 }
 
 static int gather(rd_history *h, result_list *rl, rd_diag *diag)
 {
 	qsort(rl->items, rl->n, sizeof *rl->items, cmp_result);
-	int rc = 0;
+	int rc = reserve(h, rl, diag);
 	for (size_t i = 0; i < rl->n && !rc; i++)
 		rc = gather_one(h, &rl->items[i], diag);
 	for (size_t i = 0; i < rl->n && !rc; i++) {
@@ -280,30 +301,41 @@ static int drop_second(const rd_activity *a, const act_meta *ma,
 	return ma->seq < mb->seq;
 }
 
+/* Moves activity items[i].index to place i, in place: following each
+ * cycle of the permutation needs one spare activity, not a second array. */
+static void permute(rd_history *h, sort_item *items)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		if (items[i].index == i)
+			continue;
+		rd_activity spare = h->acts[i];
+		act_meta spare_meta = h->meta[i];
+		size_t j = i;
+		for (;;) {
+			size_t k = items[j].index;
+			items[j].index = j;
+			if (k == i) {
+				h->acts[j] = spare;
+				h->meta[j] = spare_meta;
+				break;
+			}
+			h->acts[j] = h->acts[k];
+			h->meta[j] = h->meta[k];
+			j = k;
+		}
+	}
+}
+
 static int history_sort(rd_history *h)
 {
 	sort_item *items = rd_malloc((h->n ? h->n : 1) * sizeof *items);
-	rd_activity *acts = rd_malloc((h->n ? h->n : 1) * sizeof *acts);
-	act_meta *meta = rd_malloc((h->n ? h->n : 1) * sizeof *meta);
-	if (!items || !acts || !meta) {
-		rd_free(items);
-		rd_free(acts);
-		rd_free(meta);
+	if (!items)
 		return RD_ENOMEM;
-	}
 	for (size_t i = 0; i < h->n; i++)
 		items[i] = (sort_item){h->acts[i].start_utc, h->meta[i].seq, i};
 	qsort(items, h->n, sizeof *items, cmp_sort);
-	for (size_t i = 0; i < h->n; i++) {
-		acts[i] = h->acts[items[i].index];
-		meta[i] = h->meta[items[i].index];
-	}
+	permute(h, items);
 	rd_free(items);
-	rd_free(h->acts);
-	rd_free(h->meta);
-	h->acts = acts;
-	h->meta = meta;
-	h->cap = h->capmeta = h->n ? h->n : 1;
 	return 0;
 }
 

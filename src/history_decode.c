@@ -60,11 +60,27 @@ void file_result_dispose(file_result *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* rd_grow, but the first allocation holds one item, not eight: most files
+ * give one activity and no warning, and results are kept for every file
+ * until all are read, so slack here is paid per file. */
+static int grow_from_one(void **items, size_t *cap, size_t need, size_t size)
+{
+	if (*cap == 0 && need == 1) {
+		void *p = rd_malloc(size);
+		if (!p)
+			return RD_ENOMEM;
+		*items = p;
+		*cap = 1;
+		return 0;
+	}
+	return rd_grow(items, cap, need, size);
+}
+
 void file_result_warn(void *ctx, const rd_diag *w)
 {
 	file_result *r = ctx;
 	if (r->nwarns >= RESULT_MAX_WARNINGS ||
-	    rd_grow((void **)&r->warns, &r->capwarns, r->nwarns + 1, sizeof *r->warns)) {
+	    grow_from_one((void **)&r->warns, &r->capwarns, r->nwarns + 1, sizeof *r->warns)) {
 		r->more_warns++;
 		return;
 	}
@@ -81,7 +97,7 @@ void file_result_reject(file_result *r, const rd_diag *w)
 static int emit(void *ctx, const rd_activity *a)
 {
 	file_result *r = ctx;
-	if (rd_grow((void **)&r->acts, &r->capacts, r->nacts + 1, sizeof *r->acts))
+	if (grow_from_one((void **)&r->acts, &r->capacts, r->nacts + 1, sizeof *r->acts))
 		return RD_ENOMEM;
 	rd_activity *copy = &r->acts[r->nacts++];
 	*copy = *a;

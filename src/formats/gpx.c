@@ -56,21 +56,37 @@ typedef struct gpx {
 	char root_ns[128]; /* the <gpx> element's namespace, if any */
 	size_t root_ns_len;
 	int has_root_ns;
+	unsigned core_serial; /* memo of core_ns(): declaration, answer */
+	int core_answer;
+	unsigned ext_serial; /* memo of ext_ns() */
+	int ext_kind;
 	unsigned ext_depth; /* depth of the point's <extensions>, or 0 */
 	uint32_t routes, waypoints, points_in_track;
 	xml_activity act;
 } gpx;
 
 /* The GPX namespaces, the root's, or none. */
-static int core_ns(const gpx *g, const xml_name *n)
+static int core_uri(const gpx *g, const xml_name *n)
 {
-	if (!n->uri)
-		return 1;
 	if (g->has_root_ns && n->uri_len == g->root_ns_len &&
 	    memcmp(n->uri, g->root_ns, n->uri_len) == 0)
 		return 1;
 	return XML_NS_IS(n, NS_GPX11) || XML_NS_IS(n, NS_GPX10);
 }
+
+/* Memoized by declaration: the URI is compared once per xmlns, not once
+ * per element. */
+static int core_ns(gpx *g, const xml_name *n)
+{
+	if (!n->uri)
+		return 1;
+	if (n->ns_serial != g->core_serial) {
+		g->core_serial = n->ns_serial;
+		g->core_answer = core_uri(g, n);
+	}
+	return g->core_answer;
+}
+
 
 static int root(gpx *g, const xml_name *n)
 {
@@ -114,12 +130,26 @@ static int point_start(gpx *g, const char **atts)
 	return E_TRKPT;
 }
 
+enum { EXT_TPX = 1, EXT_GPXDATA, EXT_OTHER };
+
+/* Which extension namespace n is in, memoized by declaration as core_ns. */
+static int ext_ns(gpx *g, const xml_name *n)
+{
+	if (!n->uri || n->ns_serial != g->ext_serial) {
+		g->ext_serial = n->uri ? n->ns_serial : 0;
+		g->ext_kind = XML_NS_IS(n, NS_TPX1) || XML_NS_IS(n, NS_TPX2) ? EXT_TPX :
+			      XML_NS_IS(n, NS_GPXDATA) ? EXT_GPXDATA : EXT_OTHER;
+	}
+	return g->ext_kind;
+}
+
 /* Heart rate or cadence inside a point's <extensions>. */
 static int extension(gpx *g, const xml_name *n)
 {
-	if (XML_NS_IS(n, NS_TPX1) || XML_NS_IS(n, NS_TPX2))
+	int kind = ext_ns(g, n);
+	if (kind == EXT_TPX)
 		return XML_IS(n, "hr") ? E_HR : XML_IS(n, "cad") ? E_CAD : E_OTHER;
-	if (XML_NS_IS(n, NS_GPXDATA))
+	if (kind == EXT_GPXDATA)
 		return XML_IS(n, "hr") ? E_HR : XML_IS(n, "cadence") ? E_CAD : E_OTHER;
 	if (!core_ns(g, n))
 		return E_OTHER;

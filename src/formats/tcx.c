@@ -68,21 +68,35 @@ typedef struct tcx {
 	char root_ns[128];
 	size_t root_ns_len;
 	int has_root_ns;
+	unsigned core_serial; /* memo of core_ns(): declaration, answer */
+	int core_answer;
 	uint32_t courses, points_in_lap;
 	double lat, lon;
 	laps lap;
 	xml_activity act;
 } tcx;
 
-static int core_ns(const tcx *t, const xml_name *n)
+static int core_uri(const tcx *t, const xml_name *n)
 {
-	if (!n->uri)
-		return 1;
 	if (t->has_root_ns && n->uri_len == t->root_ns_len &&
 	    memcmp(n->uri, t->root_ns, n->uri_len) == 0)
 		return 1;
 	return XML_NS_IS(n, NS_TCD2) || XML_NS_IS(n, NS_TCD1);
 }
+
+/* Memoized by declaration: the URI is compared once per xmlns, not once
+ * per element. */
+static int core_ns(tcx *t, const xml_name *n)
+{
+	if (!n->uri)
+		return 1;
+	if (n->ns_serial != t->core_serial) {
+		t->core_serial = n->ns_serial;
+		t->core_answer = core_uri(t, n);
+	}
+	return t->core_answer;
+}
+
 
 static int root(tcx *t, const xml_name *n)
 {

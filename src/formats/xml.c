@@ -7,21 +7,43 @@
  * our handlers, which check the caps and hand (URI, local name) pairs to the
  * format.  Expat's own allocations go through rd_malloc, so the
  * allocation-failure test hook reaches them.
+ *
+ * Namespaces are resolved here, not by expat: expat's namespace mode
+ * rebuilds "URI|local" for every element (copying the URI each time) and
+ * costs a tenth of the parse; here each xmlns declaration is kept once on a
+ * small stack (prefix, URI, depth), and an element's prefix is looked up on
+ * it (a few entries).  The rules of Namespaces in XML that expat enforced
+ * are kept: an unbound prefix (element or attribute), undeclaring a prefix
+ * and rebinding xml/xmlns are errors; xmlns attributes are not counted
+ * against the attribute cap.
  */
 #include "formats/xml.h"
 
 #include "alloc.h"
 
 #include <expat.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NS_SEP '|' /* never in an NCName; URIs are split at the last one */
 #define BATCH 65536
 #define SLICE 1048576
+#define NS_XML "http://www.w3.org/XML/1998/namespace"
+#define NS_XMLNS "http://www.w3.org/2000/xmlns/"
+
+/* One xmlns declaration in scope: prefix ("" for the default namespace)
+ * and URI in one allocation; uri NULL after xmlns="" (no namespace). */
+typedef struct xml_binding {
+	char *prefix;
+	size_t prefix_len;
+	const char *uri;
+	size_t uri_len;
+	unsigned depth;
+	unsigned serial; /* see xml_name.ns_serial */
+} xml_binding;
 
 struct xml_reader {
 	XML_Parser p;
@@ -38,6 +60,9 @@ struct xml_reader {
 	unsigned long lead_lines, lead_cols, lead_ws;
 	uint64_t fed;
 	int finished;
+	xml_binding *ns;
+	size_t nns, capns;
+	unsigned serials; /* declarations so far */
 	rd_diag err;
 	size_t batch_len;
 	char batch[BATCH];
@@ -117,19 +142,132 @@ int xml_parent(const xml_reader *x)
 	return xml_ancestor(x, 1);
 }
 
-/* Expat gives "uri|local" or "local".  One strlen, then the separator is
- * looked for from the end: local names are short, URIs long. */
-static void split_name(const char *name, xml_name *n)
+/* ---- namespaces ---- */
+
+static const xml_binding *find_binding(const xml_reader *x, const char *prefix,
+				       size_t len)
 {
-	size_t len = strlen(name);
-	const char *sep = name + len;
-	while (sep > name && sep[-1] != NS_SEP)
-		sep--;
-	sep = sep > name ? sep - 1 : NULL;
-	n->uri = sep ? name : NULL;
-	n->uri_len = sep ? (size_t)(sep - name) : 0;
-	n->local = sep ? sep + 1 : name;
-	n->local_len = len - (size_t)(n->local - name);
+	for (size_t i = x->nns; i-- > 0;) {
+		const xml_binding *b = &x->ns[i];
+		if (b->prefix_len != len)
+			continue;
+		size_t k = 0; /* prefixes are a few bytes: no memcmp call */
+		while (k < len && b->prefix[k] == prefix[k])
+			k++;
+		if (k == len)
+			return b;
+	}
+	return NULL;
+}
+
+/* "xmlns" -> "" (the default), "xmlns:p" -> "p"; NULL for other names. */
+static const char *declared_prefix(const char *att)
+{
+	if (att[0] != 'x' || att[1] != 'm' || att[2] != 'l' || att[3] != 'n' ||
+	    att[4] != 's') /* stops at the NUL of a shorter name */
+		return NULL;
+	return att[5] == '\0' ? att + 5 : att[5] == ':' ? att + 6 : NULL;
+}
+
+static int push_binding(xml_reader *x, const char *prefix, const char *uri)
+{
+	size_t plen = strlen(prefix), ulen = strlen(uri);
+	int is_xml = plen == 3 && !memcmp(prefix, "xml", 3);
+	int xml_uri = ulen == sizeof NS_XML - 1 && !memcmp(uri, NS_XML, ulen);
+	const char *why = NULL; /* expat's words for the same errors */
+	if (is_xml && !xml_uri)
+		why = "reserved prefix (xml) must not be undeclared or bound "
+		      "to another namespace name";
+	else if (plen == 5 && !memcmp(prefix, "xmlns", 5))
+		why = "reserved prefix (xmlns) must not be declared or undeclared";
+	else if ((xml_uri && !is_xml) || (ulen == sizeof NS_XMLNS - 1 &&
+					   !memcmp(uri, NS_XMLNS, ulen)))
+		why = "prefix must not be bound to one of the reserved "
+		      "namespace names";
+	else if (plen && !ulen)
+		why = "must not undeclare prefix";
+	if (why)
+		return xml_fail(x, RD_EFORMAT, "invalid XML: %s", why);
+	char *mem = rd_malloc(plen + ulen + 2);
+	if (!mem || rd_grow((void **)&x->ns, &x->capns, x->nns + 1, sizeof *x->ns)) {
+		rd_free(mem);
+		return xml_fail(x, RD_ENOMEM, "out of memory");
+	}
+	memcpy(mem, prefix, plen + 1);
+	memcpy(mem + plen + 1, uri, ulen + 1);
+	if (x->serials == UINT_MAX - 1)
+		return xml_fail(x, RD_ELIMIT, "too many namespace declarations");
+	x->ns[x->nns++] = (xml_binding){mem, plen, ulen ? mem + plen + 1 : NULL,
+					ulen, x->depth, ++x->serials};
+	return 0;
+}
+
+/* The xmlns attributes of the element starting. */
+static int declare(xml_reader *x, const char **atts)
+{
+	for (; atts[0]; atts += 2) {
+		const char *prefix = declared_prefix(atts[0]);
+		if (prefix && push_binding(x, prefix, atts[1]))
+			return x->err.code;
+	}
+	return 0;
+}
+
+/* Ends the scope of the declarations made at the current depth. */
+static void undeclare(xml_reader *x)
+{
+	while (x->nns && x->ns[x->nns - 1].depth >= x->depth)
+		rd_free(x->ns[--x->nns].prefix);
+}
+
+/* (URI, local) of a qualified name; RD_EFORMAT for an unbound prefix. */
+static int resolve(xml_reader *x, const char *qname, xml_name *n)
+{
+	const char *colon = NULL, *end = qname;
+	for (; *end; end++) /* names are short: one pass, no library calls */
+		if (*end == ':' && !colon)
+			colon = end;
+	const char *prefix = colon ? qname : "";
+	size_t plen = colon ? (size_t)(colon - qname) : 0;
+	n->local = colon ? colon + 1 : qname;
+	n->local_len = (size_t)(end - n->local);
+	n->uri = NULL;
+	n->uri_len = 0;
+	n->ns_serial = 0;
+	if (plen == 3 && !memcmp(prefix, "xml", 3)) {
+		n->uri = NS_XML;
+		n->uri_len = sizeof NS_XML - 1;
+		n->ns_serial = UINT_MAX;
+		return 0;
+	}
+	const xml_binding *b = find_binding(x, prefix, plen);
+	if (colon && (!b || !plen || !n->local_len))
+		return xml_fail(x, RD_EFORMAT, "invalid XML: unbound prefix");
+	if (b && b->uri) {
+		n->uri = b->uri;
+		n->uri_len = b->uri_len;
+		n->ns_serial = b->serial;
+	}
+	return 0;
+}
+
+/* Prefixed attributes need a binding too (xmlns ones are the bindings). */
+static int check_attr_prefixes(xml_reader *x, const char **atts)
+{
+	for (; atts[0]; atts += 2) {
+		const char *colon = atts[0];
+		while (*colon && *colon != ':')
+			colon++;
+		if (!*colon || declared_prefix(atts[0]))
+			continue;
+		/* the rest is rare: prefixed attributes such as xsi:schemaLocation */
+		size_t plen = (size_t)(colon - atts[0]);
+		if (plen == 3 && !memcmp(atts[0], "xml", 3))
+			continue;
+		if (!plen || !colon[1] || !find_binding(x, atts[0], plen))
+			return xml_fail(x, RD_EFORMAT, "invalid XML: unbound prefix");
+	}
+	return 0;
 }
 
 int xml_ns_is(const xml_name *n, const char *uri)
@@ -160,8 +298,8 @@ static int check_start(xml_reader *x, const char **atts)
 				"elements nested deeper than %u levels",
 				(unsigned)x->limits->max_xml_depth);
 	size_t n = 0;
-	while (atts[2 * n])
-		n++;
+	for (size_t i = 0; atts[2 * i]; i++)
+		n += !declared_prefix(atts[2 * i]);
 	if (n > x->limits->max_xml_attributes)
 		return xml_fail(x, RD_ELIMIT,
 				"element has %zu attributes, more than %u", n,
@@ -177,10 +315,10 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
 		return;
 	x->node_bytes = 0;
 	x->depth++;
-	if (check_start(x, atts))
-		return;
 	xml_name n;
-	split_name(name, &n);
+	if (check_start(x, atts) || declare(x, atts) || resolve(x, name, &n) ||
+	    check_attr_prefixes(x, atts))
+		return;
 	int id = x->cb.start(x->ud, x, &n, atts);
 	if (id < 0) {
 		stop(x, id);
@@ -203,6 +341,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 	int rc = x->cb.end(x->ud, x, id, x->text, own ? x->text_len : 0);
 	if (own)
 		x->text_depth = 0;
+	undeclare(x);
 	x->depth--;
 	if (rc < 0)
 		stop(x, rc);
@@ -258,11 +397,10 @@ xml_reader *xml_reader_new(const char *source, const rd_limits *limits,
 {
 	static const XML_Memory_Handling_Suite mem = {rd_malloc, rd_realloc,
 						      free_fn};
-	static const XML_Char sep[] = {NS_SEP, '\0'};
 	xml_reader *x = rd_calloc(1, sizeof *x);
 	if (!x)
 		return NULL;
-	x->p = XML_ParserCreate_MM(NULL, &mem, sep);
+	x->p = XML_ParserCreate_MM(NULL, &mem, NULL); /* namespaces: ours */
 	if (!x->p) {
 		rd_free(x);
 		return NULL;
@@ -287,6 +425,9 @@ void xml_reader_free(xml_reader *x)
 	if (!x)
 		return;
 	XML_ParserFree(x->p);
+	x->depth = 0;
+	undeclare(x);
+	rd_free(x->ns);
 	rd_free(x);
 }
 
@@ -454,24 +595,21 @@ static int fast_decimal(double *out, const char *s, size_t len)
 	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
 				     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
 				     1e15};
-	size_t i = s[0] == '-' || s[0] == '+';
-	uint64_t m = 0;
-	int digits = 0, frac = 0, dot = 0;
-	for (; i < len; i++) {
-		char c = s[i];
-		if (c == '.' && !dot) {
-			dot = 1;
-		} else if (c >= '0' && c <= '9' && digits < 15) {
-			m = m * 10 + (uint64_t)(c - '0');
-			digits++;
-			frac += dot;
-		} else {
-			return -1;
-		}
+	const char *p = s + (s[0] == '-' || s[0] == '+'), *end = s + len;
+	const char *int0 = p, *frac0;
+	uint64_t m = 0; /* wraps only past 19 digits, which are refused */
+	while (p < end && (unsigned)(*p - '0') < 10)
+		m = m * 10 + (uint64_t)(*p++ - '0');
+	size_t nint = (size_t)(p - int0), nfrac = 0;
+	if (p < end && *p == '.') {
+		frac0 = ++p;
+		while (p < end && (unsigned)(*p - '0') < 10)
+			m = m * 10 + (uint64_t)(*p++ - '0');
+		nfrac = (size_t)(p - frac0);
 	}
-	if (!digits)
+	if (p != end || nint + nfrac == 0 || nint + nfrac > 15)
 		return -1;
-	double v = (double)m / p10[frac];
+	double v = (double)m / p10[nfrac];
 	*out = s[0] == '-' ? -v : v;
 	return 0;
 }
@@ -595,7 +733,7 @@ void xml_activity_time(xml_activity *b, xml_reader *x, const char *text,
 		       size_t len)
 {
 	int32_t off;
-	if (xml_parse_time(&b->s.time, &off, text, len) == 0) {
+	if (xml_parse_time_memo(&b->s.time, &off, text, len, &b->day) == 0) {
 		if (off != INT32_MIN && !b->a.has_utc_offset) {
 			b->a.utc_offset_s = off;
 			b->a.has_utc_offset = 1;

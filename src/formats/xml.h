@@ -1,8 +1,8 @@
 /*
  * xml.h: the streaming expat layer shared by the GPX and TCX readers.
  *
- * An xml_reader wraps one expat parser with namespace processing on, and
- * enforces our rules before any format code sees an event:
+ * An xml_reader wraps one expat parser, resolves namespaces itself (see
+ * xml.c), and enforces our rules before any format code sees an event:
  *
  *   - a DOCTYPE is rejected (RD_EFORMAT): GPX and TCX never need one, and
  *     refusing it closes billion laughs, XXE and entity chains at once (no
@@ -43,6 +43,10 @@ typedef struct xml_name {
 	size_t uri_len;
 	const char *local; /* NUL-terminated local name */
 	size_t local_len;
+	/* Which declaration the URI comes from, never reused within a reader
+	 * (0: no namespace): a format may memoize what it decided about a URI
+	 * by this number instead of comparing the URI again. */
+	unsigned ns_serial;
 } xml_name;
 
 /* The hot-path forms of xml_name_is / xml_ns_is for a string literal: its
@@ -125,6 +129,17 @@ int xml_parse_int(int *out, const char *s, size_t len);
  * RD_EFORMAT. */
 int xml_parse_time(double *out, int32_t *offset_s, const char *s, size_t len);
 
+/* The day of the last time parsed: consecutive points share it, so its
+ * calendar arithmetic is done once a day, not once a point. */
+typedef struct xml_day_memo {
+	char text[10]; /* "YYYY-MM-DD" as written */
+	int64_t day_s;
+	int valid;
+} xml_day_memo;
+/* xml_parse_time, with memo (zeroed before first use; NULL: none). */
+int xml_parse_time_memo(double *out, int32_t *offset_s, const char *s,
+			size_t len, xml_day_memo *memo);
+
 /* Sport from a free-text type: GPX <type> (Garmin "running", Strava's
  * numbers such as 9) or TCX Sport ("Running", "Biking", "Other"). */
 rd_sport xml_sport(const char *s, size_t len);
@@ -144,6 +159,7 @@ typedef struct xml_activity {
 	int gap;            /* the next sample follows a segment break */
 	int has_position;   /* some sample had lat/lon */
 	uint32_t emitted;   /* activities handed to the sink */
+	xml_day_memo day;   /* of the last point's time */
 	int warned_time, warned_position;
 } xml_activity;
 

@@ -16,6 +16,7 @@
 #include "rubdown/date.h"
 
 #include <limits.h>
+#include <string.h>
 
 typedef struct cursor {
 	const char *p, *end;
@@ -95,8 +96,15 @@ static int zone(cursor *c, int32_t *offset)
 	return 0;
 }
 
-static int date_part(cursor *c, int64_t *day_s)
+static int date_part(cursor *c, int64_t *day_s, xml_day_memo *memo)
 {
+	if (memo && memo->valid && c->end - c->p >= 10 &&
+	    memcmp(c->p, memo->text, 10) == 0) {
+		*day_s = memo->day_s; /* same "YYYY-MM-DD" as the last point */
+		c->p += 10;
+		return 0;
+	}
+	const char *start = c->p;
 	int y, mo, d;
 	if (digits(c, 4, &y) || expect(c, '-') || digits(c, 2, &mo) ||
 	    expect(c, '-') || digits(c, 2, &d))
@@ -104,6 +112,11 @@ static int date_part(cursor *c, int64_t *day_s)
 	if (y == 0 || !rd_date_valid(y, mo, d))
 		return -1;
 	*day_s = rd_date_to_unix(rd_date_from_ymd(y, mo, d));
+	if (memo) {
+		memcpy(memo->text, start, 10);
+		memo->day_s = *day_s;
+		memo->valid = 1;
+	}
 	return 0;
 }
 
@@ -122,6 +135,12 @@ static int time_part(cursor *c, double *secs)
 
 int xml_parse_time(double *out, int32_t *offset_s, const char *s, size_t len)
 {
+	return xml_parse_time_memo(out, offset_s, s, len, NULL);
+}
+
+int xml_parse_time_memo(double *out, int32_t *offset_s, const char *s,
+			size_t len, xml_day_memo *memo)
+{
 	cursor c = {s, s + len};
 	while (c.p < c.end && is_space(*c.p))
 		c.p++;
@@ -130,7 +149,7 @@ int xml_parse_time(double *out, int32_t *offset_s, const char *s, size_t len)
 	int64_t day_s;
 	double secs;
 	int32_t off;
-	if (date_part(&c, &day_s))
+	if (date_part(&c, &day_s, memo))
 		return RD_EFORMAT;
 	if (c.p == c.end || (*c.p != 'T' && *c.p != 't' && *c.p != ' '))
 		return RD_EFORMAT;

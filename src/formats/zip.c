@@ -2,8 +2,9 @@
  * zip.c: a zip archive's entries, streamed through libarchive (see zip.h).
  *
  * libarchive's zip reader, given a seekable file, reads the central directory
- * and then each entry's local header and data; archive_read_data() inflates
- * into our 64 KiB buffer.  We never call archive_read_extract(), so entry
+ * and then each entry's local header and data; archive_read_data_block()
+ * lends us its own buffer (inflated, or the file's bytes for a stored
+ * entry), passed on in pieces of at most ZIP_CHUNK bytes.  We never call archive_read_extract(), so entry
  * names never become paths: they are only compared with the Filename column
  * of activities.csv.  The checks on names are ours all the same, so that a
  * name like "../x.fit" is reported rather than matched.
@@ -30,7 +31,6 @@ typedef struct walk {
 	struct archive *a;
 	seen_set seen;
 	char name[1024];
-	uint8_t *buf;
 } walk;
 
 const char *zip_name_problem(const char *name)
@@ -159,7 +159,34 @@ static int add_total(walk *w, size_t n, rd_diag *diag)
 	return 0;
 }
 
-/* Streams one entry's data to the visitor.  Returns a walk-stopping error
+/* Hands one block of entry data to the visitor in ZIP_CHUNK pieces,
+ * counting it against the limits.  Returns 0, or an error (in ed) with
+ * *stop set when the whole walk must end. */
+static int pass_block(walk *w, const uint8_t *p, size_t n, uint64_t *done,
+		      rd_diag *ed, int *stop)
+{
+	while (n > 0) {
+		size_t got = n < ZIP_CHUNK ? n : ZIP_CHUNK;
+		*done += got;
+		if (w->lim->max_entry && *done > w->lim->max_entry)
+			return rd_diag_set_offset(ed, RD_ELIMIT, w->name, *done,
+						  "decompressed size limit of %llu bytes exceeded",
+						  (unsigned long long)w->lim->max_entry);
+		int rc = add_total(w, got, ed);
+		if (rc) {
+			*stop = 1;
+			return rc;
+		}
+		if ((rc = w->v->data(w->v->ctx, p, got)) != 0)
+			return rc;
+		p += got;
+		n -= got;
+	}
+	return 0;
+}
+
+/* Streams one entry's data to the visitor, straight from libarchive's
+ * buffer (archive_read_data_block: no copy).  Returns a walk-stopping error
  * (total limit, corrupt archive); entry-level outcomes go to v->end. */
 static int read_entry(walk *w, rd_diag *diag)
 {
@@ -167,28 +194,20 @@ static int read_entry(walk *w, rd_diag *diag)
 	uint64_t done = 0;
 	int rc = 0, stop = 0;
 	for (;;) {
-		la_ssize_t got = archive_read_data(w->a, w->buf, ZIP_CHUNK);
-		if (got == 0)
+		const void *block;
+		size_t size;
+		la_int64_t offset;
+		int r = archive_read_data_block(w->a, &block, &size, &offset);
+		if (r == ARCHIVE_EOF)
 			break;
-		if (got < 0) {
+		if (r < ARCHIVE_OK) { /* as archive_read_data(): warnings too */
 			rc = rd_diag_set_offset(&ed, RD_EFORMAT, w->name, done,
 						"corrupt zip entry: %s",
 						archive_error_string(w->a));
-			stop = got == ARCHIVE_FATAL;
+			stop = r == ARCHIVE_FATAL;
 			break;
 		}
-		done += (uint64_t)got;
-		if (w->lim->max_entry && done > w->lim->max_entry) {
-			rc = rd_diag_set_offset(&ed, RD_ELIMIT, w->name, done,
-						"decompressed size limit of %llu bytes exceeded",
-						(unsigned long long)w->lim->max_entry);
-			break;
-		}
-		if ((rc = add_total(w, (size_t)got, &ed)) != 0) {
-			stop = 1;
-			break;
-		}
-		if ((rc = w->v->data(w->v->ctx, w->buf, (size_t)got)) != 0)
+		if ((rc = pass_block(w, block, size, &done, &ed, &stop)) != 0)
 			break;
 	}
 	(void)diag; /* the entry's end reports why the walk stops */
@@ -250,9 +269,9 @@ static int walk_entries(walk *w, rd_diag *diag)
 int zip_walk(const char *path, const zip_limits *lim, const zip_visitor *v,
 	     rd_diag *diag)
 {
-	walk w = {path, lim, v, NULL, {NULL, NULL, 0, 0}, {0}, NULL};
+	walk w = {path, lim, v, NULL, {NULL, NULL, 0, 0}, {0}};
 	int rc = RD_ENOMEM;
-	if (!(w.buf = rd_malloc(ZIP_CHUNK)) || !(w.a = archive_read_new()))
+	if (!(w.a = archive_read_new()))
 		goto done;
 	archive_read_support_format_zip(w.a);
 	if (archive_read_open_filename(w.a, path, ZIP_CHUNK) != ARCHIVE_OK) {
@@ -265,6 +284,5 @@ done:
 	if (w.a)
 		archive_read_free(w.a);
 	seen_dispose(&w.seen);
-	rd_free(w.buf);
 	return rc;
 }

@@ -543,6 +543,8 @@ static void paths(void **state)
 	rd_diag_format(&diag, line, sizeof line);
 	if (print_mode)
 		printf("profile folder: %s\n", line);
+	snprintf(path, sizeof path, "%s: error: cannot read (is it a directory?)", dir);
+	assert_string_equal(line, path);
 	/* a dangling link and a missing path in a history */
 	snprintf(path, sizeof path, "%s/gone.fit", dir);
 	assert_int_equal(symlink("/nonexistent/x.fit", path), 0);
@@ -561,6 +563,19 @@ static void paths(void **state)
 	} else {
 		print_message("folder with only a dangling link: not checked, open bug:"
 			      " src/history.c gather() qsort(NULL, 0)\n");
+	}
+	/* Open bug: src/history_read.c opens a FIFO given as the path with a
+	 * blocking open(), so reading it waits forever for a writer. */
+	snprintf(path, sizeof path, "%s/pipe.fit", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	if (getenv("RD_BAD_OPEN") != NULL) {
+		alarm(10); /* a hang fails the test instead of blocking CTest */
+		diag = (rd_diag)RD_DIAG_INIT;
+		assert_int_equal(rd_history_add_path(h, path, &diag), RD_EIO);
+		alarm(0);
+	} else {
+		print_message("a FIFO given as the path: not checked, open bug:"
+			      " src/history_read.c blocks in open()\n");
 	}
 	rd_history_free(h);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
