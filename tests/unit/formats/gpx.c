@@ -549,6 +549,54 @@ static result *read_str(const char *s, const rd_limits *l)
 	return read_mem("g.gpx", (const uint8_t *)s, strlen(s), 0, l);
 }
 
+/* Namespaces are resolved by xml.c itself (faster than expat's namespace
+ * mode): expat's rules and words must hold. */
+static void x11_namespace_rules(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *doc, *error;
+	} bad[] = {
+		{"<a:gpx xmlns=\"http://www.topografix.com/GPX/1/1\"><trk/></a:gpx>",
+		 "g.gpx:1:1: error: invalid XML: unbound prefix"},
+		{"<gpx xmlns=\"http://www.topografix.com/GPX/1/1\"><trk a:x=\"1\"/></gpx>",
+		 "g.gpx:1:48: error: invalid XML: unbound prefix"},
+		{"<gpx xmlns=\"http://www.topografix.com/GPX/1/1\" xmlns:a=\"\"><trk/></gpx>",
+		 "g.gpx:1:1: error: invalid XML: must not undeclare prefix"},
+		{"<gpx xmlns=\"http://www.topografix.com/GPX/1/1\" xmlns:xml=\"urn:x\"><trk/></gpx>",
+		 "g.gpx:1:1: error: invalid XML: reserved prefix (xml) must not be undeclared or bound "
+		 "to another namespace name"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		result *r = read_str(bad[i].doc, NULL);
+		assert_int_not_equal(r->rc, 0);
+		if (strcmp(r->error, bad[i].error) != 0)
+			fail_msg("%s:\n got  %s\n want %s", bad[i].doc, r->error, bad[i].error);
+		free(r);
+	}
+	/* A prefixed root, and a foreign default namespace on a child that goes
+	 * out of scope: its <trkseg> is not GPX's, the next one is. */
+	static const char *pt = "<trkpt lat=\"1\" lon=\"2\"><time>2026-01-01T00:00:00Z</time></trkpt>"
+				"<trkpt lat=\"1.001\" lon=\"2\"><time>2026-01-01T00:01:00Z</time></trkpt>";
+	char doc[1024];
+	snprintf(doc, sizeof doc, "<gpx xmlns=\"http://www.topografix.com/GPX/1/1\"><trk><extensions>"
+		 "<x xmlns=\"urn:other\"><trkseg>%s</trkseg></x></extensions><trkseg>%s</trkseg></trk></gpx>",
+		 pt, pt);
+	result *r = read_str(doc, NULL);
+	assert_int_equal(r->rc, 0);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->acts[0].records, 2);
+	free(r);
+	r = read_str("<g:gpx xmlns:g=\"http://www.topografix.com/GPX/1/1\"><g:trk><g:trkseg>"
+		     "<g:trkpt lat=\"1\" lon=\"2\"><g:time>2026-01-01T00:00:00Z</g:time></g:trkpt>"
+		     "<g:trkpt lat=\"1.001\" lon=\"2\"><g:time>2026-01-01T00:01:00Z</g:time></g:trkpt>"
+		     "</g:trkseg></g:trk></g:gpx>", NULL);
+	assert_int_equal(r->rc, 0);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->acts[0].records, 2);
+	free(r);
+}
+
 static void x07_depth(void **state)
 {
 	(void)state;
@@ -781,6 +829,7 @@ int main(void)
 		cmocka_unit_test(x09_missing_and_bad_times),
 		cmocka_unit_test(x10_backwards),
 		cmocka_unit_test(x11_namespaces),
+		cmocka_unit_test(x11_namespace_rules),
 		cmocka_unit_test(x12_segment_gap),
 		cmocka_unit_test(x14_encodings),
 		cmocka_unit_test(partial_after_good_track),
