@@ -28,7 +28,11 @@ void rd_buf_printf(rd_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
-void rd_buf_vprintf(rd_buf *b, const char *fmt, va_list ap);
+void rd_buf_vprintf(rd_buf *b, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 0)))
+#endif
+	;
 /* Takes the contents (caller frees with rd_free) and empties the buffer. */
 char *rd_buf_detach(rd_buf *b);
 

@@ -227,7 +227,8 @@ static int reserve(rd_history *h, const result_list *rl, rd_diag *diag)
 
 static int gather(rd_history *h, result_list *rl, rd_diag *diag)
 {
-	qsort(rl->items, rl->n, sizeof *rl->items, cmp_result);
+	if (rl->n) /* no file: items may be NULL, which qsort must not get */
+		qsort(rl->items, rl->n, sizeof *rl->items, cmp_result);
 	int rc = reserve(h, rl, diag);
 	for (size_t i = 0; i < rl->n && !rc; i++)
 		rc = gather_one(h, &rl->items[i], diag);

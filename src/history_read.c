@@ -441,6 +441,8 @@ static int list_path(path_list *l, const char *path, rd_diag *diag)
 		closedir(dp);
 		return list_dir(l, path, 0);
 	}
+	if (!S_ISREG(st.st_mode)) /* a FIFO or device would block or never end */
+		return rd_diag_set(diag, RD_EIO, path, 0, 0, "not a regular file or folder");
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return rd_diag_set(diag, RD_EIO, path, 0, 0, "cannot read: %s",

@@ -119,6 +119,7 @@ int rd_profile_add_session(rd_profile *p, const rd_session *s)
 		return RD_ENOMEM;
 	rd_session *n = &p->sessions[p->session_count];
 	*n = *s;
+	n->title = n->origin = NULL; /* the caller's: never freed here */
 	if (copy_opt(&n->title, s->title) || copy_opt(&n->origin, s->origin)) {
 		session_dispose(n);
 		return RD_ENOMEM;

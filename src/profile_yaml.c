@@ -628,8 +628,9 @@ static int settings_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v
 
 static int get_timezone(ctx *c, yaml_node_t *v)
 {
-	if (get_string(c, v, "timezone", &c->p->timezone))
-		return RD_EFORMAT;
+	int rc = get_string(c, v, "timezone", &c->p->timezone);
+	if (rc)
+		return rc;
 	const char *z = c->p->timezone;
 	int ok = *z && *z != '/' && !strstr(z, "..");
 	for (const char *s = z; ok && *s; s++)

@@ -97,6 +97,15 @@ static int inflate_step(gz_stream *g, rd_diag *diag)
 	int zrc = inflate(&g->z, Z_NO_FLUSH);
 	g->in_total += before - g->z.avail_in;
 	size_t produced = sizeof g->out - g->z.avail_out;
+	/* What this call inflated is handed on even when it also found an
+	 * error (a bad CRC32 comes after good data): the reader keeps the
+	 * good prefix, and whole or chunked input gives the same bytes. */
+	int rc = check_limits(g, produced, diag);
+	if (rc)
+		return rc;
+	g->out_total += produced;
+	if (produced && (rc = g->write(g->ctx, g->out, produced)) != 0)
+		return rc;
 	if (zrc == Z_NEED_DICT || zrc == Z_DATA_ERROR || zrc == Z_STREAM_ERROR)
 		return rd_diag_set_offset(diag, RD_EFORMAT, g->source, g->in_total,
 					  "corrupt gzip stream: %s",
@@ -104,12 +113,6 @@ static int inflate_step(gz_stream *g, rd_diag *diag)
 	if (zrc == Z_MEM_ERROR)
 		return rd_diag_set_offset(diag, RD_ENOMEM, g->source, g->in_total,
 					  "out of memory in inflate");
-	int rc = check_limits(g, produced, diag);
-	if (rc)
-		return rc;
-	g->out_total += produced;
-	if (produced && (rc = g->write(g->ctx, g->out, produced)) != 0)
-		return rc;
 	if (zrc == Z_STREAM_END) {
 		g->member_done = 1;
 		g->members++;

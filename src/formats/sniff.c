@@ -21,10 +21,14 @@ static int is_fit(const uint8_t *p, size_t n)
 static sniff_kind xml_kind(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
-	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		i = 3;
-	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
-		i++;
+	for (;;) { /* whitespace and a BOM, in either order, as xml.c skips them */
+		if (i + 3 <= n && p[i] == 0xEF && p[i + 1] == 0xBB && p[i + 2] == 0xBF)
+			i += 3;
+		else if (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+			i++;
+		else
+			break;
+	}
 	if (i >= n || p[i] != '<')
 		return SNIFF_UNKNOWN;
 	if (has(p + i, n - i, "TrainingCenterDatabase"))
