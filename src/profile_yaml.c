@@ -92,7 +92,7 @@ static int get_number(ctx *c, const yaml_node_t *n, const char *what, double lo,
 
 static int get_int(ctx *c, const yaml_node_t *n, const char *what, int lo, int hi, int *out)
 {
-	double v;
+	double v = 0;
 	int rc = get_number(c, n, what, lo, hi, &v);
 	if (rc)
 		return rc;
@@ -105,7 +105,7 @@ static int get_int(ctx *c, const yaml_node_t *n, const char *what, int lo, int h
 /* Money: a number with at most two decimals, kept in cents. */
 static int get_money(ctx *c, const yaml_node_t *n, const char *what, long *out)
 {
-	double v;
+	double v = 0;
 	int rc = get_number(c, n, what, -1e12, 1e9, &v);
 	if (rc)
 		return rc;

@@ -12,18 +12,6 @@
 
 #define EARTH_RADIUS_M 6371008.8
 
-void track_sample_init(track_sample *s)
-{
-	s->time = NAN;
-	s->lat = s->lon = NAN;
-	s->alt_m = NAN;
-	s->dist_m = NAN;
-	s->speed_mps = NAN;
-	s->hr = -1;
-	s->cadence = -1;
-	s->paused = 0;
-}
-
 void track_init(track *t)
 {
 	memset(t, 0, sizeof *t);
@@ -74,26 +62,26 @@ static double haversine(track *t, double lat2, double lon2)
 	return 2 * EARTH_RADIUS_M * asin(sqrt(a));
 }
 
+/* dt > 0 and finite (add_time): no fmin or floor calls on this path, and
+ * rounding a non-negative value by truncation is floor(x + 0.5). */
 static void add_hr_time(track *t, double dt)
 {
 	if (t->last_hr <= 0)
 		return;
-	dt = fmin(dt, TRACK_HR_HOLD_S);
+	if (dt > TRACK_HR_HOLD_S)
+		dt = TRACK_HR_HOLD_S;
 	t->hr_sum_s += dt;
 	t->hr_weighted += t->last_hr * dt;
 	unsigned bin = t->last_hr < RD_HR_BINS ? (unsigned)t->last_hr
 					       : RD_HR_BINS - 1;
-	double ms = floor(dt * 1000.0 + 0.5);
-	if (t->hr_ms[bin] + ms > (double)UINT32_MAX)
-		t->hr_ms[bin] = UINT32_MAX;
-	else
-		t->hr_ms[bin] += (uint32_t)ms;
+	uint64_t ms = (uint64_t)(int64_t)(dt * 1000.0 + 0.5) + t->hr_ms[bin];
+	t->hr_ms[bin] = ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 }
 
+/* NAN compares false: no separate isnan. */
 static int valid_pos(double lat, double lon)
 {
-	return !isnan(lat) && !isnan(lon) && fabs(lat) <= 90 &&
-	       fabs(lon) <= 180;
+	return fabs(lat) <= 90 && fabs(lon) <= 180;
 }
 
 /* Mean speed from the last distance (device, else position) to s, NAN
@@ -160,18 +148,19 @@ static void add_time(track *t, const track_sample *s, double pos_step)
  * needed: with device distance neither the moving rule nor the summary
  * uses positions (the summary takes positions only for a track that never
  * had device distance), and haversine is the accumulator's costliest step. */
-static double position_step(track *t, const track_sample *s)
+static double position_step(track *t, const track_sample *s, int pos)
 {
-	if (!valid_pos(s->lat, s->lon) || isnan(t->last_lat))
+	if (!pos || isnan(t->last_lat))
 		return NAN;
 	if (!isnan(s->dist_m) && !isnan(t->dev_dist_first))
 		return NAN;
 	return haversine(t, s->lat, s->lon);
 }
 
-static void add_position(track *t, const track_sample *s, double step)
+static void add_position(track *t, const track_sample *s, double step,
+			 int pos)
 {
-	if (!valid_pos(s->lat, s->lon))
+	if (!pos)
 		return;
 	if (!isnan(step) && !s->paused)
 		t->pos_dist_m += step;
@@ -211,10 +200,11 @@ static void add_altitude(track *t, double alt)
 
 void track_add(track *t, const track_sample *s)
 {
-	double step = position_step(t, s);
+	int pos = valid_pos(s->lat, s->lon);
+	double step = position_step(t, s, pos);
 	t->records++;
 	add_time(t, s, step);
-	add_position(t, s, step);
+	add_position(t, s, step, pos);
 	add_distance(t, s);
 	add_altitude(t, s->alt_m);
 	if (s->hr > 0) {
@@ -234,7 +224,7 @@ void track_add(track *t, const track_sample *s)
 
 static double min_nan(double a, double b)
 {
-	return isnan(a) ? b : isnan(b) ? a : fmin(a, b);
+	return isnan(a) ? b : isnan(b) ? a : a < b ? a : b;
 }
 
 void track_merge(track *into, const track *from)
@@ -271,9 +261,9 @@ void track_merge(track *into, const track *from)
 		into->max_hr = from->max_hr;
 	into->records += from->records;
 	into->backwards += from->backwards;
-	for (unsigned i = 0; i < RD_HR_BINS; i++) {
-		uint64_t v = (uint64_t)into->hr_ms[i] + from->hr_ms[i];
-		into->hr_ms[i] = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	for (unsigned i = 0; i < RD_HR_BINS; i++) { /* saturating, vectorised */
+		uint32_t a = into->hr_ms[i], v = a + from->hr_ms[i];
+		into->hr_ms[i] = v < a ? UINT32_MAX : v;
 	}
 }
 

@@ -97,7 +97,20 @@ typedef struct track {
 } track;
 
 void track_init(track *t);
-void track_sample_init(track_sample *s);
+
+/* Every field unknown.  Inline: the FIT reader calls it once per record. */
+static inline void track_sample_init(track_sample *s)
+{
+	s->time = NAN;
+	s->lat = s->lon = NAN;
+	s->alt_m = NAN;
+	s->dist_m = NAN;
+	s->speed_mps = NAN;
+	s->hr = -1;
+	s->cadence = -1;
+	s->paused = 0;
+}
+
 void track_add(track *t, const track_sample *s);
 /* Starts next as the continuation of prev: the next sample's interval is
  * measured from prev's last sample, and totals start at zero, so that

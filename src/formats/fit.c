@@ -52,8 +52,9 @@ unsigned fit_base_size(unsigned base)
 /* CRC-16 of the FIT SDK (CRC-16/ARC: reflected, poly 0xA001, initial 0),
  * eight bytes a step ("slicing"): crc_tables[0] is the SDK's nibble table
  * spread to one entry per byte, crc_tables[k][b] the CRC of byte b followed
- * by k zero bytes.  Checked by test_crc_known_value and every file CRC of
- * the corpus (tests/unit/formats/fit.c). */
+ * by k zero bytes; long spans as three streams (fit_crc16).  Checked by
+ * test_crc_known_value, test_crc_long_spans and every file CRC of the
+ * corpus (tests/unit/formats/fit.c). */
 static const uint16_t crc_tables[8][256] = {
 	{
 		0x0000, 0xC0C1, 0xC181, 0x0140, 0xC301, 0x03C0, 0x0280, 0xC241,
@@ -329,19 +330,69 @@ static const uint16_t crc_tables[8][256] = {
 	},
 };
 
-uint16_t fit_crc16(uint16_t crc, const uint8_t *p, size_t n)
+/* Eight bytes into c (slicing). */
+static inline uint32_t crc_step8(uint32_t c, const uint8_t *p)
 {
-	uint32_t c = crc;
-	for (; n >= 8; n -= 8, p += 8) {
-		c ^= (uint32_t)p[0] | (uint32_t)p[1] << 8;
-		c = (uint32_t)crc_tables[7][c & 0xFF] ^ crc_tables[6][c >> 8] ^
-		    crc_tables[5][p[2]] ^ crc_tables[4][p[3]] ^
-		    crc_tables[3][p[4]] ^ crc_tables[2][p[5]] ^
-		    crc_tables[1][p[6]] ^ crc_tables[0][p[7]];
-	}
+	c ^= (uint32_t)p[0] | (uint32_t)p[1] << 8;
+	return (uint32_t)crc_tables[7][c & 0xFF] ^ crc_tables[6][c >> 8] ^
+	       crc_tables[5][p[2]] ^ crc_tables[4][p[3]] ^
+	       crc_tables[3][p[4]] ^ crc_tables[2][p[5]] ^
+	       crc_tables[1][p[6]] ^ crc_tables[0][p[7]];
+}
+
+static uint32_t crc_run(uint32_t c, const uint8_t *p, size_t n)
+{
+	for (; n >= 8; n -= 8, p += 8)
+		c = crc_step8(c, p);
 	for (; n > 0; n--, p++)
 		c = (c >> 8) ^ crc_tables[0][(c ^ *p) & 0xFF];
-	return (uint16_t)c;
+	return c;
+}
+
+/* a x b modulo the polynomial, reflected (bit 15 is x^0), as zlib's
+ * multmodp for CRC-32. */
+static uint32_t crc_mulmod(uint32_t a, uint32_t b)
+{
+	uint32_t r = 0;
+	for (uint32_t m = 0x8000; m; m >>= 1) {
+		if (a & m)
+			r ^= b;
+		b = b & 1 ? (b >> 1) ^ 0xA001 : b >> 1;
+	}
+	return r;
+}
+
+/* The CRC register c after n more zero bytes: c x x^(8n) mod P.  The CRC
+ * has initial value 0 and no final xor, so it is linear: the CRC of A B
+ * from c is shift(CRC of A from c, |B|) ^ CRC of B from 0. */
+static uint32_t crc_shift(uint32_t c, size_t n)
+{
+	uint32_t x8n = 0x8000, base = 0x0080; /* x^0, x^8 */
+	for (; n; n >>= 1, base = crc_mulmod(base, base))
+		if (n & 1)
+			x8n = crc_mulmod(x8n, base);
+	return crc_mulmod(x8n, c);
+}
+
+/* Long spans as three interleaved streams, combined with crc_shift: one
+ * stream is bound by the latency of its table lookups, three are not. */
+#define CRC_SPLIT 4096
+
+uint16_t fit_crc16(uint16_t crc, const uint8_t *p, size_t n)
+{
+	if (n < CRC_SPLIT)
+		return (uint16_t)crc_run(crc, p, n);
+	size_t part = (n / 3) & ~(size_t)7;
+	const uint8_t *b = p + part, *c = p + 2 * part;
+	uint32_t ca = crc, cb = 0, cc = 0;
+	for (size_t i = 0; i < part; i += 8) {
+		ca = crc_step8(ca, p + i);
+		cb = crc_step8(cb, b + i);
+		cc = crc_step8(cc, c + i);
+	}
+	size_t last = n - 2 * part; /* stream c: part bytes done, the rest */
+	cc = crc_run(cc, c + part, last - part);
+	return (uint16_t)(crc_shift(crc_shift(ca, part) ^ cb, last) ^ cc);
 }
 
 /* Element i as an unsigned integer of its size, host order. */
@@ -464,6 +515,7 @@ typedef struct fit_def {
 	uint8_t nfields, ndev;
 	uint8_t swap;        /* some field needs byte swapping */
 	int16_t ts_field;    /* index of field 253 (uint32), or -1 */
+	uint32_t ts_offset;  /* its offset in the message body */
 	uint32_t id;         /* fit_msg.def_id */
 	uint32_t size;       /* bytes of a data message body */
 	fit_field fields[255];
@@ -783,8 +835,10 @@ static int do_definition(fit_decoder *d, const uint8_t *p, rd_diag *diag)
 		f->offset = off;
 		check_field(d, f, q[2]);
 		off += f->size;
-		if (f->num == 253 && f->base == FIT_UINT32 && f->size == 4)
+		if (f->num == 253 && f->base == FIT_UINT32 && f->size == 4) {
 			def->ts_field = (int16_t)i;
+			def->ts_offset = f->offset;
+		}
 		if (base_sizes[f->base] > 1)
 			def->swap = 1;
 	}
@@ -909,11 +963,13 @@ static int set_time(fit_decoder *d, fit_msg *m, uint8_t h, const fit_def *def)
 		d->last_ts = t;
 		m->compressed = 1;
 	} else {
-		uint64_t t;
-		if (def->ts_field < 0 ||
-		    !fit_field_uint(m, &def->fields[def->ts_field], 0, &t))
+		uint32_t t; /* field 253 is a uint32 of size 4 (ts_field) */
+		if (def->ts_field < 0)
 			return 1;
-		d->last_ts = (uint32_t)t;
+		memcpy(&t, m->data + def->ts_offset, 4);
+		if (t == 0xFFFFFFFFu) /* invalid */
+			return 1;
+		d->last_ts = t;
 		d->have_ts = 1;
 	}
 	m->timestamp = d->last_ts;
@@ -1082,6 +1138,38 @@ static int feed_carry(fit_decoder *d, const uint8_t **buf, size_t *len,
 	return process_unit(d, d->carry, n, diag);
 }
 
+/* The common case of feed_units: data messages of defined local types,
+ * whole in buf and inside the segment's data, one after the other, without
+ * the general unit dispatch.  Stops (returning the bytes consumed) at
+ * anything else: a definition, an undefined type, a message cut by the
+ * chunk or running past the data, the end of the data. */
+static size_t fast_data(fit_decoder *d, const uint8_t *buf, size_t len,
+			rd_diag *diag, int *rc)
+{
+	size_t used = 0;
+	while (used < len) {
+		const uint8_t *p = buf + used;
+		uint8_t h = p[0];
+		if ((h & 0xC0) == 0x40)
+			break;
+		const fit_def *def = &d->defs[h & 0x80 ? (h >> 5) & 3 : h & 0x0F];
+		size_t n = 1 + (size_t)def->size;
+		if (!def->defined || n > len - used || d->pos + n > d->data_end)
+			break;
+		crc_add(d, p, n, 0);
+		*rc = do_data(d, p, diag);
+		d->pos += n;
+		used += n;
+		if (*rc)
+			break;
+		if (d->pos == d->data_end) {
+			d->state = ST_CRC;
+			break;
+		}
+	}
+	return used;
+}
+
 static int feed_units(fit_decoder *d, const uint8_t *buf, size_t len,
 		      rd_diag *diag)
 {
@@ -1104,6 +1192,16 @@ static int feed_units(fit_decoder *d, const uint8_t *buf, size_t len,
 			if (rc)
 				return rc;
 			continue;
+		}
+		if (d->state == ST_RECORDS) {
+			int rc = 0;
+			size_t used = fast_data(d, buf, len, diag, &rc);
+			buf += used;
+			len -= used;
+			if (rc)
+				return rc;
+			if (used > 0)
+				continue;
 		}
 		size_t n = unit_size(d, buf, len);
 		if (crosses(d, n, diag))

@@ -63,13 +63,39 @@ typedef struct fit_pieces {
 	double span;
 } fit_pieces;
 
-/* The profile entries of one definition's fields, looked up once: read per
- * message, they were a fifth of the decoding time. */
+/* The extraction plan of one definition, built once: per mapped field, how
+ * to read element 0 (offset, width, signedness, invalid value, scale), so a
+ * message is decoded by reading those offsets only.  Fields too short for
+ * their base type are never present and get no step. */
+enum fit_op {
+	OP_U8, OP_U16, OP_U32, OP_S8, OP_S16, OP_S32, /* integers */
+	OP_SEMI,        /* sint32 semicircles to degrees */
+	OP_OTHER,       /* floats, 64-bit: fit_field_double */
+	OP_NAME, OP_CSD,
+	OP_NONE         /* absent (record plan) */
+};
+
+typedef struct fit_step {
+	uint8_t op;             /* enum fit_op */
+	uint8_t slot;           /* enum fit_slot */
+	uint8_t field;          /* index in fit_msg.fields */
+	uint8_t scaled;         /* scale != 1 */
+	uint32_t offset;        /* of the field in fit_msg.data */
+	uint32_t invalid;       /* raw invalid value (integers) */
+	float scale, off;       /* the profile's: value / scale - off */
+} fit_step;
+
+/* The record fields on_record uses, each at most once and an integer:
+ * then a record is read straight into its track sample (fast_record). */
+enum { RP_LAT, RP_LON, RP_EALT, RP_ALT, RP_ESPEED, RP_SPEED, RP_DIST, RP_HR,
+       RP_CAD, RP_COUNT };
+
 typedef struct fit_slots {
 	uint32_t def_id;        /* 0: empty */
 	uint8_t n;
-	uint8_t field[255];     /* index in fit_msg.fields */
-	const fit_prof_field *prof[255];
+	uint8_t rec_fast;       /* a record definition that rec[] covers */
+	fit_step rec[RP_COUNT]; /* op OP_NONE: not in the definition */
+	fit_step step[255];
 } fit_slots;
 
 typedef struct fit_state {
@@ -106,58 +132,189 @@ double fit_track_time(uint32_t t)
 	return t >= FIT_DATE_MIN ? (double)t + FIT_EPOCH : (double)t;
 }
 
-static void read_slot(fit_state *s, const fit_msg *m, const fit_field *f,
-		      const fit_prof_field *pf)
+/* The step reading field f for profile entry pf; 0 when never present. */
+static int plan_step(fit_step *st, const fit_field *f, const fit_prof_field *pf)
 {
-	double v;
-	int64_t i;
-	switch (pf->slot) {
-	case FS_NAME:
-		fit_field_string(m, f, s->name, sizeof s->name);
-		return;
-	case FS_CSD:
-		if (f->size == 3 && memcmp(m->data + f->offset, "\xff\xff\xff", 3))
-			s->have |= 1ull << FS_CSD;
-		s->v[FS_CSD] = (double)f->offset;
-		return;
-	case FS_LAT:
-	case FS_LON:
-		if (!fit_field_sint(m, f, 0, &i))
-			return;
-		v = (double)i * SEMICIRCLE_DEG;
-		break;
-	default:
-		if (!fit_field_double(m, f, 0, pf->scale, pf->offset, &v))
-			return;
+	static const uint8_t int_op[] = {
+		[FIT_ENUM] = OP_U8, [FIT_SINT8] = OP_S8, [FIT_UINT8] = OP_U8,
+		[FIT_SINT16] = OP_S16, [FIT_UINT16] = OP_U16,
+		[FIT_SINT32] = OP_S32, [FIT_UINT32] = OP_U32,
+		[FIT_STRING] = OP_OTHER, [FIT_FLOAT32] = OP_OTHER,
+		[FIT_FLOAT64] = OP_OTHER, [FIT_UINT8Z] = OP_U8,
+		[FIT_UINT16Z] = OP_U16, [FIT_UINT32Z] = OP_U32,
+		[FIT_BYTE] = OP_U8, [FIT_SINT64] = OP_OTHER,
+		[FIT_UINT64] = OP_OTHER, [FIT_UINT64Z] = OP_OTHER
+	};
+	static const uint32_t invalid[] = {
+		[FIT_ENUM] = 0xFF, [FIT_SINT8] = 0x7F, [FIT_UINT8] = 0xFF,
+		[FIT_SINT16] = 0x7FFF, [FIT_UINT16] = 0xFFFF,
+		[FIT_SINT32] = 0x7FFFFFFF, [FIT_UINT32] = 0xFFFFFFFF,
+		[FIT_BYTE] = 0xFF /* the z types: 0 */
+	};
+	st->slot = pf->slot;
+	st->offset = f->offset;
+	st->scale = pf->scale;
+	st->off = pf->offset;
+	st->scaled = pf->scale != 1;
+	if (pf->slot == FS_NAME || pf->slot == FS_CSD) {
+		st->op = pf->slot == FS_NAME ? OP_NAME : OP_CSD;
+		return 1;
 	}
-	s->v[pf->slot] = v;
-	s->have |= 1ull << pf->slot;
+	if (f->base >= FIT_BASE_COUNT || f->size < fit_base_size(f->base))
+		return 0;
+	st->op = int_op[f->base];
+	st->invalid = invalid[f->base];
+	if (pf->slot == FS_LAT || pf->slot == FS_LON)
+		st->op = f->base == FIT_SINT32 ? OP_SEMI : OP_OTHER;
+	return 1; /* strings other than lat/lon: never present (OP_OTHER) */
 }
 
-static const fit_slots *slots_for(fit_state *s, const fit_msg *m)
+static int record_part(uint8_t slot)
 {
-	fit_slots *c = &s->slots[m->local & (FIT_LOCAL_TYPES - 1)];
-	if (c->def_id == m->def_id && m->def_id != 0)
-		return c;
+	switch (slot) {
+	case FS_LAT: return RP_LAT;
+	case FS_LON: return RP_LON;
+	case FS_EALT: return RP_EALT;
+	case FS_ALT: return RP_ALT;
+	case FS_ESPEED: return RP_ESPEED;
+	case FS_SPEED: return RP_SPEED;
+	case FS_DIST: return RP_DIST;
+	case FS_HR: return RP_HR;
+	case FS_CAD: return RP_CAD;
+	case FS_TIMESTAMP: case FS_FRAC_CAD: return -1; /* not used */
+	default: return -2; /* CSD, or not a record field: generic path */
+	}
+}
+
+/* Fills c->rec from c->step when every field on_record uses is a plain
+ * integer present at most once (else the generic path keeps the rule
+ * that the last valid duplicate wins). */
+static void plan_record(fit_slots *c)
+{
+	c->rec_fast = 0;
+	for (unsigned i = 0; i < RP_COUNT; i++)
+		c->rec[i].op = OP_NONE;
+	for (unsigned i = 0; i < c->n; i++) {
+		int rp = record_part(c->step[i].slot);
+		if (rp == -1)
+			continue;
+		if (rp < 0 || c->step[i].op >= OP_OTHER ||
+		    c->rec[rp].op != OP_NONE)
+			return;
+		c->rec[rp] = c->step[i];
+	}
+	c->rec_fast = 1;
+}
+
+/* Builds the plan of m's definition into c. */
+static const fit_slots *plan_slots(fit_slots *c, const fit_msg *m)
+{
 	c->def_id = m->def_id;
 	c->n = 0;
 	for (unsigned i = 0; i < m->nfields; i++) {
 		const fit_prof_field *pf =
 			fit_profile_field(m->global, m->fields[i].num);
-		if (pf) {
-			c->field[c->n] = (uint8_t)i;
-			c->prof[c->n++] = pf;
-		}
+		if (pf && plan_step(&c->step[c->n], &m->fields[i], pf))
+			c->step[c->n++].field = (uint8_t)i;
 	}
+	if (m->global == FIT_MESG_RECORD)
+		plan_record(c);
+	else
+		c->rec_fast = 0;
 	return c;
 }
 
-static void read_slots(fit_state *s, const fit_msg *m)
+/* The plan of m's definition: built once per definition message. */
+static inline const fit_slots *slots_for(fit_state *s, const fit_msg *m)
 {
-	const fit_slots *c = slots_for(s, m);
-	s->have = 0;
-	for (unsigned i = 0; i < c->n; i++)
-		read_slot(s, m, &m->fields[c->field[i]], c->prof[i]);
+	fit_slots *c = &s->slots[m->local & (FIT_LOCAL_TYPES - 1)];
+	if (c->def_id == m->def_id && m->def_id != 0)
+		return c;
+	return plan_slots(c, m);
+}
+
+/* The rare steps: strings, compressed speed/distance, floats, 64 bits, and
+ * lat/lon of another base type (read as before: sint of its size). */
+static void read_slow(fit_state *s, const fit_msg *m, const fit_step *st)
+{
+	const fit_field *f = &m->fields[st->field];
+	double v;
+	int64_t i;
+	switch (st->op) {
+	case OP_NAME:
+		fit_field_string(m, f, s->name, sizeof s->name);
+		return;
+	case OP_CSD:
+		if (f->size == 3 && memcmp(m->data + f->offset, "\xff\xff\xff", 3))
+			s->have |= 1ull << FS_CSD;
+		s->v[FS_CSD] = (double)f->offset;
+		return;
+	default:
+		if (st->slot == FS_LAT || st->slot == FS_LON) {
+			if (!fit_field_sint(m, f, 0, &i))
+				return;
+			v = (double)i * SEMICIRCLE_DEG;
+		} else if (!fit_field_double(m, f, 0, (double)st->scale,
+					     (double)st->off, &v)) {
+			return;
+		}
+	}
+	s->v[st->slot] = v;
+	s->have |= 1ull << st->slot;
+}
+
+/* Element 0 of an integer step: 1 and *raw when not the invalid value. */
+static inline int read_int(const uint8_t *p, const fit_step *st,
+			   int64_t *out)
+{
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	switch (st->op) {
+	case OP_U8: u8 = *p; *out = u8; return u8 != st->invalid;
+	case OP_S8: u8 = *p; *out = (int8_t)u8; return u8 != st->invalid;
+	case OP_U16: memcpy(&u16, p, 2); *out = u16; break;
+	case OP_S16: memcpy(&u16, p, 2); *out = (int16_t)u16; break;
+	case OP_U32: memcpy(&u32, p, 4); *out = u32; return u32 != st->invalid;
+	default: memcpy(&u32, p, 4); *out = (int32_t)u32;
+		return u32 != st->invalid;
+	}
+	return u16 != st->invalid;
+}
+
+/* An integer step's value (op < OP_OTHER, or OP_NONE): 1 and *v when
+ * present and valid, with fit_field_double's rule. */
+static inline int step_value(const fit_step *st, const uint8_t *data,
+			     double *v)
+{
+	int64_t raw;
+	if (st->op == OP_NONE || !read_int(data + st->offset, st, &raw))
+		return 0;
+	double x = (double)raw;
+	if (st->op == OP_SEMI)
+		x *= SEMICIRCLE_DEG;
+	else if (st->scaled)
+		x = x / (double)st->scale - (double)st->off;
+	else
+		x -= (double)st->off;
+	*v = x;
+	return 1;
+}
+
+static void read_slots(fit_state *s, const fit_msg *m, const fit_slots *c)
+{
+	uint64_t have = 0;
+	for (unsigned i = 0; i < c->n; i++) {
+		const fit_step *st = &c->step[i];
+		if (st->op >= OP_OTHER) {
+			s->have = have;
+			read_slow(s, m, st);
+			have = s->have;
+		} else if (step_value(st, m->data, &s->v[st->slot])) {
+			have |= 1ull << st->slot;
+		}
+	}
+	s->have = have;
 }
 
 static int first_piece(fit_pieces *ps)
@@ -196,7 +353,7 @@ static void next_piece(fit_pieces *ps)
 }
 
 /* The piece a sample at time goes to; NULL when out of memory. */
-static track *piece_for(fit_pieces *ps, double time)
+static inline track *piece_for(fit_pieces *ps, double time)
 {
 	if (ps->n == 0 && first_piece(ps))
 		return NULL;
@@ -231,17 +388,28 @@ static double slot_or(const fit_state *s, int a, int b)
 	return HAS(s, a) ? s->v[a] : HAS(s, b) ? s->v[b] : NAN;
 }
 
+/* Adds smp (its fields read) as the next record. */
+static inline int add_record(fit_state *s, const fit_msg *m,
+			     track_sample *smp)
+{
+	if (++s->records > s->limits.max_records)
+		return RD_ELIMIT;
+	if (m->has_timestamp)
+		smp->time = fit_track_time(m->timestamp);
+	track *t = piece_for(&s->rec, smp->time);
+	if (!t)
+		return RD_ENOMEM;
+	smp->paused = s->timer_stopped || s->stopped_since;
+	s->stopped_since = 0;
+	track_add(t, smp);
+	return 0;
+}
+
+/* A record through read_slots: any definition. */
 static int on_record(fit_state *s, const fit_msg *m)
 {
 	track_sample smp;
-	if (++s->records > s->limits.max_records)
-		return RD_ELIMIT;
 	track_sample_init(&smp);
-	if (m->has_timestamp)
-		smp.time = fit_track_time(m->timestamp);
-	track *t = piece_for(&s->rec, smp.time);
-	if (!t)
-		return RD_ENOMEM;
 	if (HAS(s, FS_LAT) && HAS(s, FS_LON)) {
 		smp.lat = s->v[FS_LAT];
 		smp.lon = s->v[FS_LON];
@@ -255,10 +423,35 @@ static int on_record(fit_state *s, const fit_msg *m)
 		smp.hr = (int)s->v[FS_HR];
 	if (HAS(s, FS_CAD))
 		smp.cadence = (int)s->v[FS_CAD]; /* rpm; doubled for runs */
-	smp.paused = s->timer_stopped || s->stopped_since;
-	s->stopped_since = 0;
-	track_add(t, &smp);
-	return 0;
+	return add_record(s, m, &smp);
+}
+
+/* The same for a definition with a record plan (c->rec_fast): the fields
+ * straight into the sample, by the same rules. */
+static int fast_record(fit_state *s, const fit_msg *m, const fit_slots *c)
+{
+	const fit_step *r = c->rec;
+	const uint8_t *d = m->data;
+	track_sample smp;
+	double a;
+	track_sample_init(&smp);
+	/* Straight into smp: a pair of doubles stored one by one and
+	 * copied as 16 bytes stalls store forwarding. */
+	if (!step_value(&r[RP_LAT], d, &smp.lat) ||
+	    !step_value(&r[RP_LON], d, &smp.lon))
+		smp.lat = smp.lon = NAN;
+	if (step_value(&r[RP_EALT], d, &a) || step_value(&r[RP_ALT], d, &a))
+		smp.alt_m = a;
+	if (step_value(&r[RP_ESPEED], d, &a) ||
+	    step_value(&r[RP_SPEED], d, &a))
+		smp.speed_mps = a;
+	if (step_value(&r[RP_DIST], d, &a))
+		smp.dist_m = a;
+	if (step_value(&r[RP_HR], d, &a))
+		smp.hr = (int)a;
+	if (step_value(&r[RP_CAD], d, &a))
+		smp.cadence = (int)a;
+	return add_record(s, m, &smp);
 }
 
 static void on_event(fit_state *s)
@@ -410,33 +603,37 @@ static int on_msg(void *ctx, const fit_msg *m)
 	case FIT_MESG_LAP:
 		next_piece(&s->rec);
 		return 0;
-	case FIT_MESG_RECORD:
-		read_slots(s, m);
+	case FIT_MESG_RECORD: {
+		const fit_slots *c = slots_for(s, m);
+		if (c->rec_fast)
+			return fast_record(s, m, c);
+		read_slots(s, m, c);
 		return on_record(s, m);
+	}
 	case FIT_MESG_SESSION:
-		read_slots(s, m);
+		read_slots(s, m, slots_for(s, m));
 		return on_session(s, m);
 	case FIT_MESG_EVENT:
-		read_slots(s, m);
+		read_slots(s, m, slots_for(s, m));
 		on_event(s);
 		return 0;
 	case FIT_MESG_ACTIVITY:
-		read_slots(s, m);
+		read_slots(s, m, slots_for(s, m));
 		utc_offset(s, m, 2);
 		return 0;
 	case FIT_MESG_TIMESTAMP_CORRELATION:
-		read_slots(s, m);
+		read_slots(s, m, slots_for(s, m));
 		utc_offset(s, m, 1);
 		return 0;
 	case FIT_MESG_HR:
 		return fit_hr_message(&s->hrm, m, on_hr_sample, s);
 	case FIT_MESG_SPORT:
-		read_slots(s, m);
+		read_slots(s, m, slots_for(s, m));
 		s->sport = HAS(s, FS_SPORT) ? (int)s->v[FS_SPORT] : -1;
 		s->sub_sport = HAS(s, FS_SUB_SPORT) ? (int)s->v[FS_SUB_SPORT] : -1;
 		return 0;
 	case FIT_MESG_WORKOUT:
-		read_slots(s, m);
+		read_slots(s, m, slots_for(s, m));
 		s->has_workout = 1;
 		return 0;
 	default:

@@ -372,6 +372,37 @@ static void test_crc_known_value(void **state)
 	}
 }
 
+/* Spans of 4096 bytes or more go as three interleaved streams combined by
+ * polynomial arithmetic: against the bitwise definition, for lengths
+ * around every split and a non-zero starting value. */
+static void test_crc_long_spans(void **state)
+{
+	(void)state;
+	enum { N = 20000 };
+	static uint8_t b[N];
+	uint32_t x = 12345;
+	for (unsigned i = 0; i < N; i++) {
+		x = x * 1103515245u + 12345u;
+		b[i] = (uint8_t)(x >> 16);
+	}
+	static const size_t lens[] = {4095, 4096, 4097, 4103, 4104, 4111,
+				      5000, 12289, 19999, N};
+	for (unsigned k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+		for (unsigned off = 0; off < 3 && off + lens[k] <= N; off++) {
+			uint16_t want = 0x1D0F;
+			for (size_t i = 0; i < lens[k]; i++) {
+				want ^= b[off + i];
+				for (int j = 0; j < 8; j++)
+					want = (uint16_t)(want & 1
+						? (want >> 1) ^ 0xA001
+						: want >> 1);
+			}
+			assert_int_equal(fit_crc16(0x1D0F, b + off, lens[k]),
+					 want);
+		}
+	}
+}
+
 /* ---- records ------------------------------------------------------------ */
 
 /* F12: big-endian definition; sentinels compared in that byte order. */
@@ -1510,6 +1541,7 @@ int main(void)
 		cmocka_unit_test(test_header_rejects),
 		cmocka_unit_test(test_bad_crc),
 		cmocka_unit_test(test_crc_known_value),
+		cmocka_unit_test(test_crc_long_spans),
 		cmocka_unit_test(test_big_endian),
 		cmocka_unit_test(test_big_endian_uint16),
 		cmocka_unit_test(test_compressed_timestamps),
