@@ -781,8 +781,8 @@ static void test_byte_at_a_time(void **state)
 	};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
 		char path[512];
-		uint8_t *b;
-		size_t n;
+		uint8_t *b = NULL;
+		size_t n = 0;
 		log_t whole, bytes, odd;
 		snprintf(path, sizeof path, "%s%s", RD_CORPUS, files[i]);
 		assert_int_equal(read_file(path, &b, &n), 0);
@@ -1115,8 +1115,8 @@ static void test_corpus_hr_messages(void **state)
 	};
 	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
 		char path[512];
-		uint8_t *b;
-		size_t n;
+		uint8_t *b = NULL;
+		size_t n = 0;
 		acts x;
 		rd_diag diag = RD_DIAG_INIT;
 		snprintf(path, sizeof path, RD_CORPUS "/fit/%s", c[i].file);
@@ -1227,8 +1227,8 @@ static int corpus_msg(void *ctx, const fit_msg *m)
 
 static void corpus_decode(const char *path, cres *r)
 {
-	uint8_t *b;
-	size_t n;
+	uint8_t *b = NULL;
+	size_t n = 0;
 	fit_decoder *d;
 	memset(r, 0, sizeof *r);
 	r->file_type = -1;
