@@ -896,7 +896,8 @@ static const uint8_t *swapped(fit_decoder *d, fit_def *def, const uint8_t *b)
 		if (rd_grow((void **)&d->scratch, &d->scratch_cap, def->size, 1))
 			return NULL;
 	}
-	memcpy(d->scratch, b, def->size);
+	if (def->size) /* a definition with no fields has no scratch buffer */
+		memcpy(d->scratch, b, def->size);
 	for (unsigned i = 0; i < def->nfields; i++)
 		swap_field(d->scratch + def->fields[i].offset, &def->fields[i]);
 	for (unsigned i = 0; i < def->ndev; i++)
@@ -1255,8 +1256,12 @@ int fit_decoder_finish(fit_decoder *d, rd_diag *diag)
 	switch (d->state) {
 	case ST_HEADER: {
 		char m[96];
-		snprintf(m, sizeof m, "truncated header: %llu bytes, expected "
-			 "at least 12", (unsigned long long)end);
+		if (end >= 12 && d->carry_len && d->carry[0] >= 12) /* a long header, cut */
+			snprintf(m, sizeof m, "truncated header: %llu bytes, the header says %u",
+				 (unsigned long long)end, d->carry[0]);
+		else
+			snprintf(m, sizeof m, "truncated header: %llu bytes, expected "
+				 "at least 12", (unsigned long long)end);
 		return fail(d, diag, RD_EFORMAT, 0, m);
 	}
 	case ST_RECORDS:

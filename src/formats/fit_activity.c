@@ -135,7 +135,7 @@ double fit_track_time(uint32_t t)
 /* The step reading field f for profile entry pf; 0 when never present. */
 static int plan_step(fit_step *st, const fit_field *f, const fit_prof_field *pf)
 {
-	static const uint8_t int_op[] = {
+	static const uint8_t int_op[FIT_BASE_COUNT] = {
 		[FIT_ENUM] = OP_U8, [FIT_SINT8] = OP_S8, [FIT_UINT8] = OP_U8,
 		[FIT_SINT16] = OP_S16, [FIT_UINT16] = OP_U16,
 		[FIT_SINT32] = OP_S32, [FIT_UINT32] = OP_U32,
@@ -145,7 +145,7 @@ static int plan_step(fit_step *st, const fit_field *f, const fit_prof_field *pf)
 		[FIT_BYTE] = OP_U8, [FIT_SINT64] = OP_OTHER,
 		[FIT_UINT64] = OP_OTHER, [FIT_UINT64Z] = OP_OTHER
 	};
-	static const uint32_t invalid[] = {
+	static const uint32_t invalid[FIT_BASE_COUNT] = {
 		[FIT_ENUM] = 0xFF, [FIT_SINT8] = 0x7F, [FIT_UINT8] = 0xFF,
 		[FIT_SINT16] = 0x7FFF, [FIT_UINT16] = 0xFFFF,
 		[FIT_SINT32] = 0x7FFFFFFF, [FIT_UINT32] = 0xFFFFFFFF,
@@ -406,6 +406,13 @@ static inline int add_record(fit_state *s, const fit_msg *m,
 }
 
 /* A record through read_slots: any definition. */
+/* A field value as an int, or `none` when it is out of [lo, hi]: a field may
+ * carry any base type, so a value need not fit (and a cast would be UB). */
+static int small_int(double v, int lo, int hi, int none)
+{
+	return v >= lo && v <= hi ? (int)v : none;
+}
+
 static int on_record(fit_state *s, const fit_msg *m)
 {
 	track_sample smp;
@@ -420,9 +427,9 @@ static int on_record(fit_state *s, const fit_msg *m)
 	if (HAS(s, FS_CSD))
 		csd_sample(s, m, &smp);
 	if (HAS(s, FS_HR))
-		smp.hr = (int)s->v[FS_HR];
+		smp.hr = small_int(s->v[FS_HR], 0, 255, -1);
 	if (HAS(s, FS_CAD))
-		smp.cadence = (int)s->v[FS_CAD]; /* rpm; doubled for runs */
+		smp.cadence = small_int(s->v[FS_CAD], 0, 255, -1); /* rpm; doubled for runs */
 	return add_record(s, m, &smp);
 }
 
@@ -448,9 +455,9 @@ static int fast_record(fit_state *s, const fit_msg *m, const fit_slots *c)
 	if (step_value(&r[RP_DIST], d, &a))
 		smp.dist_m = a;
 	if (step_value(&r[RP_HR], d, &a))
-		smp.hr = (int)a;
+		smp.hr = small_int(a, 0, 255, -1);
 	if (step_value(&r[RP_CAD], d, &a))
-		smp.cadence = (int)a;
+		smp.cadence = small_int(a, 0, 255, -1);
 	return add_record(s, m, &smp);
 }
 
@@ -458,7 +465,7 @@ static void on_event(fit_state *s)
 {
 	if (!HAS(s, FS_EVENT) || s->v[FS_EVENT] != 0 || !HAS(s, FS_EVENT_TYPE))
 		return; /* only timer events */
-	switch ((int)s->v[FS_EVENT_TYPE]) {
+	switch (small_int(s->v[FS_EVENT_TYPE], 0, 255, -1)) {
 	case 0: /* start */
 		s->timer_stopped = 0;
 		break;
@@ -546,17 +553,17 @@ static void session_totals(fit_state *s, fit_session *ss)
 	if (HAS(s, FS_ASCENT))
 		a->ascent_m = s->v[FS_ASCENT];
 	if (HAS(s, FS_AVG_HR) && s->v[FS_AVG_HR] > 0) /* 0: no sensor */
-		a->avg_hr = (int)s->v[FS_AVG_HR];
+		a->avg_hr = small_int(s->v[FS_AVG_HR], 1, 255, -1);
 	if (HAS(s, FS_MAX_HR) && s->v[FS_MAX_HR] > 0)
-		a->max_hr = (int)s->v[FS_MAX_HR];
+		a->max_hr = small_int(s->v[FS_MAX_HR], 1, 255, -1);
 	if (HAS(s, FS_AVG_CAD)) {
 		double c = s->v[FS_AVG_CAD];
 		if (HAS(s, FS_AVG_FRAC_CAD))
 			c += s->v[FS_AVG_FRAC_CAD];
 		if (rd_sport_is_run(a->sport))
 			c *= 2; /* strides to steps */
-		a->avg_cadence = (int)lround(c);
-		ss->cadence_set = 1;
+		a->avg_cadence = small_int(round(c), 0, 1000, -1);
+		ss->cadence_set = a->avg_cadence >= 0;
 	}
 }
 
@@ -564,7 +571,8 @@ static void session_span(fit_state *s, const fit_msg *m, fit_session *ss)
 {
 	double elapsed = HAS(s, FS_ELAPSED) ? s->v[FS_ELAPSED] : NAN;
 	ss->start = ss->end = NAN;
-	if (HAS(s, FS_START_TIME)) {
+	if (HAS(s, FS_START_TIME) && s->v[FS_START_TIME] >= 0 &&
+	    s->v[FS_START_TIME] <= (double)UINT32_MAX) {
 		uint32_t st = (uint32_t)s->v[FS_START_TIME];
 		ss->start = fit_track_time(st);
 		if (st >= FIT_DATE_MIN)
@@ -588,8 +596,8 @@ static int on_session(fit_state *s, const fit_msg *m)
 	fit_session *ss = &s->sessions[s->nsessions++];
 	rd_activity_init(&ss->a);
 	ss->cadence_set = 0;
-	ss->sport = HAS(s, FS_SPORT) ? (int)s->v[FS_SPORT] : -1;
-	ss->sub_sport = HAS(s, FS_SUB_SPORT) ? (int)s->v[FS_SUB_SPORT] : -1;
+	ss->sport = HAS(s, FS_SPORT) ? small_int(s->v[FS_SPORT], 0, 255, -1) : -1;
+	ss->sub_sport = HAS(s, FS_SUB_SPORT) ? small_int(s->v[FS_SUB_SPORT], 0, 255, -1) : -1;
 	ss->a.sport = fit_sport_map(ss->sport, ss->sub_sport);
 	session_totals(s, ss);
 	session_span(s, m, ss);
@@ -629,8 +637,8 @@ static int on_msg(void *ctx, const fit_msg *m)
 		return fit_hr_message(&s->hrm, m, on_hr_sample, s);
 	case FIT_MESG_SPORT:
 		read_slots(s, m, slots_for(s, m));
-		s->sport = HAS(s, FS_SPORT) ? (int)s->v[FS_SPORT] : -1;
-		s->sub_sport = HAS(s, FS_SUB_SPORT) ? (int)s->v[FS_SUB_SPORT] : -1;
+		s->sport = HAS(s, FS_SPORT) ? small_int(s->v[FS_SPORT], 0, 255, -1) : -1;
+		s->sub_sport = HAS(s, FS_SUB_SPORT) ? small_int(s->v[FS_SUB_SPORT], 0, 255, -1) : -1;
 		return 0;
 	case FIT_MESG_WORKOUT:
 		read_slots(s, m, slots_for(s, m));
