@@ -5,7 +5,11 @@ ASAN_BUILD ?= build-asan
 JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps demo check check-asan bench clean
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= fit gpx tcx profile plan csv gz zip ical
+
+.PHONY: all deps demo check check-asan bench fuzz clean
 
 all: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
@@ -45,5 +49,14 @@ bench: all
 		echo "npm install @garmin/fitsdk failed: the benchmark skips it" >&2
 	@sh bench/run.sh $(BUILD)
 
+# libFuzzer with clang-14, ASan and UBSan: every target for FUZZ_SECONDS
+# (docs/fuzzing.md).  make check replays the corpora and findings already.
+fuzz:
+	@sh scripts/deps.sh fuzz
+	@CC=clang-14 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRD_SANITIZE=ON \
+		-DRD_FUZZ=ON -DRD_WERROR=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzzers
+	@for t in $(FUZZ_TARGETS); do sh fuzz/run.sh $(FUZZ_BUILD) $$t $(FUZZ_SECONDS) || exit 1; done
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

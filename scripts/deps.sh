@@ -1,5 +1,5 @@
 #!/bin/sh
-# deps.sh [build|test|asan|bench]: installs the Debian 12 packages rubdown needs
+# deps.sh [build|test|asan|bench|fuzz]: installs the Debian 12 packages rubdown needs
 # when they are missing.  Installing needs root (apt-get); as another user it
 # prints the apt-get command to run and fails.
 set -eu
@@ -10,7 +10,8 @@ build) want="$build" ;;
 test) want="$build $test" ;;
 asan) want="$build $test" ;;
 bench) want="$build time gpsbabel python3-gpxpy" ;;
-*) echo "usage: deps.sh [build|test|asan|bench]" >&2; exit 2 ;;
+fuzz) want="$build clang-14 libclang-rt-14-dev" ;;
+*) echo "usage: deps.sh [build|test|asan|bench|fuzz]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

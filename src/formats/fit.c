@@ -892,12 +892,13 @@ static void swap_field(uint8_t *p, const fit_field *f)
 /* Copies the body to scratch in host order; returns it, or NULL (OOM). */
 static const uint8_t *swapped(fit_decoder *d, fit_def *def, const uint8_t *b)
 {
+	if (def->size == 0) /* no field bytes: nothing to swap, and no buffer */
+		return b;
 	if (def->size > d->scratch_cap) {
 		if (rd_grow((void **)&d->scratch, &d->scratch_cap, def->size, 1))
 			return NULL;
 	}
-	if (def->size) /* a definition with no fields has no scratch buffer */
-		memcpy(d->scratch, b, def->size);
+	memcpy(d->scratch, b, def->size);
 	for (unsigned i = 0; i < def->nfields; i++)
 		swap_field(d->scratch + def->fields[i].offset, &def->fields[i]);
 	for (unsigned i = 0; i < def->ndev; i++)

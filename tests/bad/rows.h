@@ -3,8 +3,8 @@
 /* F: made by a function, T: a text, P: a file's bytes.  Then: the exact
  * warning (NULL: none), activities kept from the file, and the outcomes of
  * the folder's files (OK, PARTIAL, REJECTED), the two good ones included.
- * FO/TO/PO: the same for a row that is wrong today because of a bug in
- * code owned elsewhere; the last argument names the bug. */
+ * FO/TO/PO: the same for a row that is wrong today because of a known bug;
+ * the last argument names it, and the row runs only with RD_BAD_OPEN=1. */
 #define F(id, name, fn, w, k, o, p, r) {id, name, fn, NULL, NULL, w, NULL, k, o, p, r}
 #define T(id, name, text, w, k, o, p, r) {id, name, NULL, text, NULL, w, NULL, k, o, p, r}
 #define P(id, name, path, w, k, o, p, r) {id, name, NULL, NULL, path, w, NULL, k, o, p, r}
