@@ -53,6 +53,16 @@ int rd_diag_set_offset(rd_diag *diag, int code, const char *file,
 	return code;
 }
 
+void rd_warn_vsend(rd_warn_fn fn, void *ctx, rd_diag *w, const char *file,
+		   const char *fmt, va_list ap)
+{
+	if (!fn)
+		return;
+	set_file(w, file);
+	vsnprintf(w->message, sizeof w->message, fmt, ap);
+	fn(ctx, w);
+}
+
 void rd_diag_format_as(const rd_diag *d, const char *what, char *buf, size_t size)
 {
 	const char *file = d->file[0] ? d->file : "rubdown";

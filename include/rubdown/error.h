@@ -9,6 +9,7 @@
 #ifndef RUBDOWN_ERROR_H
 #define RUBDOWN_ERROR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,12 @@ void rd_diag_format_as(const rd_diag *diag, const char *what, char *buf, size_t 
 
 /* A warning: the same fields as a diagnostic, handed to a callback. */
 typedef void (*rd_warn_fn)(void *ctx, const rd_diag *warning);
+
+/* Hands a warning to fn (nothing when fn is NULL): w already says where
+ * (line and column, or offset); the file and the formatted message are
+ * filled in here. */
+void rd_warn_vsend(rd_warn_fn fn, void *ctx, rd_diag *w, const char *file,
+		   const char *fmt, va_list ap);
 
 /* Free a string or array the library returned. */
 void rd_free(void *p);

@@ -566,19 +566,13 @@ static void warnf(fit_decoder *d, uint64_t off, const char *fmt, ...)
 
 static void warnf(fit_decoder *d, uint64_t off, const char *fmt, ...)
 {
-	if (!d->warn)
-		return;
 	rd_diag w = RD_DIAG_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(w.message, sizeof w.message, fmt, ap);
-	va_end(ap);
-	size_t n = strnlen(d->source, sizeof w.file - 1);
-	memcpy(w.file, d->source, n);
-	w.file[n] = '\0';
 	w.offset = off;
 	w.has_offset = 1;
-	d->warn(d->warn_ctx, &w);
+	va_list ap;
+	va_start(ap, fmt);
+	rd_warn_vsend(d->warn, d->warn_ctx, &w, d->source, fmt, ap);
+	va_end(ap);
 }
 
 /* Stops decoding: the error is reported in diag and by every later call. */

@@ -519,17 +519,11 @@ static void sink_warn(const fit_state *s, const char *fmt, ...)
 
 static void sink_warn(const fit_state *s, const char *fmt, ...)
 {
-	if (!s->sink.warn)
-		return;
 	rd_diag w = RD_DIAG_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(w.message, sizeof w.message, fmt, ap);
+	rd_warn_vsend(s->sink.warn, s->sink.warn_ctx, &w, s->source, fmt, ap);
 	va_end(ap);
-	size_t n = strnlen(s->source, sizeof w.file - 1);
-	memcpy(w.file, s->source, n);
-	w.file[n] = '\0';
-	s->sink.warn(s->sink.warn_ctx, &w);
 }
 
 static void session_totals(fit_state *s, fit_session *ss)

@@ -109,14 +109,11 @@ void xml_warn(xml_reader *x, const char *fmt, ...)
 	if (!x->sink || !x->sink->warn)
 		return;
 	rd_diag w = RD_DIAG_INIT;
-	unsigned long line, col;
-	xml_position(x, &line, &col);
-	rd_diag_set(&w, RD_OK, x->source, line, col, "%s", "");
+	xml_position(x, &w.line, &w.col);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(w.message, sizeof w.message, fmt, ap);
+	rd_warn_vsend(x->sink->warn, x->sink->warn_ctx, &w, x->source, fmt, ap);
 	va_end(ap);
-	x->sink->warn(x->sink->warn_ctx, &w);
 }
 
 void xml_want_text(xml_reader *x)
