@@ -100,7 +100,7 @@ static void apply_row(const strava_row *r, rd_activity *a)
 static int csv_only(const merge *m, const strava_row *r, rd_read_status status)
 {
 	rd_activity a;
-	history_activity_blank(&a);
+	rd_activity_init(&a);
 	snprintf(a.source, sizeof a.source, "%s:%lu", m->csv_res->source, r->line);
 	apply_row(r, &a);
 	a.status = status;

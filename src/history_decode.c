@@ -41,16 +41,6 @@ struct decoder {
 	int stream_error; /* failed below the reader: gzip or a limit */
 };
 
-void history_activity_blank(rd_activity *a)
-{
-	memset(a, 0, sizeof *a);
-	a->sport = RD_SPORT_UNKNOWN;
-	a->start_utc = INT64_MIN;
-	a->elapsed_s = a->moving_s = a->distance_m = a->ascent_m = NAN;
-	a->avg_hr = a->max_hr = a->avg_cadence = -1;
-	a->status = RD_READ_OK;
-}
-
 void file_result_dispose(file_result *r)
 {
 	rd_free(r->source);

@@ -99,7 +99,5 @@ int history_merge_csv(const result_list *rl, const file_result *csv_res,
 void history_set_readers(rd_history *h, const reader_ops *fit,
 			 const reader_ops *gpx, const reader_ops *tcx);
 
-/* An rd_activity with every field unknown (as rd_activity_init). */
-void history_activity_blank(rd_activity *a);
 
 #endif

@@ -25,18 +25,24 @@ void track_init(track *t)
 	t->last_hr = -1;
 }
 
+/* The state of the last sample seen, which the next interval starts from. */
+static void take_last(track *to, const track *from)
+{
+	to->last_time = from->last_time;
+	to->last_lat = from->last_lat;
+	to->last_lon = from->last_lon;
+	to->pos_time = from->pos_time;
+	to->alt_ref = from->alt_ref;
+	to->last_hr = from->last_hr;
+	to->last_speed = from->last_speed;
+}
+
 void track_continue(track *next, const track *prev)
 {
 	track_init(next);
-	next->last_time = prev->last_time;
-	next->last_lat = prev->last_lat;
-	next->last_lon = prev->last_lon;
-	next->pos_time = prev->pos_time;
+	take_last(next, prev);
 	next->dev_dist_last = prev->dev_dist_last;
 	next->dist_time = prev->dist_time;
-	next->alt_ref = prev->alt_ref;
-	next->last_hr = prev->last_hr;
-	next->last_speed = prev->last_speed;
 }
 
 /* cos(lat) of the last position: the next step needs it as its lat1, so
@@ -230,15 +236,8 @@ static double min_nan(double a, double b)
 void track_merge(track *into, const track *from)
 {
 	into->first_time = min_nan(into->first_time, from->first_time);
-	if (from->records > 0) { /* from's last sample is now the last one */
-		into->last_time = from->last_time;
-		into->last_lat = from->last_lat;
-		into->last_lon = from->last_lon;
-		into->pos_time = from->pos_time;
-		into->alt_ref = from->alt_ref;
-		into->last_hr = from->last_hr;
-		into->last_speed = from->last_speed;
-	}
+	if (from->records > 0) /* from's last sample is now the last one */
+		take_last(into, from);
 	into->moving_s += from->moving_s;
 	into->elapsed_s += from->elapsed_s;
 	into->pos_dist_m += from->pos_dist_m;

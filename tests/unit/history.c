@@ -61,7 +61,7 @@ static int fake_finish(void *st, rd_diag *diag)
 	fake *f = st;
 	for (char *line = strstr(f->text, "A "); line; line = strstr(line + 1, "A ")) {
 		rd_activity a;
-		history_activity_blank(&a);
+		rd_activity_init(&a);
 		long long start;
 		double elapsed;
 		int sport, records;
