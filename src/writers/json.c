@@ -85,6 +85,12 @@ static json_t *appointment_json(const rd_appointment *a)
 	return o;
 }
 
+/* "2026-12": the key of a month (year * 12 + month - 1). */
+static void month_key(char key[16], int month)
+{
+	snprintf(key, 16, "%04d-%02d", month / 12, month % 12 + 1);
+}
+
 static json_t *budget_json(const rd_plan *plan)
 {
 	const rd_profile *p = plan->profile;
@@ -95,8 +101,7 @@ static json_t *budget_json(const rd_plan *plan)
 		json_object_set_new(o, "sessions_per_month", json_integer(p->budget_sessions));
 	for (size_t i = 0; i < plan->month_count; i++) {
 		char key[16];
-		snprintf(key, sizeof key, "%04d-%02d", plan->months[i].month / 12,
-			 plan->months[i].month % 12 + 1);
+		month_key(key, plan->months[i].month);
 		json_object_set_new(months, key, money(plan->months[i].spent_cents));
 	}
 	json_object_set_new(o, "months", months);
@@ -109,8 +114,7 @@ static json_t *frequency_json(const rd_plan *plan)
 	json_object_set_new(o, "sessions_per_week", json_real((double)(long)(plan->sessions_per_week * 10 + 0.5) / 10));
 	for (size_t i = 0; i < plan->month_count; i++) {
 		char key[16];
-		snprintf(key, sizeof key, "%04d-%02d", plan->months[i].month / 12,
-			 plan->months[i].month % 12 + 1);
+		month_key(key, plan->months[i].month);
 		json_t *m = json_object();
 		json_object_set_new(m, "target", json_integer(plan->months[i].target));
 		json_object_set_new(m, "count", json_integer(plan->months[i].count));
