@@ -57,12 +57,37 @@ static double cos_last(track *t)
 	return t->cos_lat;
 }
 
+/* sin(x) and asin(x) for |x| < SMALL_ANGLE by their Taylor series: the
+ * first left-out term is under 1e-17 of the value, below the rounding of a
+ * double, and a step between two records (under 6 km) needs no libm call. */
+#define SMALL_ANGLE 1e-3
+static double sin_small(double x)
+{
+	double x2 = x * x;
+	return x * (1 - x2 / 6 * (1 - x2 / 20));
+}
+
+static double asin_small(double x)
+{
+	double x2 = x * x;
+	return x * (1 + x2 * (1.0 / 6 + x2 * (3.0 / 40)));
+}
+
 static double haversine(track *t, double lat2, double lon2)
 {
 	const double r = M_PI / 180.0;
 	double dlat = (lat2 - t->last_lat) * r, dlon = (lon2 - t->last_lon) * r;
+	double c1 = cos_last(t), c2 = cos(lat2 * r);
+	t->cos_lat = c2; /* lat2 is the next step's lat1 */
+	t->cos_lat_of = lat2;
+	if (fabs(dlat) < 2 * SMALL_ANGLE && fabs(dlon) < 2 * SMALL_ANGLE) {
+		double sl = sin_small(dlat / 2), so = sin_small(dlon / 2);
+		double h = sqrt(sl * sl + c1 * c2 * so * so);
+		if (h < SMALL_ANGLE)
+			return 2 * EARTH_RADIUS_M * asin_small(h);
+	}
 	double sl = sin(dlat / 2), so = sin(dlon / 2);
-	double a = sl * sl + cos_last(t) * cos(lat2 * r) * so * so;
+	double a = sl * sl + c1 * c2 * so * so;
 	if (a > 1)
 		a = 1;
 	return 2 * EARTH_RADIUS_M * asin(sqrt(a));

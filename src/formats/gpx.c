@@ -122,8 +122,8 @@ static int point_start(gpx *g, const char **atts)
 		else if (a[0] == 'l' && a[1] == 'o' && a[2] == 'n' && !a[3] && !lo)
 			lo = atts[1];
 	}
-	if (la && lo && xml_parse_double(&lat, la, strlen(la)) == 0 &&
-	    xml_parse_double(&lon, lo, strlen(lo)) == 0)
+	if (la && lo && xml_parse_double_z(&lat, la) == 0 &&
+	    xml_parse_double_z(&lon, lo) == 0)
 		xml_activity_position(&g->act, g->x, lat, lon);
 	else
 		xml_activity_position(&g->act, g->x, NAN, NAN);
@@ -188,7 +188,7 @@ static int in_trkpt(gpx *g, const xml_name *n)
 		 XML_IS(n, "speed") ? E_SPEED : XML_IS(n, "extensions") ? E_EXT :
 		 E_OTHER;
 	if (id == E_EXT)
-		g->ext_depth = xml_depth(g->x);
+		g->ext_depth = n->depth;
 	else if (id != E_OTHER)
 		xml_want_text(g->x);
 	return id;
@@ -198,14 +198,14 @@ static int on_start(void *ud, xml_reader *x, const xml_name *n,
 		    const char **atts)
 {
 	gpx *g = ud;
-	int parent = xml_parent(x);
+	int parent = n->parent;
 	if (g->ext_depth) {
 		int id = extension(g, n);
 		if (id != E_OTHER)
 			xml_want_text(x);
 		return id;
 	}
-	if (xml_depth(x) == 1)
+	if (n->depth == 1)
 		return root(g, n);
 	if (!core_ns(g, n))
 		return E_OTHER;

@@ -28,7 +28,7 @@ typedef struct rd_limits {
 	uint32_t max_records;        /* samples per activity (2,000,000) */
 	uint32_t max_xml_depth;      /* element nesting (32) */
 	uint32_t max_xml_attributes; /* attributes on one element (64) */
-	uint32_t max_xml_text;       /* bytes of one text node (1 MiB) */
+	uint32_t max_xml_text;       /* bytes of one text node read (1 MiB) */
 	uint32_t max_activities;     /* activities per file (10,000) */
 } rd_limits;
 

@@ -70,6 +70,8 @@ typedef struct tcx {
 	int has_root_ns;
 	unsigned core_serial; /* memo of core_ns(): declaration, answer */
 	int core_answer;
+	unsigned ax_serial; /* memo of the ActivityExtension test */
+	int ax_answer;
 	uint32_t courses, points_in_lap;
 	double lat, lon;
 	laps lap;
@@ -203,7 +205,13 @@ static int in_position(tcx *t, const xml_name *n)
  * Lap: <Extensions><LX><AvgRunCadence/>, in ActivityExtension/v2. */
 static int extension(tcx *t, const xml_name *n, int parent)
 {
-	if (!XML_NS_IS(n, NS_AX2) && !XML_NS_IS(n, NS_AX1))
+	if (!n->uri)
+		return E_OTHER;
+	if (n->ns_serial != t->ax_serial) { /* memoized as core_ns() */
+		t->ax_serial = n->ns_serial;
+		t->ax_answer = XML_NS_IS(n, NS_AX2) || XML_NS_IS(n, NS_AX1);
+	}
+	if (!t->ax_answer)
 		return E_OTHER;
 	if (parent == E_EXT)
 		return XML_IS(n, "TPX") ? E_TPX : E_OTHER;
@@ -243,9 +251,10 @@ static int on_start(void *ud, xml_reader *x, const xml_name *n,
 		    const char **atts)
 {
 	tcx *t = ud;
-	if (xml_depth(x) == 1)
+	(void)x; /* t->x */
+	if (n->depth == 1)
 		return root(t, n);
-	int parent = xml_parent(x);
+	int parent = n->parent;
 	if (parent == E_EXT || parent == E_TPX || parent == E_LAP_EXT ||
 	    parent == E_LX)
 		return extension(t, n, parent);

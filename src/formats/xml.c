@@ -63,6 +63,8 @@ struct xml_reader {
 	xml_binding *ns;
 	size_t nns, capns;
 	unsigned serials; /* declarations so far */
+	const xml_binding *dflt; /* memo of default_binding() */
+	int dflt_valid;
 	rd_diag err;
 	size_t batch_len;
 	char batch[BATCH];
@@ -116,10 +118,15 @@ void xml_warn(xml_reader *x, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len);
+
+/* Expat reports text only while an element collects it: the whitespace
+ * between elements, most of the text of a file, costs no callback. */
 void xml_want_text(xml_reader *x)
 {
 	x->text_depth = x->depth;
 	x->text_len = 0;
+	XML_SetCharacterDataHandler(x->p, on_text);
 }
 
 unsigned xml_depth(const xml_reader *x)
@@ -155,6 +162,17 @@ static const xml_binding *find_binding(const xml_reader *x, const char *prefix,
 			return b;
 	}
 	return NULL;
+}
+
+/* The binding of the default namespace ("" prefix), looked up once per
+ * change of the declarations instead of once per element. */
+static const xml_binding *default_binding(xml_reader *x)
+{
+	if (!x->dflt_valid) {
+		x->dflt = find_binding(x, "", 0);
+		x->dflt_valid = 1;
+	}
+	return x->dflt;
 }
 
 /* "xmlns" -> "" (the default), "xmlns:p" -> "p"; NULL for other names. */
@@ -196,48 +214,38 @@ static int push_binding(xml_reader *x, const char *prefix, const char *uri)
 		return xml_fail(x, RD_ELIMIT, "too many namespace declarations");
 	x->ns[x->nns++] = (xml_binding){mem, plen, ulen ? mem + plen + 1 : NULL,
 					ulen, x->depth, ++x->serials};
-	return 0;
-}
-
-/* The xmlns attributes of the element starting. */
-static int declare(xml_reader *x, const char **atts)
-{
-	for (; atts[0]; atts += 2) {
-		const char *prefix = declared_prefix(atts[0]);
-		if (prefix && push_binding(x, prefix, atts[1]))
-			return x->err.code;
-	}
+	x->dflt_valid = 0; /* x->ns may have moved, too */
 	return 0;
 }
 
 /* Ends the scope of the declarations made at the current depth. */
 static void undeclare(xml_reader *x)
 {
-	while (x->nns && x->ns[x->nns - 1].depth >= x->depth)
+	while (x->nns && x->ns[x->nns - 1].depth >= x->depth) {
 		rd_free(x->ns[--x->nns].prefix);
+		x->dflt_valid = 0;
+	}
 }
 
 /* (URI, local) of a qualified name; RD_EFORMAT for an unbound prefix. */
 static int resolve(xml_reader *x, const char *qname, xml_name *n)
 {
-	const char *colon = NULL, *end = qname;
-	for (; *end; end++) /* names are short: one pass, no library calls */
-		if (*end == ':' && !colon)
-			colon = end;
-	const char *prefix = colon ? qname : "";
+	size_t len = strlen(qname);
+	const char *colon = memchr(qname, ':', len);
 	size_t plen = colon ? (size_t)(colon - qname) : 0;
 	n->local = colon ? colon + 1 : qname;
-	n->local_len = (size_t)(end - n->local);
+	n->local_len = len - (colon ? plen + 1 : 0);
 	n->uri = NULL;
 	n->uri_len = 0;
 	n->ns_serial = 0;
-	if (plen == 3 && !memcmp(prefix, "xml", 3)) {
+	if (plen == 3 && !memcmp(qname, "xml", 3)) {
 		n->uri = NS_XML;
 		n->uri_len = sizeof NS_XML - 1;
 		n->ns_serial = UINT_MAX;
 		return 0;
 	}
-	const xml_binding *b = find_binding(x, prefix, plen);
+	const xml_binding *b = colon ? find_binding(x, qname, plen)
+				     : default_binding(x);
 	if (colon && (!b || !plen || !n->local_len))
 		return xml_fail(x, RD_EFORMAT, "invalid XML: unbound prefix");
 	if (b && b->uri) {
@@ -288,20 +296,29 @@ const char *xml_attr(const char **atts, const char *name)
 	return NULL;
 }
 
-static int check_start(xml_reader *x, const char **atts)
+/* The attributes of the element starting, in one pass: xmlns ones are
+ * declarations, the others count against the cap, and prefixed ones need a
+ * binding (checked after all the element's own declarations). */
+static int attributes(xml_reader *x, const char **atts)
 {
-	if (x->depth > x->limits->max_xml_depth)
-		return xml_fail(x, RD_ELIMIT,
-				"elements nested deeper than %u levels",
-				(unsigned)x->limits->max_xml_depth);
 	size_t n = 0;
-	for (size_t i = 0; atts[2 * i]; i++)
-		n += !declared_prefix(atts[2 * i]);
+	int prefixed = 0;
+	for (const char **a = atts; a[0]; a += 2) {
+		const char *prefix = declared_prefix(a[0]);
+		if (prefix) {
+			if (push_binding(x, prefix, a[1]))
+				return x->err.code;
+			continue;
+		}
+		n++;
+		for (const char *c = a[0]; *c; c++) /* names are short */
+			prefixed |= *c == ':';
+	}
 	if (n > x->limits->max_xml_attributes)
 		return xml_fail(x, RD_ELIMIT,
 				"element has %zu attributes, more than %u", n,
 				(unsigned)x->limits->max_xml_attributes);
-	return 0;
+	return prefixed ? check_attr_prefixes(x, atts) : 0;
 }
 
 static void XMLCALL on_start(void *ud, const XML_Char *name,
@@ -312,10 +329,16 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
 		return;
 	x->node_bytes = 0;
 	x->depth++;
-	xml_name n;
-	if (check_start(x, atts) || declare(x, atts) || resolve(x, name, &n) ||
-	    check_attr_prefixes(x, atts))
+	if (x->depth > x->limits->max_xml_depth) {
+		xml_fail(x, RD_ELIMIT, "elements nested deeper than %u levels",
+			 (unsigned)x->limits->max_xml_depth);
 		return;
+	}
+	xml_name n;
+	if ((atts[0] && attributes(x, atts)) || resolve(x, name, &n))
+		return;
+	n.depth = x->depth;
+	n.parent = xml_parent(x);
 	int id = x->cb.start(x->ud, x, &n, atts);
 	if (id < 0) {
 		stop(x, id);
@@ -336,8 +359,10 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 	int own = x->text_depth == x->depth;
 	x->text[own ? x->text_len : 0] = '\0';
 	int rc = x->cb.end(x->ud, x, id, x->text, own ? x->text_len : 0);
-	if (own)
+	if (own) {
 		x->text_depth = 0;
+		XML_SetCharacterDataHandler(x->p, NULL);
+	}
 	undeclare(x);
 	x->depth--;
 	if (rc < 0)
@@ -410,7 +435,6 @@ xml_reader *xml_reader_new(const char *source, const rd_limits *limits,
 	x->lead = 1;
 	XML_SetUserData(x->p, x);
 	XML_SetElementHandler(x->p, on_start, on_end);
-	XML_SetCharacterDataHandler(x->p, on_text);
 	XML_SetStartDoctypeDeclHandler(x->p, on_doctype);
 	XML_SetEntityDeclHandler(x->p, on_entity);
 	XML_SetParamEntityParsing(x->p, XML_PARAM_ENTITY_PARSING_NEVER);
@@ -584,27 +608,28 @@ static void trim(const char **s, size_t *len)
 		(*len)--;
 }
 
-/* "[-]ddd[.ddd]" with at most 15 digits: m / 10^k with both exact is
- * correctly rounded, and several times faster than strtod.  Anything else
- * returns -1 for strtod to handle. */
-static int fast_decimal(double *out, const char *s, size_t len)
+/* "[-]ddd[.ddd]" with at most 15 digits, ending at end (NULL: at the NUL):
+ * m / 10^k with both exact is correctly rounded, and several times faster
+ * than strtod.  Anything else returns -1 for strtod to handle. */
+static int fast_decimal(double *out, const char *s, const char *end)
 {
 	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
 				     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
 				     1e15};
-	const char *p = s + (s[0] == '-' || s[0] == '+'), *end = s + len;
+	const char *p = s + (s[0] == '-' || s[0] == '+');
 	const char *int0 = p, *frac0;
 	uint64_t m = 0; /* wraps only past 19 digits, which are refused */
-	while (p < end && (unsigned)(*p - '0') < 10)
+	while (p != end && (unsigned)(*p - '0') < 10)
 		m = m * 10 + (uint64_t)(*p++ - '0');
 	size_t nint = (size_t)(p - int0), nfrac = 0;
-	if (p < end && *p == '.') {
+	if (p != end && *p == '.') {
 		frac0 = ++p;
-		while (p < end && (unsigned)(*p - '0') < 10)
+		while (p != end && (unsigned)(*p - '0') < 10)
 			m = m * 10 + (uint64_t)(*p++ - '0');
 		nfrac = (size_t)(p - frac0);
 	}
-	if (p != end || nint + nfrac == 0 || nint + nfrac > 15)
+	if ((end ? p != end : *p != '\0') || nint + nfrac == 0 ||
+	    nint + nfrac > 15)
 		return -1;
 	double v = (double)m / p10[nfrac];
 	*out = s[0] == '-' ? -v : v;
@@ -615,7 +640,7 @@ int xml_parse_double(double *out, const char *s, size_t len)
 {
 	char tmp[64];
 	trim(&s, &len);
-	if (len && fast_decimal(out, s, len) == 0)
+	if (len && fast_decimal(out, s, s + len) == 0)
 		return 0;
 	if (!len || len >= sizeof tmp)
 		return RD_EFORMAT;
@@ -629,9 +654,27 @@ int xml_parse_double(double *out, const char *s, size_t len)
 	return 0;
 }
 
+int xml_parse_double_z(double *out, const char *s)
+{
+	if (fast_decimal(out, s, NULL) == 0)
+		return 0;
+	return xml_parse_double(out, s, strlen(s));
+}
+
 /* Integers as devices write them: "150", also "150.0". */
 int xml_parse_int(int *out, const char *s, size_t len)
 {
+	trim(&s, &len);
+	if (len && len <= 9) { /* plain digits: no double, no lround */
+		int v = 0;
+		size_t i = 0;
+		while (i < len && (unsigned)(s[i] - '0') < 10)
+			v = v * 10 + (s[i++] - '0');
+		if (i == len) {
+			*out = v;
+			return 0;
+		}
+	}
 	double v;
 	if (xml_parse_double(&v, s, len) || v < -2147483647.0 ||
 	    v > 2147483647.0)

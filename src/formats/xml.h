@@ -7,7 +7,8 @@
  *   - a DOCTYPE is rejected (RD_EFORMAT): GPX and TCX never need one, and
  *     refusing it closes billion laughs, XXE and entity chains at once (no
  *     external entity handler is ever installed);
- *   - element depth, attributes per element, bytes of one text node and bytes
+ *   - element depth, attributes per element, bytes of one text node read
+ *     (text is only reported to us for elements that collect it) and bytes
  *     of the whole file are capped from rd_limits (RD_ELIMIT);
  *   - leading ASCII whitespace and UTF-8 byte order marks are skipped before
  *     expat sees them (Strava/Garmin/Fitbit exports start with spaces), with
@@ -47,6 +48,8 @@ typedef struct xml_name {
 	 * (0: no namespace): a format may memoize what it decided about a URI
 	 * by this number instead of comparing the URI again. */
 	unsigned ns_serial;
+	unsigned depth; /* xml_depth() and xml_parent() of the element */
+	int parent;
 } xml_name;
 
 /* The hot-path forms of xml_name_is / xml_ns_is for a string literal: its
@@ -120,6 +123,8 @@ const char *xml_attr(const char **atts, const char *name);
 /* Numbers: s[0..len) with surrounding whitespace, C locale, bounded copy.
  * Return 0, or RD_EFORMAT for empty, junk, overlong or non-finite text. */
 int xml_parse_double(double *out, const char *s, size_t len);
+/* The same for a NUL-terminated string (an attribute value). */
+int xml_parse_double_z(double *out, const char *s);
 int xml_parse_int(int *out, const char *s, size_t len);
 
 /* ISO-8601 date-time ("YYYY-MM-DDTHH:MM:SS[.f][Z|+hh:mm|+hhmm|+hh]",
