@@ -6,6 +6,28 @@
 #include <math.h>
 #include <string.h>
 
+static void copy_cut(char *dst, size_t cap, const char *s)
+{
+	size_t len = strlen(s);
+	if (len >= cap) {
+		len = cap - 1;
+		while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--; /* s[len] continues a sequence: cut before it */
+	}
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+void rd_activity_set_source(rd_activity *a, const char *s)
+{
+	copy_cut(a->source, sizeof a->source, s);
+}
+
+void rd_activity_set_name(rd_activity *a, const char *s)
+{
+	copy_cut(a->name, sizeof a->name, s);
+}
+
 void rd_activity_init(rd_activity *a)
 {
 	memset(a, 0, sizeof *a);

@@ -110,6 +110,19 @@ const rd_activity *rd_history_get(const rd_history *h, size_t i)
 	return i < h->n ? &h->acts[i] : NULL;
 }
 
+rd_activity *rd_history_take(rd_history *h, size_t *count)
+{
+	rd_activity *acts = h->n ? h->acts : NULL;
+	*count = h->n;
+	if (!acts)
+		rd_free(h->acts);
+	rd_free(h->meta);
+	h->acts = NULL;
+	h->meta = NULL;
+	h->n = h->cap = h->capmeta = 0;
+	return acts;
+}
+
 void rd_history_stats_get(const rd_history *h, rd_history_stats *out)
 {
 	*out = h->stats;

@@ -79,7 +79,7 @@ static void apply_row(const strava_row *r, rd_activity *a)
 {
 	rd_sport s = strava_sport(r->type);
 	if (r->name[0])
-		snprintf(a->name, sizeof a->name, "%s", r->name);
+		rd_activity_set_name(a, r->name);
 	if (a->sport == RD_SPORT_UNKNOWN ||
 	    (a->sport == RD_SPORT_RUN && (s == RD_SPORT_TRAIL || s == RD_SPORT_TREADMILL ||
 					  s == RD_SPORT_TRACK)))
@@ -101,7 +101,10 @@ static int csv_only(const merge *m, const strava_row *r, rd_read_status status)
 {
 	rd_activity a;
 	rd_activity_init(&a);
-	snprintf(a.source, sizeof a.source, "%s:%lu", m->csv_res->source, r->line);
+	char where[sizeof a.source + 32];
+	snprintf(where, sizeof where, "%.*s:%lu", (int)(sizeof a.source - 24),
+		 m->csv_res->source, r->line);
+	rd_activity_set_source(&a, where);
 	apply_row(r, &a);
 	a.status = status;
 	return m->add(m->h, &a);

@@ -68,7 +68,7 @@ double rd_trimp_at(double minutes, double x)
 	return minutes * x * RD_TRIMP_A * exp(RD_TRIMP_B * x);
 }
 
-double rd_trimp(const uint32_t hr_seconds[RD_HR_BINS], int hr_max, int hr_rest)
+double rd_trimp(const uint16_t hr_seconds[RD_HR_BINS], int hr_max, int hr_rest)
 {
 	assert(hr_max > hr_rest);
 	double sum = 0.0, range = hr_max - hr_rest;

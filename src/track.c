@@ -324,8 +324,10 @@ static void finish_hr(const track *t, rd_activity *a)
 		a->avg_hr = (int)lround(t->hr_plain_sum / t->hr_plain_n);
 	if (a->max_hr < 0 && t->max_hr > 0)
 		a->max_hr = t->max_hr;
-	for (unsigned i = 0; i < RD_HR_BINS; i++)
-		a->hr_seconds[i] = (uint32_t)(((uint64_t)t->hr_ms[i] + 500) / 1000);
+	for (unsigned i = 0; i < RD_HR_BINS; i++) {
+		uint64_t s = ((uint64_t)t->hr_ms[i] + 500) / 1000;
+		a->hr_seconds[i] = (uint16_t)(s > RD_HR_SECONDS_MAX ? RD_HR_SECONDS_MAX : s);
+	}
 }
 
 void track_finish(track *t, rd_activity *a)

@@ -33,17 +33,14 @@ static void span(rd_training *t)
 	}
 }
 
-int rd_training_new(rd_training **out, const rd_history *h, const rd_profile *p, rd_diag *diag)
+int rd_training_new(rd_training **out, rd_history *h, const rd_profile *p, rd_diag *diag)
 {
 	*out = NULL;
 	rd_training *t = rd_calloc(1, sizeof *t);
 	if (!t)
 		return rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory");
-	t->count = rd_history_count(h);
-	t->acts = rd_calloc(t->count ? t->count : 1, sizeof *t->acts);
-	int rc = t->acts ? 0 : rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory");
-	for (size_t i = 0; !rc && i < t->count; i++)
-		t->acts[i] = *rd_history_get(h, i);
+	t->acts = rd_history_take(h, &t->count);
+	int rc = 0;
 	rd_load_options lo = {p && p->hr_max ? p->hr_max : -1, p && p->hr_rest ? p->hr_rest : -1};
 	rd_classify_options co = RD_CLASSIFY_OPTIONS_INIT;
 	if (!rc)

@@ -40,9 +40,10 @@ typedef enum rd_read_status {
 } rd_read_status;
 
 #define RD_HR_BINS 256
+#define RD_HR_SECONDS_MAX 65535
 
 typedef struct rd_activity {
-	char source[512];      /* path, or "archive.zip!member" */
+	char source[256];      /* path, or "archive.zip!member" (longer ones cut) */
 	char name[160];        /* title from the file or the CSV, UTF-8, may be "" */
 	rd_sport sport;
 	int64_t start_utc;     /* UNIX seconds; INT64_MIN when unknown */
@@ -56,7 +57,10 @@ typedef struct rd_activity {
 	int avg_hr, max_hr;    /* beats per minute, -1 unknown */
 	int avg_cadence;       /* steps per minute (running), -1 unknown */
 	uint32_t records;      /* samples seen */
-	uint32_t hr_seconds[RD_HR_BINS]; /* seconds spent at each heart rate */
+	/* Seconds spent at each heart rate, each capped at RD_HR_SECONDS_MAX
+	 * (18 hours at one bpm): a history holds one per activity, so it is
+	 * kept at 512 bytes. */
+	uint16_t hr_seconds[RD_HR_BINS];
 	int marked_race;       /* the file or CSV says it was a race */
 	int marked_workout;    /* the file or CSV says it was a workout */
 	rd_read_status status;
@@ -64,6 +68,10 @@ typedef struct rd_activity {
 
 /* Sets every field to "unknown". */
 void rd_activity_init(rd_activity *a);
+/* Sets a->source (or a->name) to s, cut to fit without splitting a UTF-8
+ * sequence. */
+void rd_activity_set_source(rd_activity *a, const char *s);
+void rd_activity_set_name(rd_activity *a, const char *s);
 
 /* Moving time, else elapsed time, else 0 (seconds). */
 double rd_activity_duration_s(const rd_activity *a);

@@ -96,7 +96,7 @@ typedef struct rd_load {
 /* Banister TRIMP of a heart-rate histogram: the sum over seconds of
  * minutes * x * 0.64 * e^(1.92 x), x = (hr - hr_rest) / (hr_max - hr_rest)
  * clamped to 0..1.  hr_max must be above hr_rest. */
-double rd_trimp(const uint32_t hr_seconds[RD_HR_BINS], int hr_max, int hr_rest);
+double rd_trimp(const uint16_t hr_seconds[RD_HR_BINS], int hr_max, int hr_rest);
 
 /* The TRIMP of `minutes` at a constant heart-rate reserve x (0..1). */
 double rd_trimp_at(double minutes, double x);

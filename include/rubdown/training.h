@@ -1,7 +1,7 @@
 /*
  * training.h: a recorded history as the planner's calendar.
  *
- * rd_training_new() reads what rd_history found, computes each activity's
+ * rd_training_new() takes what rd_history found, computes each activity's
  * load (load.h) and classifies each run as easy, long, hard or race from the
  * runner's own data.  rd_profile_add_training() then puts the runs into the
  * profile as dated sessions (races as races), and marks the dates the history
@@ -26,8 +26,10 @@ typedef struct rd_training {
 	rd_date first, last; /* days of the first and last activity; RD_DATE_NONE if none */
 } rd_training;
 
-/* hr_max / hr_rest come from the profile when it gives them (0: estimate). */
-int rd_training_new(rd_training **out, const rd_history *h, const rd_profile *p,
+/* Takes h's activities (rd_history_take: moved, not copied, so a history
+ * is held in memory once); h keeps its stats.  hr_max / hr_rest come from
+ * the profile when it gives them (0: estimate). */
+int rd_training_new(rd_training **out, rd_history *h, const rd_profile *p,
 		    rd_diag *diag);
 void rd_training_free(rd_training *t);
 

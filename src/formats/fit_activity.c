@@ -682,8 +682,8 @@ static rd_read_status file_status(const fit_state *s)
 
 static void fill_common(const fit_state *s, rd_activity *a)
 {
-	snprintf(a->source, sizeof a->source, "%s", s->source);
-	snprintf(a->name, sizeof a->name, "%s", s->name);
+	rd_activity_set_source(a, s->source);
+	rd_activity_set_name(a, s->name);
 	a->utc_offset_s = s->utc_offset;
 	a->has_utc_offset = s->has_utc_offset != 0;
 	a->marked_workout = s->has_workout;

@@ -748,7 +748,7 @@ int xml_activity_begin(xml_activity *b, xml_reader *x, const char *source,
 		return xml_fail(x, RD_ELIMIT, "more than %u activities in one file",
 				(unsigned)limits->max_activities);
 	rd_activity_init(&b->a);
-	snprintf(b->a.source, sizeof b->a.source, "%s", source);
+	rd_activity_set_source(&b->a, source);
 	track_init(&b->t);
 	track_sample_init(&b->s);
 	b->open = 1;

@@ -34,7 +34,7 @@ static rd_activity *add(history *h, rd_run_kind want, rd_sport sport, rd_date da
 	a->ascent_m = NAN;
 	a->avg_hr = a->max_hr = a->avg_cadence = -1;
 	if (bpm)
-		a->hr_seconds[bpm] = (uint32_t)(min * 60.0);
+		a->hr_seconds[bpm] = (uint16_t)(min * 60.0);
 	h->want[h->n++] = want;
 	return a;
 }

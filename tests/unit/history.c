@@ -72,7 +72,7 @@ static int fake_finish(void *st, rd_diag *diag)
 		a.sport = (rd_sport)sport;
 		a.records = (uint32_t)records;
 		a.status = f->failed ? RD_READ_PARTIAL : RD_READ_OK;
-		snprintf(a.source, sizeof a.source, "%s", f->src);
+		rd_activity_set_source(&a, f->src);
 		f->sink.emit(f->sink.ctx, &a);
 	}
 	return 0;

@@ -65,7 +65,7 @@ static void trimp_flat_hour(void **state)
 static void trimp_clamps_and_partial_cover(void **state)
 {
 	(void)state;
-	uint32_t h[RD_HR_BINS] = {0};
+	uint16_t h[RD_HR_BINS] = {0};
 	h[50] = 600;  /* below rest: x = 0 */
 	h[210] = 60;  /* above max: x = 1 */
 	assert_near(rd_trimp(h, 190, 60), 1.0 * 0.64 * exp(1.92), 1e-9);
