@@ -80,8 +80,58 @@ struct strava_csv {
 	int cols[C_COUNT];   /* column index, or -1 */
 	strava_row *rows;
 	size_t nrows, caprows;
+	struct text_block *text; /* the rows' strings; blocks never move */
 	int failed;
 };
+
+/* Strings are packed into blocks that are never reallocated, so the rows'
+ * pointers stay valid while more rows are read. */
+#define TEXT_BLOCK 65536
+typedef struct text_block {
+	struct text_block *next;
+	size_t used, cap;
+	char data[];
+} text_block;
+
+/* Skips *s past leading spaces and tabs; returns its length without the
+ * trailing ones. */
+static size_t trimmed(const char **s)
+{
+	while (**s == ' ' || **s == '\t')
+		(*s)++;
+	size_t n = strlen(*s);
+	while (n && ((*s)[n - 1] == ' ' || (*s)[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
+/* s trimmed of spaces and tabs, cut to max bytes on a UTF-8 boundary, copied
+ * into the text blocks; NULL when out of memory. */
+static const char *keep_text(strava_csv *c, const char *s, size_t max)
+{
+	size_t n = trimmed(&s);
+	if (n > max) {
+		n = max;
+		while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--; /* s[n] continues a sequence: cut before it */
+	}
+	text_block *b = c->text;
+	if (!b || b->cap - b->used < n + 1) {
+		size_t cap = n + 1 > TEXT_BLOCK ? n + 1 : TEXT_BLOCK;
+		text_block *nb = rd_malloc(sizeof *nb + cap);
+		if (!nb)
+			return NULL;
+		nb->next = b;
+		nb->used = 0;
+		nb->cap = cap;
+		c->text = b = nb;
+	}
+	char *dst = b->data + b->used;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	b->used += n + 1;
+	return dst;
+}
 
 int strava_csv_new(strava_csv **out, const char *source, rd_warn_fn warn,
 		   void *warn_ctx)
@@ -109,6 +159,11 @@ void strava_csv_free(strava_csv *c)
 	rd_buf_dispose(&c->row);
 	rd_free(c->fields);
 	rd_free(c->rows);
+	while (c->text) {
+		text_block *next = c->text->next;
+		rd_free(c->text);
+		c->text = next;
+	}
 	rd_free(c->source);
 	rd_free(c);
 }
@@ -313,11 +368,7 @@ rd_sport strava_sport(const char *type)
 
 static void trim_copy(char *dst, size_t size, const char *s)
 {
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
+	size_t n = trimmed(&s);
 	if (n >= size)
 		n = size - 1;
 	memcpy(dst, s, n);
@@ -412,14 +463,15 @@ static void row_marks(const strava_csv *c, strava_row *r)
 		r->race = 1;
 }
 
-static void fill_row(strava_csv *c, strava_row *r)
+static int fill_row(strava_csv *c, strava_row *r)
 {
 	memset(r, 0, sizeof *r);
 	r->line = c->row_line;
-	trim_copy(r->id, sizeof r->id, cell(c, C_ID));
-	trim_copy(r->name, sizeof r->name, cell(c, C_NAME));
-	trim_copy(r->type, sizeof r->type, cell(c, C_TYPE));
-	trim_copy(r->filename, sizeof r->filename, cell(c, C_FILE));
+	if (!(r->id = keep_text(c, cell(c, C_ID), STRAVA_ID_MAX)) ||
+	    !(r->name = keep_text(c, cell(c, C_NAME), STRAVA_NAME_MAX)) ||
+	    !(r->type = keep_text(c, cell(c, C_TYPE), STRAVA_TYPE_MAX)) ||
+	    !(r->filename = keep_text(c, cell(c, C_FILE), STRAVA_FILENAME_MAX)))
+		return RD_ENOMEM;
 	const char *date = cell(c, C_DATE);
 	if (strava_parse_date(&r->start_utc, date)) {
 		r->start_utc = INT64_MIN;
@@ -434,6 +486,7 @@ static void fill_row(strava_csv *c, strava_row *r)
 	r->max_hr = first_int(c, C_MAXHR, C_MAXHR2);
 	r->avg_hr = first_int(c, C_AVGHR, C_AVGHR);
 	row_marks(c, r);
+	return 0;
 }
 
 static int end_row(strava_csv *c, rd_diag *diag)
@@ -446,10 +499,11 @@ static int end_row(strava_csv *c, rd_diag *diag)
 	else if (c->nrows >= STRAVA_CSV_MAX_ROWS)
 		rc = rd_diag_set(diag, RD_ELIMIT, c->source, c->row_line, 1,
 				 "row limit of %u reached", STRAVA_CSV_MAX_ROWS);
-	else if (rd_grow((void **)&c->rows, &c->caprows, c->nrows + 1, sizeof *c->rows))
+	else if (rd_grow((void **)&c->rows, &c->caprows, c->nrows + 1, sizeof *c->rows) ||
+		 fill_row(c, &c->rows[c->nrows]))
 		rc = RD_ENOMEM;
 	else
-		fill_row(c, &c->rows[c->nrows++]);
+		c->nrows++;
 	c->row.len = 0;
 	c->nfields = 0;
 	c->row_line = c->line + 1; /* called on the '\n' ending this row */

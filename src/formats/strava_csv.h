@@ -30,11 +30,18 @@
 #define STRAVA_CSV_MAX_FIELD (1u << 20)
 #define STRAVA_CSV_MAX_ROWS 1000000u
 
+/* The text fields are trimmed, cut to STRAVA_ID_MAX ... bytes without
+ * splitting a UTF-8 sequence, never NULL, and live as long as the parser:
+ * a row costs its text, not the longest text a row could have. */
+#define STRAVA_ID_MAX 31
+#define STRAVA_NAME_MAX 159
+#define STRAVA_TYPE_MAX 63
+#define STRAVA_FILENAME_MAX 511
 typedef struct strava_row {
-	char id[32];          /* Activity ID, as text */
-	char name[160];       /* Activity Name */
-	char type[64];        /* Activity Type as written ("Run", "Radfahrt") */
-	char filename[512];   /* Filename, relative to the export root, may be "" */
+	const char *id;       /* Activity ID, as text */
+	const char *name;     /* Activity Name */
+	const char *type;     /* Activity Type as written ("Run", "Radfahrt") */
+	const char *filename; /* Filename, relative to the export root, may be "" */
 	int64_t start_utc;    /* INT64_MIN when missing or unreadable */
 	double elapsed_s, moving_s, distance_m; /* NAN when missing */
 	int avg_hr, max_hr;   /* -1 when missing */

@@ -338,7 +338,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
 	if ((atts[0] && attributes(x, atts)) || resolve(x, name, &n))
 		return;
 	n.depth = x->depth;
-	n.parent = xml_parent(x);
+	n.parent = x->depth - 1 < XML_STACK ? x->stack[x->depth - 1] : 0;
 	int id = x->cb.start(x->ud, x, &n, atts);
 	if (id < 0) {
 		stop(x, id);
@@ -363,7 +363,8 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 		x->text_depth = 0;
 		XML_SetCharacterDataHandler(x->p, NULL);
 	}
-	undeclare(x);
+	if (x->nns && x->ns[x->nns - 1].depth >= x->depth)
+		undeclare(x); /* the element declared namespaces (rare) */
 	x->depth--;
 	if (rc < 0)
 		stop(x, rc);
