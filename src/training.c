@@ -1,5 +1,6 @@
 /* training.c: from a recorded history to dated sessions for the planner. */
 #include "rubdown/training.h"
+#include "rubdown/ical.h"
 #include "alloc.h"
 
 #include <jansson.h>
@@ -33,6 +34,27 @@ static void span(rd_training *t)
 	}
 }
 
+/* GPX and TCX times are UTC, and some FIT files have no local time: their
+ * day is the runner's day in the profile's time zone, not the UTC day (an
+ * evening run in New York is not tomorrow's run). */
+static int zone_offsets(rd_training *t, const char *tzid, rd_diag *diag)
+{
+	const int64_t limit = (int64_t)1 << 40; /* as rd_activity_date */
+	for (size_t i = 0; i < t->count; i++) {
+		rd_activity *a = &t->acts[i];
+		int32_t off;
+		if (a->has_utc_offset || a->start_utc <= -limit || a->start_utc >= limit)
+			continue;
+		if (rd_zone_utc_offset(tzid, a->start_utc, &off))
+			return rd_diag_set(diag, RD_EUNSUPPORTED, NULL, 0, 0,
+					   "unknown time zone '%s'", tzid);
+		a->utc_offset_s = off;
+		a->has_utc_offset = 1;
+		a->offset_from_zone = 1;
+	}
+	return 0;
+}
+
 int rd_training_new(rd_training **out, rd_history *h, const rd_profile *p, rd_diag *diag)
 {
 	*out = NULL;
@@ -40,7 +62,7 @@ int rd_training_new(rd_training **out, rd_history *h, const rd_profile *p, rd_di
 	if (!t)
 		return rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory");
 	t->acts = rd_history_take(h, &t->count);
-	int rc = 0;
+	int rc = p && p->timezone ? zone_offsets(t, p->timezone, diag) : 0;
 	rd_load_options lo = {p && p->hr_max ? p->hr_max : -1, p && p->hr_rest ? p->hr_rest : -1};
 	rd_classify_options co = RD_CLASSIFY_OPTIONS_INIT;
 	if (!rc)
@@ -142,6 +164,8 @@ static json_t *activity_json(const rd_training *t, size_t i)
 	json_object_set_new(o, "start_utc", time_json(a->start_utc, 0, 0));
 	json_object_set_new(o, "start_local", a->has_utc_offset ?
 				time_json(a->start_utc, 1, a->utc_offset_s) : json_null());
+	json_object_set_new(o, "local_from", !a->has_utc_offset ? json_null() :
+				json_string(a->offset_from_zone ? "timezone" : "file"));
 	json_object_set_new(o, "elapsed_s", number_or_null(a->elapsed_s));
 	json_object_set_new(o, "moving_s", number_or_null(a->moving_s));
 	json_object_set_new(o, "distance_m", number_or_null(a->distance_m));

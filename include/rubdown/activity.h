@@ -49,6 +49,8 @@ typedef struct rd_activity {
 	int64_t start_utc;     /* UNIX seconds; INT64_MIN when unknown */
 	int32_t utc_offset_s;  /* local = UTC + offset, when has_utc_offset */
 	int has_utc_offset;
+	int offset_from_zone;  /* 1: the file gave UTC only; the offset is the
+				* profile's time zone at start (rd_training_new) */
 	double elapsed_s;      /* wall clock from first to last sample */
 	double moving_s;       /* timer time without pauses */
 	double distance_m;     /* device distance when present, else from positions */

@@ -87,6 +87,11 @@ int rd_ical_read_plan(rd_profile *p, const char *path, const rd_ical_options *o,
 		      rd_diag *diag);
 int rd_ical_read_busy(rd_profile *p, const char *path, const rd_ical_options *o,
 		      rd_diag *diag);
+/* The UTC offset of the IANA zone tzid ("Europe/Berlin") at the instant utc
+ * (UNIX seconds), daylight saving included.  Returns 0, or RD_EUNSUPPORTED
+ * for a zone libical does not know. */
+int rd_zone_utc_offset(const char *tzid, int64_t utc, int32_t *offset_s);
+
 /* The same from memory; name is used in messages. */
 int rd_ical_parse_plan(rd_profile *p, const char *text, size_t len,
 		       const char *name, const rd_ical_options *o, rd_diag *diag);

@@ -492,6 +492,18 @@ static icaltimezone *builtin(const char *tzid)
 	return z;
 }
 
+int rd_zone_utc_offset(const char *tzid, int64_t utc, int32_t *offset_s)
+{
+	icaltimezone *z = builtin(tzid);
+	if (!z)
+		return RD_EUNSUPPORTED;
+	struct icaltimetype t =
+		icaltime_from_timet_with_zone((time_t)utc, 0, icaltimezone_get_utc_timezone());
+	int dst = 0;
+	*offset_s = icaltimezone_get_utc_offset_of_utc_time(z, &t, &dst);
+	return 0;
+}
+
 static icaltimezone *find_zone(ical_ctx *c, const char *tzid)
 {
 	for (size_t i = 0; i < c->zone_count; i++)

@@ -164,5 +164,30 @@ PY
 	then ok; else bad "plan --history"; fi
 fi
 
+# GPX times are UTC: with a time zone in the profile, a run's day is the
+# runner's day there (22:30 in New York on 1 March, not 03:30 UTC on
+# 2 March; daylight saving in July), without one the UTC day.
+gpx_at() {
+	printf '<?xml version="1.0"?>\n<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+	printf '<trk><type>running</type><trkseg>'
+	printf '<trkpt lat="40.78" lon="-73.97"><time>%s</time></trkpt>' "$1" "$2"
+	printf '</trkseg></trk></gpx>\n'
+}
+mkdir -p "$work/tz"
+gpx_at 2024-03-02T03:30:00Z 2024-03-02T04:10:00Z >"$work/tz/winter.gpx"
+gpx_at 2024-07-02T03:30:00Z 2024-07-02T04:10:00Z >"$work/tz/summer.gpx"
+printf 'timezone: America/New_York\n' >"$work/ny.yaml"
+"$rd" history --format json --profile "$work/ny.yaml" "$work/tz" >"$work/tz.json" 2>"$work/err"
+"$rd" history --format json "$work/tz" >"$work/utc.json" 2>>"$work/err"
+if python3 - "$work/tz.json" "$work/utc.json" <<'PY'
+import json, sys
+ny = [(a["date"], a["start_local"], a["local_from"]) for a in json.load(open(sys.argv[1]))["activities"]]
+utc = [(a["date"], a["start_local"], a["local_from"]) for a in json.load(open(sys.argv[2]))["activities"]]
+assert ny == [("2024-03-01", "2024-03-01T22:30:00-05:00", "timezone"),
+              ("2024-07-01", "2024-07-01T23:30:00-04:00", "timezone")], ny
+assert utc == [("2024-03-02", None, None), ("2024-07-02", None, None)], utc
+PY
+then ok; else bad "GPX days in the profile's time zone"; cat "$work/err"; fi
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
