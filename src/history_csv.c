@@ -40,17 +40,13 @@ static void row_warn(const merge *m, const strava_row *r, const char *fmt, ...)
 
 static void row_warn(const merge *m, const strava_row *r, const char *fmt, ...)
 {
-	if (!m->warn)
-		return;
 	rd_diag w = RD_DIAG_INIT;
 	w.code = RD_EFORMAT;
-	snprintf(w.file, sizeof w.file, "%s", m->csv_res->source);
 	w.line = r->line;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(w.message, sizeof w.message, fmt, ap);
+	rd_warn_vsend(m->warn, m->warn_ctx, &w, m->csv_res->source, fmt, ap);
 	va_end(ap);
-	m->warn(m->warn_ctx, &w);
 }
 
 static int cmp_source(const void *a, const void *b)
