@@ -3,7 +3,7 @@
 rd_module(rd_core SOURCES
 	src/massage.c src/profile.c src/profile_yaml.c src/rules.c src/schedule.c
 	src/plan.c src/plan_make.c src/plan_warnings.c src/explain.c
-	src/writers/text.c src/writers/json.c src/writers/escape.c
+	src/writers/text.c src/writers/json.c src/writers/jsonb.c src/writers/escape.c
 	LIBS rd_base PkgConfig::YAML PkgConfig::JANSSON)
 
 rd_add_unit_test(rules SOURCES tests/unit/rules.c LIBS rd_core)

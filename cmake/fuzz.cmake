@@ -95,7 +95,8 @@ if(TARGET rd_xml AND TARGET rd_history AND EXISTS ${CMAKE_SOURCE_DIR}/tests/bad/
 	set_tests_properties(bad PROPERTIES TIMEOUT 600)
 endif()
 if(TARGET rd_xml AND EXISTS ${CMAKE_SOURCE_DIR}/tests/unit/oom.c)
-	rd_add_unit_test(oom SOURCES tests/unit/oom.c LIBS rd_xml rd_fit rd_core)
+	rd_add_unit_test(oom SOURCES tests/unit/oom.c tests/bad/gen.c
+		LIBS rd_training rd_xml rd_fit rd_core)
 	set_tests_properties(oom PROPERTIES TIMEOUT 600)
 endif()
 

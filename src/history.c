@@ -180,6 +180,12 @@ static void replay_warnings(rd_history *h, const file_result *r)
 			    "%lu more warnings for this file not shown", r->more_warns);
 		h->opt.warn(h->opt.warn_ctx, &w);
 	}
+	if (r->lost_warns) {
+		rd_diag w = RD_DIAG_INIT;
+		rd_diag_set(&w, RD_ENOMEM, r->source, 0, 0,
+			    "out of memory: %lu warnings for this file lost", r->lost_warns);
+		h->opt.warn(h->opt.warn_ctx, &w);
+	}
 }
 
 static void count_outcome(rd_history *h, const file_result *r)

@@ -69,9 +69,12 @@ static int grow_from_one(void **items, size_t *cap, size_t need, size_t size)
 void file_result_warn(void *ctx, const rd_diag *w)
 {
 	file_result *r = ctx;
-	if (r->nwarns >= RESULT_MAX_WARNINGS ||
-	    grow_from_one((void **)&r->warns, &r->capwarns, r->nwarns + 1, sizeof *r->warns)) {
+	if (r->nwarns >= RESULT_MAX_WARNINGS) {
 		r->more_warns++;
+		return;
+	}
+	if (grow_from_one((void **)&r->warns, &r->capwarns, r->nwarns + 1, sizeof *r->warns)) {
+		r->lost_warns++;
 		return;
 	}
 	r->warns[r->nwarns++] = *w;
@@ -122,6 +125,17 @@ static int fail(decoder *d, int code, int stream, uint64_t off, const char *msg)
 	return d->failed = code;
 }
 
+/* A reader or the CSV parser stopped with rc.  The sink's own failures
+ * (out of memory while keeping an activity) come back without a message:
+ * give them one, so the file is reported and never silently lost. */
+static int stage_failed(decoder *d, int rc)
+{
+	if (!d->err.code)
+		rd_diag_set(&d->err, rc, d->res->source, 0, 0, "%s",
+			    rc == RD_ENOMEM ? "out of memory" : "reading stopped");
+	return d->failed = rc;
+}
+
 static int sub_write(void *ctx, const uint8_t *p, size_t n)
 {
 	return decoder_feed(ctx, p, n);
@@ -150,9 +164,11 @@ static int open_reader(decoder *d)
 		snprintf(msg, sizeof msg, "no %s reader in this build", sniff_name(d->kind));
 		return fail(d, RD_EUNSUPPORTED, 1, 0, msg);
 	}
-	d->ops = ops;
 	d->rs = ops->open(d->res->source, &d->sink, &d->cfg->limits);
-	return d->rs ? 0 : fail(d, RD_ENOMEM, 1, 0, "out of memory");
+	if (!d->rs)
+		return fail(d, RD_ENOMEM, 1, 0, "out of memory");
+	d->ops = ops; /* finish and close only a reader that opened */
+	return 0;
 }
 
 /* The kind is known (head full, or end of stream): set up the next stage. */
@@ -204,7 +220,7 @@ static int push(decoder *d, const uint8_t *p, size_t n)
 		rc = strava_csv_feed(d->csv, p, n, &d->err);
 	else
 		rc = d->ops->feed(d->rs, p, n, &d->err);
-	return rc ? (d->failed = rc) : 0;
+	return rc ? stage_failed(d, rc) : 0;
 }
 
 int decoder_feed(decoder *d, const uint8_t *p, size_t n)
@@ -271,7 +287,7 @@ static void finish_stage(decoder *d)
 	else if (d->csv)
 		rc = strava_csv_finish(d->csv, d->failed ? &scratch : &d->err);
 	if (rc && !d->failed)
-		d->failed = rc;
+		stage_failed(d, rc);
 	if (d->csv) {
 		d->res->csv = d->csv;
 		d->csv = NULL;
@@ -316,7 +332,9 @@ void decoder_fail_stream(decoder *d, const rd_diag *why)
 	decoder *leaf = d->sub ? d->sub : d;
 	if (leaf->failed)
 		return;
-	if (!leaf->sniffed && !start(leaf) && leaf->nhead)
+	/* What arrived before the fault is read; with nothing at all, the
+	 * fault is the message (not "empty file"). */
+	if (!leaf->sniffed && leaf->nhead && !start(leaf))
 		push(leaf, leaf->head, leaf->nhead);
 	if (leaf->failed)
 		return;

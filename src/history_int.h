@@ -35,7 +35,8 @@ typedef struct file_result {
 	size_t nacts, capacts;
 	rd_diag *warns;
 	size_t nwarns, capwarns;
-	unsigned long more_warns;
+	unsigned long more_warns;      /* past RESULT_MAX_WARNINGS */
+	unsigned long lost_warns;      /* not kept: out of memory */
 	strava_csv *csv;               /* set when the file was activities.csv */
 	uint64_t bytes;                /* decompressed bytes read */
 	size_t first_act;              /* where its activities went (history.c) */

@@ -247,7 +247,7 @@ static void run_threads(unsigned n, void *(*fn)(void *), void *args, size_t size
 static void *files_worker(void *arg)
 {
 	files_job *job = *(files_job **)arg;
-	uint8_t *buf = rd_malloc(READ_CHUNK);
+	uint8_t *buf = NULL; /* at the first file: a worker may get none */
 	for (;;) {
 		pthread_mutex_lock(&job->lock);
 		size_t i = job->next;
@@ -258,6 +258,8 @@ static void *files_worker(void *arg)
 		if (i >= job->paths->n)
 			break;
 		file_result *r = job->slot[i];
+		if (!buf)
+			buf = rd_malloc(READ_CHUNK);
 		if (!buf) {
 			rd_diag d = RD_DIAG_INIT;
 			rd_diag_set(&d, RD_ENOMEM, r->source, 0, 0, "out of memory");

@@ -2,6 +2,7 @@
 #include "rubdown/training.h"
 #include "rubdown/ical.h"
 #include "alloc.h"
+#include "writers/jsonb.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -149,7 +150,7 @@ static json_t *time_json(int64_t t, int local, int32_t offset)
 	return json_string(buf);
 }
 
-static json_t *activity_json(const rd_training *t, size_t i)
+static json_t *activity_json(int *bad, const rd_training *t, size_t i)
 {
 	const rd_activity *a = &t->acts[i];
 	json_t *o = json_object();
@@ -157,54 +158,44 @@ static json_t *activity_json(const rd_training *t, size_t i)
 	rd_date d = rd_activity_date(a);
 	if (d != RD_DATE_NONE)
 		rd_date_format(d, date);
-	json_object_set_new(o, "source", json_string(a->source));
-	json_object_set_new(o, "name", json_string(a->name));
-	json_object_set_new(o, "sport", json_string(rd_sport_name(a->sport)));
-	json_object_set_new(o, "date", d != RD_DATE_NONE ? json_string(date) : json_null());
-	json_object_set_new(o, "start_utc", time_json(a->start_utc, 0, 0));
-	json_object_set_new(o, "start_local", a->has_utc_offset ?
+	jb_set(bad, o, "source", jb_text(a->source));
+	jb_set(bad, o, "name", jb_text(a->name));
+	jb_set(bad, o, "sport", json_string(rd_sport_name(a->sport)));
+	jb_set(bad, o, "date", d != RD_DATE_NONE ? json_string(date) : json_null());
+	jb_set(bad, o, "start_utc", time_json(a->start_utc, 0, 0));
+	jb_set(bad, o, "start_local", a->has_utc_offset ?
 				time_json(a->start_utc, 1, a->utc_offset_s) : json_null());
-	json_object_set_new(o, "local_from", !a->has_utc_offset ? json_null() :
+	jb_set(bad, o, "local_from", !a->has_utc_offset ? json_null() :
 				json_string(a->offset_from_zone ? "timezone" : "file"));
-	json_object_set_new(o, "elapsed_s", number_or_null(a->elapsed_s));
-	json_object_set_new(o, "moving_s", number_or_null(a->moving_s));
-	json_object_set_new(o, "distance_m", number_or_null(a->distance_m));
-	json_object_set_new(o, "distance_estimated", json_boolean(a->distance_estimated));
-	json_object_set_new(o, "ascent_m", number_or_null(a->ascent_m));
-	json_object_set_new(o, "avg_hr", int_or_null(a->avg_hr));
-	json_object_set_new(o, "max_hr", int_or_null(a->max_hr));
-	json_object_set_new(o, "avg_cadence", int_or_null(a->avg_cadence));
-	json_object_set_new(o, "load", json_real(t->load->items[i].trimp));
-	json_object_set_new(o, "load_method", json_string(rd_load_method_name(t->load->items[i].method)));
-	json_object_set_new(o, "kind", json_string(rd_run_kind_name(t->classes[i].kind)));
-	json_object_set_new(o, "reason", json_string(t->classes[i].reason));
-	json_object_set_new(o, "status", json_string(a->status == RD_READ_OK ? "ok" : "partial"));
+	jb_set(bad, o, "elapsed_s", number_or_null(a->elapsed_s));
+	jb_set(bad, o, "moving_s", number_or_null(a->moving_s));
+	jb_set(bad, o, "distance_m", number_or_null(a->distance_m));
+	jb_set(bad, o, "distance_estimated", json_boolean(a->distance_estimated));
+	jb_set(bad, o, "ascent_m", number_or_null(a->ascent_m));
+	jb_set(bad, o, "avg_hr", int_or_null(a->avg_hr));
+	jb_set(bad, o, "max_hr", int_or_null(a->max_hr));
+	jb_set(bad, o, "avg_cadence", int_or_null(a->avg_cadence));
+	jb_set(bad, o, "load", json_real(t->load->items[i].trimp));
+	jb_set(bad, o, "load_method", json_string(rd_load_method_name(t->load->items[i].method)));
+	jb_set(bad, o, "kind", json_string(rd_run_kind_name(t->classes[i].kind)));
+	jb_set(bad, o, "reason", jb_text(t->classes[i].reason));
+	jb_set(bad, o, "status", json_string(a->status == RD_READ_OK ? "ok" : "partial"));
 	return o;
 }
 
 int rd_training_to_json(char **out, const rd_training *t)
 {
-	*out = NULL;
+	int failed = 0, *bad = &failed;
 	json_t *root = json_object(), *list = json_array();
 	for (size_t i = 0; i < t->count; i++)
-		json_array_append_new(list, activity_json(t, i));
-	json_object_set_new(root, "activities", list);
+		jb_push(bad, list, activity_json(bad, t, i));
+	jb_set(bad, root, "activities", list);
 	json_t *hr = json_object();
-	json_object_set_new(hr, "max", json_integer(t->load->hr_max));
-	json_object_set_new(hr, "max_source", json_string(rd_hr_source_name(t->load->hr_max_source)));
-	json_object_set_new(hr, "rest", json_integer(t->load->hr_rest));
-	json_object_set_new(hr, "rest_source", json_string(rd_hr_source_name(t->load->hr_rest_source)));
-	json_object_set_new(root, "heart_rate", hr);
-	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
-	json_decref(root);
-	if (!s)
-		return RD_ENOMEM;
-	size_t n = strlen(s);
-	*out = rd_malloc(n + 2);
-	if (*out) {
-		memcpy(*out, s, n);
-		memcpy(*out + n, "\n", 2);
-	}
-	free(s);
-	return *out ? 0 : RD_ENOMEM;
+	jb_set(bad, hr, "max", json_integer(t->load->hr_max));
+	jb_set(bad, hr, "max_source", json_string(rd_hr_source_name(t->load->hr_max_source)));
+	jb_set(bad, hr, "rest", json_integer(t->load->hr_rest));
+	jb_set(bad, hr, "rest_source", json_string(rd_hr_source_name(t->load->hr_rest_source)));
+	jb_set(bad, root, "heart_rate", hr);
+	return jb_dump(out, root, failed,
+		       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
 }

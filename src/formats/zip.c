@@ -281,6 +281,9 @@ int zip_walk(const char *path, const zip_limits *lim, const zip_visitor *v,
 	}
 	rc = walk_entries(&w, diag);
 done:
+	if (rc < 0 && !diag->code) /* the visitor's or our own allocation */
+		rd_diag_set(diag, rc, path, 0, 0, "%s",
+			    rc == RD_ENOMEM ? "out of memory" : "zip reading stopped");
 	if (w.a)
 		archive_read_free(w.a);
 	seen_dispose(&w.seen);

@@ -12,10 +12,15 @@
  * Open findings (in code this test does not own) are skipped unless
  * (no case is skipped: the bugs this loop found are fixed).
  *
- * What the hook does not see: libyaml (profile parsing) and jansson (the
- * JSON writer) allocate with plain malloc, so their own allocations are not
- * failed here; every allocation of ours around them is.  Expat's are seen:
- * the XML layer hands expat rd_malloc/rd_realloc/rd_free.
+ * A history is read on one thread (the hook counts allocations in order),
+ * and there an allocation failure inside one file is reported as a warning
+ * with RD_ENOMEM and the file rejected, not returned: the loop counts that
+ * warning as the failure, so an out-of-memory is never a silent loss.
+ *
+ * What the hook sees: every allocation of ours; expat's (the XML layer hands
+ * expat rd_malloc/rd_realloc/rd_free) and jansson's (main() below sets its
+ * allocator, as a program embedding rubdown may).  What it does not: libyaml
+ * (profile parsing), libarchive, libical and zlib allocate with plain malloc.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,13 +29,19 @@
 #include <cmocka.h>
 
 #include "alloc.h"
+#include "bad/gen.h"
 #include "formats/reader.h"
+#include "rubdown/history.h"
 #include "rubdown/plan.h"
 #include "rubdown/profile.h"
+#include "rubdown/training.h"
+
+#include <jansson.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* An operation: 0 and a result summary in *sum, or an RD_E code. */
 static char last_error[512]; /* the diag of the last failed run */
@@ -266,14 +277,110 @@ static void plan_make(void **state)
 	rd_profile_free(p);
 }
 
+/* ---- a history, its analysis and its JSON ---------------------------- */
+
+static void oom_warning(void *ctx, const rd_diag *w)
+{
+	int *seen = ctx;
+	if (w->code == RD_ENOMEM)
+		*seen = 1;
+}
+
+static int read_history(const void *arg, unsigned long *sum)
+{
+	const char *path = arg;
+	rd_history_options opt;
+	rd_history *h = NULL;
+	rd_training *t = NULL;
+	rd_diag diag = RD_DIAG_INIT;
+	char *json = NULL;
+	int seen = 0;
+
+	rd_history_options_init(&opt);
+	opt.threads = 1; /* the allocation count is the same in every run */
+	opt.warn = oom_warning;
+	opt.warn_ctx = &seen;
+	int rc = rd_history_new(&h, &opt);
+	if (rc == 0)
+		rc = rd_history_add_path(h, path, &diag);
+	if (rc == 0)
+		rc = rd_training_new(&t, h, NULL, &diag);
+	if (rc == 0)
+		rc = rd_training_to_json(&json, t);
+	if (rc == 0 && seen)
+		rc = RD_ENOMEM; /* reported for a file, which was skipped */
+	if (rc == 0)
+		*sum = t->count * 1000003ul ^ hash(json);
+	rd_diag_format(&diag, last_error, sizeof last_error);
+	rd_free(json);
+	rd_training_free(t);
+	rd_history_free(h);
+	return rc;
+}
+
+static void history_export(void **state)
+{
+	(void)state;
+	unsigned long n = torture(read_history, RD_CORPUS "/strava/athlytics-mini-export");
+	print_message("athlytics-mini-export: %lu allocations failed in turn\n", n);
+	assert_true(n > 100);
+	n = torture(read_history, RD_CORPUS "/strava/gz/14582164182.fit.gz");
+	print_message("14582164182.fit.gz: %lu allocations failed in turn\n", n);
+	assert_true(n > 10);
+}
+
+/* The same export as a Strava .zip, one entry gzipped, read through
+ * libarchive. */
+static void history_zip(void **state)
+{
+	(void)state;
+	static const char *const names[] = {
+		"export/activities.csv", "export/activities/example.fit",
+		"export/activities/example.gpx.gz", "export/activities/example.tcx"};
+	bb files[4] = {{0}}, gpx = {0}, zip = {0};
+	const uint8_t *data[4];
+	size_t len[4];
+	bb_file(&files[0], RD_CORPUS "/strava/athlytics-mini-export/activities.csv");
+	bb_file(&files[1], RD_CORPUS "/strava/athlytics-mini-export/activities/example.fit");
+	bb_file(&gpx, RD_CORPUS "/strava/athlytics-mini-export/activities/example.gpx");
+	gz_of(&files[2], gpx.p, gpx.n);
+	bb_file(&files[3], RD_CORPUS "/strava/athlytics-mini-export/activities/example.tcx");
+	for (int i = 0; i < 4; i++) {
+		data[i] = files[i].p;
+		len[i] = files[i].n;
+	}
+	zip_of(&zip, 4, names, data, len);
+	char path[] = "/tmp/rubdown-oom-XXXXXX.zip";
+	int fd = mkstemps(path, 4);
+	assert_true(fd >= 0);
+	close(fd);
+	bb_write(&zip, path);
+	unsigned long n = torture(read_history, path);
+	print_message("the export as a zip: %lu allocations failed in turn\n", n);
+	assert_true(n > 100);
+	unlink(path);
+	for (int i = 0; i < 4; i++)
+		bb_free(&files[i]);
+	bb_free(&gpx);
+	bb_free(&zip);
+}
+
+static void free_fn(void *p)
+{
+	rd_free(p);
+}
+
 int main(void)
 {
+	json_set_alloc_funcs(rd_malloc, free_fn);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fit_decode),
 		cmocka_unit_test(gpx_read),
 		cmocka_unit_test(tcx_read),
 		cmocka_unit_test(plan_make),
 		cmocka_unit_test(plan_from_profile),
+		cmocka_unit_test(history_export),
+		cmocka_unit_test(history_zip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
