@@ -1,5 +1,6 @@
 # The FIT layer: record accumulator, activity basics, FIT decoder and reader.
 rd_module(rd_fit SOURCES src/track.c src/activity.c src/formats/fit.c
+	src/formats/fit_values.c src/formats/fit_crc.c
 	src/formats/fit_activity.c src/formats/fit_hr.c
 	src/formats/fit_profile.c LIBS rd_base m)
 rd_add_unit_test(track SOURCES tests/unit/track.c LIBS rd_fit)
