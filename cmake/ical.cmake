@@ -2,7 +2,8 @@
 # events, the time of day of appointments, and the plan as .ics.
 pkg_check_modules(ICAL REQUIRED IMPORTED_TARGET libical)
 rd_module(rd_ical SOURCES
-	src/formats/ical.c src/formats/classify_event.c src/writers/ics.c
+	src/formats/ical.c src/formats/ical_scan.c src/formats/ical_recur.c
+	src/formats/classify_event.c src/writers/ics.c
 	LIBS rd_core PkgConfig::ICAL)
 rd_add_unit_test(ical_read SOURCES tests/unit/ical_read.c LIBS rd_ical)
 # A hang in recurrence expansion shows up as this timeout, not as a timed

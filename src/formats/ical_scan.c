@@ -1,0 +1,328 @@
+/*
+ * ical_scan.c: the lines and the structure of an iCalendar file (pass 1).
+ *
+ * Lines end in CRLF; we also take LF and a lone CR.  A line starting with a
+ * space or tab continues the previous one (a fold, removed before anything
+ * else, so a fold inside a UTF-8 sequence heals).  A logical line longer
+ * than RD_ICAL_MAX_LINE is an error.
+ *
+ * libical does not say where in the file an error is, so we scan the lines
+ * ourselves first: BEGIN/END nesting (at most MAX_DEPTH deep), text outside
+ * a calendar, lines that are not content lines, NUL bytes, and the cap of
+ * RD_ICAL_MAX_COMPONENTS; each problem is a warning with its line.  What
+ * survives is a list of components (VEVENT, VTIMEZONE, VFREEBUSY) by byte
+ * range and line.  Later, each is handed to libical on its own, unfolded,
+ * with CRLF ends, and the lines of its properties are kept so that messages
+ * about them can name a line and column.
+ */
+#include "alloc.h"
+#include "buf.h"
+#include "formats/ical_int.h"
+
+#include <libical/ical.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_DEPTH 8
+
+/* ---- lines ---- */
+
+typedef struct line_iter {
+	const char *s;
+	size_t len, pos;
+	unsigned long lineno;      /* physical line of the next line */
+} line_iter;
+
+static size_t line_end(const line_iter *it, size_t pos, size_t *next)
+{
+	size_t e = pos;
+	while (e < it->len && it->s[e] != '\n' && it->s[e] != '\r')
+		e++;
+	*next = e;
+	if (e < it->len && it->s[e] == '\r')
+		(*next)++;
+	if (*next < it->len && it->s[*next] == '\n' && (e == *next || it->s[e] == '\r'))
+		(*next)++;
+	if (e < it->len && it->s[e] == '\n' && *next == e)
+		(*next)++;
+	return e;
+}
+
+/* Reads the next logical line into out.  Returns 1, 0 at the end, or
+ * RD_ELIMIT when it is longer than RD_ICAL_MAX_LINE. */
+static int next_line(line_iter *it, rd_buf *out, unsigned long *first)
+{
+	if (it->pos >= it->len)
+		return 0;
+	out->len = 0;
+	*first = it->lineno;
+	size_t next;
+	size_t e = line_end(it, it->pos, &next);
+	rd_buf_put(out, it->s + it->pos, e - it->pos);
+	it->pos = next;
+	it->lineno++;
+	while (it->pos < it->len && (it->s[it->pos] == ' ' || it->s[it->pos] == '\t')) {
+		e = line_end(it, it->pos, &next);
+		rd_buf_put(out, it->s + it->pos + 1, e - it->pos - 1);
+		it->pos = next;
+		it->lineno++;
+		if (out->len > RD_ICAL_MAX_LINE)
+			return RD_ELIMIT;
+	}
+	if (out->len > RD_ICAL_MAX_LINE)
+		return RD_ELIMIT;
+	return out->oom ? RD_ENOMEM : 1;
+}
+
+static int starts(const char *s, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+	return n >= k && strncasecmp(s, prefix, k) == 0;
+}
+
+/* ---- pass 1: structure ---- */
+
+typedef struct scan_state {
+	char names[MAX_DEPTH][32];
+	unsigned long lines[MAX_DEPTH];
+	size_t depth;
+	comp cur;
+	int in_comp, broken;
+} scan_state;
+
+static int comp_kind_of(const char *name, comp_kind *k)
+{
+	if (strcasecmp(name, "VEVENT") == 0)
+		*k = C_EVENT;
+	else if (strcasecmp(name, "VTIMEZONE") == 0)
+		*k = C_TIMEZONE;
+	else if (strcasecmp(name, "VFREEBUSY") == 0)
+		*k = C_FREEBUSY;
+	else
+		return 0;
+	return 1;
+}
+
+static void scan_begin(ical_ctx *c, scan_state *s, const char *name, unsigned long ln, size_t raw)
+{
+	if (s->depth == MAX_DEPTH) {
+		ical_warn(c, ln, 1, "components nested more than %d deep", MAX_DEPTH);
+		s->broken = 1;
+		return;
+	}
+	snprintf(s->names[s->depth], sizeof s->names[0], "%s", name);
+	s->lines[s->depth++] = ln;
+	comp_kind k;
+	if (s->depth == 2 && comp_kind_of(name, &k)) {
+		s->cur = (comp){k, ln, raw, raw, 0};
+		s->in_comp = 1;
+		s->broken = 0;
+	}
+}
+
+/* An END that closes an outer component: the inner ones were never ended. */
+static int close_outer(ical_ctx *c, scan_state *s, const char *name, unsigned long ln)
+{
+	size_t d = s->depth;
+	while (d > 0 && strcasecmp(s->names[d - 1], name) != 0)
+		d--;
+	if (d == 0) {
+		ical_warn(c, ln, 1, "END:%s does not match BEGIN:%s at line %lu", name,
+			  s->names[s->depth - 1], s->lines[s->depth - 1]);
+		s->broken = 1;
+		return 0;
+	}
+	while (s->depth > d) {
+		s->depth--;
+		ical_warn(c, s->lines[s->depth], 1, "BEGIN:%s is never ended (END:%s missing)%s",
+			  s->names[s->depth], s->names[s->depth], s->depth == 1 ? ": skipped" : "");
+		s->broken = 1;
+		if (s->depth == 1 && s->in_comp) {
+			s->in_comp = 0;
+			c->broken++;
+		}
+	}
+	return 1;
+}
+
+static int scan_end(ical_ctx *c, scan_state *s, const char *name, unsigned long ln, size_t raw)
+{
+	if (s->depth == 0) {
+		ical_warn(c, ln, 1, "END:%s without a BEGIN", name);
+		return 0;
+	}
+	if (strcasecmp(s->names[s->depth - 1], name) != 0 && !close_outer(c, s, name, ln))
+		return 0;
+	s->depth--;
+	if (s->depth != 1 || !s->in_comp)
+		return 0;
+	s->in_comp = 0;
+	if (s->broken) {
+		c->broken++;
+		return 0;
+	}
+	if (c->comp_count >= RD_ICAL_MAX_COMPONENTS) {
+		if (c->comp_count++ == RD_ICAL_MAX_COMPONENTS)
+			ical_warn(c, ln, 1, "more than %d components: the rest is skipped",
+				  RD_ICAL_MAX_COMPONENTS);
+		return 0;
+	}
+	s->cur.end = raw;
+	if (rd_grow((void **)&c->comps, &c->comp_cap, c->comp_count + 1, sizeof *c->comps))
+		return RD_ENOMEM;
+	c->comps[c->comp_count++] = s->cur;
+	return 0;
+}
+
+static int scan_line(ical_ctx *c, scan_state *s, const rd_buf *l, unsigned long ln,
+		     size_t raw, size_t raw_next)
+{
+	const char *t = l->data ? l->data : "";
+	char name[32];
+	if (memchr(t, '\0', l->len)) {
+		ical_warn(c, ln, 1, "binary data (a NUL byte) in a text line");
+		s->broken = s->in_comp;
+		return 0;
+	}
+	if (starts(t, l->len, "BEGIN:") || starts(t, l->len, "END:")) {
+		int begin = starts(t, l->len, "BEGIN:");
+		snprintf(name, sizeof name, "%s", t + (begin ? 6 : 4));
+		name[strcspn(name, " \t")] = '\0';
+		if (begin)
+			scan_begin(c, s, name, ln, raw);
+		else
+			return scan_end(c, s, name, ln, raw_next);
+		return 0;
+	}
+	if (s->depth == 0 && l->len > 0) {
+		ical_warn(c, ln, 1, "text outside BEGIN:VCALENDAR .. END:VCALENDAR");
+		return 0;
+	}
+	if (s->in_comp && l->len > 0 && !memchr(t, ':', l->len)) {
+		char b[48];
+		ical_warn(c, ln, 1, "'%s' is not a content line (NAME:value), ignored", ical_shown(b, t, l->len));
+	}
+	if (s->depth == 2 && s->in_comp && s->cur.kind == C_EVENT && starts(t, l->len, "RECURRENCE-ID"))
+		s->cur.has_rid = 1;
+	if (s->depth == 1 && starts(t, l->len, "X-WR-TIMEZONE:") && !c->wr_timezone)
+		c->wr_timezone = rd_strndup(t + 14, l->len - 14);
+	return 0;
+}
+
+/* The first non-blank line must open a calendar: anything else is not one. */
+int ical_check_start(ical_ctx *c, rd_diag *diag)
+{
+	size_t i = 0;
+	unsigned long ln = 1;
+	if (c->len >= 3 && memcmp(c->text, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < c->len && (c->text[i] == '\r' || c->text[i] == '\n' || c->text[i] == ' ')) {
+		ln += c->text[i] == '\n';
+		i++;
+	}
+	if (i == c->len)
+		return rd_diag_set(diag, RD_EFORMAT, c->name, 1, 1,
+				   "empty file: expected an iCalendar calendar (BEGIN:VCALENDAR)");
+	if (!starts(c->text + i, c->len - i, "BEGIN:VCALENDAR"))
+		return rd_diag_set(diag, RD_EFORMAT, c->name, ln, 1,
+				   "not an iCalendar file: expected BEGIN:VCALENDAR");
+	return 0;
+}
+
+int ical_scan(ical_ctx *c, rd_diag *diag)
+{
+	scan_state s;
+	memset(&s, 0, sizeof s);
+	line_iter it = {c->text, c->len, 0, 1};
+	if (c->len >= 3 && memcmp(c->text, "\xef\xbb\xbf", 3) == 0)
+		it.pos = 3;
+	unsigned long ln = 1;
+	int r;
+	size_t at = it.pos;
+	while ((r = next_line(&it, &c->line, &ln)) == 1) {
+		if ((r = scan_line(c, &s, &c->line, ln, at, it.pos)) < 0)
+			return rd_diag_set(diag, r, c->name, ln, 1, "out of memory");
+		at = it.pos;
+	}
+	if (r == RD_ELIMIT)
+		return rd_diag_set(diag, RD_ELIMIT, c->name, ln, 1,
+				   "line longer than %u bytes", RD_ICAL_MAX_LINE);
+	if (r < 0)
+		return rd_diag_set(diag, r, c->name, ln, 1, "out of memory");
+	for (size_t d = s.depth; d-- > 0;) {
+		if (d == 0 && c->comp_count > 0)
+			ical_warn(c, s.lines[0], 1, "BEGIN:VCALENDAR is never ended (END:VCALENDAR missing)");
+		else if (d == 1 && s.in_comp) {
+			ical_warn(c, s.lines[1], 1, "BEGIN:%s is never ended (END:%s missing): skipped",
+				  s.names[1], s.names[1]);
+			c->broken++;
+		}
+	}
+	return 0;
+}
+
+/* ---- components: unfolded text, property lines ---- */
+
+/* Copies component k, unfolded, with CRLF ends, into c->ctext and notes the
+ * lines of the properties of its top level.  Lines that are not content
+ * lines (warned about in pass 1) are left out. */
+static int load_comp(ical_ctx *c, const comp *k)
+{
+	line_iter it = {c->text, k->end, k->start, k->line};
+	unsigned long ln;
+	int depth = 0, r;
+	c->ctext.len = 0;
+	c->prop_count = 0;
+	while ((r = next_line(&it, &c->line, &ln)) == 1) {
+		const char *t = c->line.data ? c->line.data : "";
+		const char *colon = memchr(t, ':', c->line.len);
+		if (!colon)
+			continue;
+		depth += starts(t, c->line.len, "BEGIN:") ? 1 : starts(t, c->line.len, "END:") ? -1 : 0;
+		if (depth == 1 && c->prop_count < sizeof c->props / sizeof *c->props) {
+			prop_line *pl = &c->props[c->prop_count++];
+			size_t n = strcspn(t, ";:");
+			snprintf(pl->name, sizeof pl->name, "%.*s", (int)(n < 15 ? n : 15), t);
+			pl->line = ln;
+			pl->col = (unsigned long)(colon - t) + 2;
+			pl->value = c->ctext.len + (size_t)(colon - t) + 1;
+			pl->value_len = c->line.len - (size_t)(colon - t) - 1;
+		}
+		rd_buf_put(&c->ctext, t, c->line.len);
+		rd_buf_put(&c->ctext, "\r\n", 2);
+	}
+	return r < 0 ? r : c->ctext.oom ? RD_ENOMEM : 0;
+}
+
+/* The n-th (0-based) line of property name in the current component. */
+const prop_line *ical_prop_at(const ical_ctx *c, const char *name, int n)
+{
+	for (size_t i = 0; i < c->prop_count; i++)
+		if (strcasecmp(c->props[i].name, name) == 0 && n-- == 0)
+			return &c->props[i];
+	return NULL;
+}
+
+unsigned long ical_line_of(const ical_ctx *c, const char *name, unsigned long dflt)
+{
+	const prop_line *pl = ical_prop_at(c, name, 0);
+	return pl ? pl->line : dflt;
+}
+
+const char *ical_value_of(const ical_ctx *c, const prop_line *pl, char buf[48])
+{
+	return ical_shown(buf, c->ctext.data + pl->value, pl->value_len);
+}
+
+icalcomponent *ical_parse_comp(ical_ctx *c, const comp *k, icalcomponent_kind want)
+{
+	if (load_comp(c, k) < 0)
+		return NULL;
+	icalcomponent *ic = icalparser_parse_string(c->ctext.data);
+	if (ic && icalcomponent_isa(ic) != want) {
+		icalcomponent_free(ic);
+		ic = NULL;
+	}
+	return ic;
+}
