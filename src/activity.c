@@ -1,5 +1,6 @@
 /* activity.c: rd_activity defaults, sport names and reader limits. */
 #include "rubdown/activity.h"
+#include "utf8.h"
 
 #include "formats/reader.h"
 
@@ -8,12 +9,7 @@
 
 static void copy_cut(char *dst, size_t cap, const char *s)
 {
-	size_t len = strlen(s);
-	if (len >= cap) {
-		len = cap - 1;
-		while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
-			len--; /* s[len] continues a sequence: cut before it */
-	}
+	size_t len = rd_utf8_cut(s, strlen(s), cap - 1);
 	memcpy(dst, s, len);
 	dst[len] = '\0';
 }

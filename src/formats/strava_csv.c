@@ -25,6 +25,7 @@
  */
 #include "formats/strava_csv.h"
 #include "alloc.h"
+#include "utf8.h"
 #include "buf.h"
 #include "rubdown/date.h"
 
@@ -110,11 +111,7 @@ static size_t trimmed(const char **s)
 static const char *keep_text(strava_csv *c, const char *s, size_t max)
 {
 	size_t n = trimmed(&s);
-	if (n > max) {
-		n = max;
-		while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--; /* s[n] continues a sequence: cut before it */
-	}
+	n = rd_utf8_cut(s, n, max);
 	text_block *b = c->text;
 	if (!b || b->cap - b->used < n + 1) {
 		size_t cap = n + 1 > TEXT_BLOCK ? n + 1 : TEXT_BLOCK;

@@ -20,6 +20,7 @@
 #include "formats/xml.h"
 
 #include "alloc.h"
+#include "utf8.h"
 
 #include <expat.h>
 #include <limits.h>
@@ -687,11 +688,7 @@ int xml_parse_int(int *out, const char *s, size_t len)
 void xml_copy_text(char *dst, size_t cap, const char *s, size_t len)
 {
 	trim(&s, &len);
-	if (len >= cap) {
-		len = cap - 1;
-		while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
-			len--; /* s[len] continues a sequence: cut before it */
-	}
+	len = rd_utf8_cut(s, len, cap - 1);
 	memcpy(dst, s, len);
 	dst[len] = '\0';
 }

@@ -106,6 +106,41 @@ static void rfc4180(void **state)
 	}
 }
 
+/* Long fields are cut to their caps on a character boundary, and every
+ * row keeps its own text (200 rows, each name different). */
+static void long_fields(void **state)
+{
+	(void)state;
+	char *text = malloc(200 * 640 + 200);
+	assert_non_null(text);
+	size_t at = (size_t)sprintf(text, "Activity ID,Activity Date,Activity Name,Activity Type,Filename\n");
+	for (int i = 0; i < 200; i++) {
+		at += (size_t)sprintf(text + at, "%040d,\"Sep 12, 2018, 3:02:23 PM\",", i); /* a 40-digit id */
+		for (int k = 0; k < 100; k++)
+			at += (size_t)sprintf(text + at, "\xc3\xa9"); /* 100 x e-acute */
+		at += (size_t)sprintf(text + at, " %d,Run,activities/%d.fit\n", i, i);
+	}
+	strava_csv *c;
+	warns ws = {0};
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(parse(text, 4096, &c, &ws, &d), 0);
+	assert_int_equal(strava_csv_count(c), 200);
+	for (size_t i = 0; i < 200; i++) {
+		const strava_row *r = strava_csv_row(c, i);
+		char want[64];
+		snprintf(want, sizeof want, "%040zu", i);
+		assert_int_equal(strlen(r->id), STRAVA_ID_MAX);
+		assert_memory_equal(r->id, want, STRAVA_ID_MAX);
+		assert_int_equal(strlen(r->name), 158); /* 79 whole characters */
+		for (size_t k = 0; k < 158; k += 2)
+			assert_memory_equal(r->name + k, "\xc3\xa9", 2);
+		snprintf(want, sizeof want, "activities/%zu.fit", i);
+		assert_string_equal(r->filename, want);
+	}
+	strava_csv_free(c);
+	free(text);
+}
+
 /* C01: the two Distance columns (km, then m), two Elapsed Time columns. */
 static void duplicate_columns(void **state)
 {
@@ -288,6 +323,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dates), cmocka_unit_test(numbers),
 		cmocka_unit_test(rfc4180), cmocka_unit_test(duplicate_columns),
+		cmocka_unit_test(long_fields),
 		cmocka_unit_test(header_variants), cmocka_unit_test(unknown_date),
 		cmocka_unit_test(errors), cmocka_unit_test(sports),
 		cmocka_unit_test(corpus),
