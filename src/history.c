@@ -207,50 +207,109 @@ static int limit_error(rd_history *h, const char *source, rd_diag *diag)
 			   h->opt.max_activities);
 }
 
-static int gather_one(rd_history *h, file_result *r, rd_diag *diag)
+/* history_ctx.keep: a finished file's activities go straight into h->acts
+ * (a grown block is moved by the kernel, not copied), so no second copy of
+ * the summaries waits for the gathering. */
+static void keep(void *arg, file_result *r)
 {
-	count_outcome(h, r);
-	replay_warnings(h, r);
-	r->first_act = h->n;
-	h->adding_kind = r->kind;
-	for (size_t i = 0; i < r->nacts; i++) {
-		int rc = add_activity(h, &r->acts[i]);
-		if (rc == RD_ELIMIT)
-			return limit_error(h, r->source, diag);
-		if (rc)
-			return rd_diag_set(diag, rc, r->source, 0, 0, "out of memory");
+	rd_history *h = arg;
+	int rc = 0;
+	if (r->nacts) {
+		pthread_mutex_lock(&h->lock);
+		rc = rd_grow((void **)&h->acts, &h->cap, h->n + r->nacts, sizeof *h->acts);
+		if (!rc) {
+			memcpy(h->acts + h->n, r->acts, r->nacts * sizeof *h->acts);
+			r->first_act = h->n;
+			h->n += r->nacts;
+		}
+		pthread_mutex_unlock(&h->lock);
 	}
-	rd_free(r->acts); /* copied; the CSV merge needs only first_act, nacts */
+	rd_free(r->acts);
 	r->acts = NULL;
 	r->capacts = 0;
-	return 0;
+	if (rc) {
+		rd_diag d = RD_DIAG_INIT;
+		rd_diag_set(&d, RD_ENOMEM, r->source, 0, 0, "out of memory");
+		file_result_reject(r, &d);
+	}
 }
 
-/* Room for every activity of rl at once, so h->acts does not grow by
- * doubling (up to twice the memory) while the results are still held. */
-static int reserve(rd_history *h, const result_list *rl, rd_diag *diag)
+/* Place base + j takes the activity (and its meta) from base + from[j], for
+ * j < n, in place (from is a permutation of 0..n-1): following each cycle
+ * needs one spare activity, not a second array. */
+static void pull(rd_history *h, size_t base, size_t *from, size_t n)
 {
-	size_t total = h->n;
-	for (size_t i = 0; i < rl->n; i++)
-		total += rl->items[i].nacts;
-	if (total <= h->cap)
-		return 0;
-	rd_activity *acts = rd_realloc(h->acts, total * sizeof *acts);
-	if (acts)
-		h->acts = acts, h->cap = total;
-	act_meta *meta = acts ? rd_realloc(h->meta, total * sizeof *meta) : NULL;
-	if (meta)
-		h->meta = meta, h->capmeta = total;
-	return meta ? 0 : rd_diag_set(diag, RD_ENOMEM, "", 0, 0, "out of memory");
+	rd_activity *acts = h->acts + base;
+	act_meta *meta = h->meta + base;
+	for (size_t i = 0; i < n; i++) {
+		if (from[i] == i)
+			continue;
+		rd_activity spare = acts[i];
+		act_meta spare_meta = meta[i];
+		size_t j = i;
+		for (;;) {
+			size_t k = from[j];
+			from[j] = j;
+			if (k == i) {
+				acts[j] = spare;
+				meta[j] = spare_meta;
+				break;
+			}
+			acts[j] = acts[k];
+			meta[j] = meta[k];
+			j = k;
+		}
+	}
 }
 
-static int gather(rd_history *h, result_list *rl, rd_diag *diag)
+/* Puts the activities kept since base in file order (rl sorted): the
+ * history is the same whichever thread finished first.  Counts outcomes
+ * and replays warnings in that order too, and stops at the activity limit
+ * there. */
+static int order(rd_history *h, result_list *rl, size_t base, rd_diag *diag)
+{
+	size_t n = h->n - base, at = 0;
+	size_t *from = rd_malloc((n ? n : 1) * sizeof *from);
+	unsigned char *used = rd_calloc(n ? n : 1, 1);
+	if (!from || !used || rd_grow((void **)&h->meta, &h->capmeta, h->n, sizeof *h->meta)) {
+		rd_free(from);
+		rd_free(used);
+		h->n = base;
+		return rd_diag_set(diag, RD_ENOMEM, "", 0, 0, "out of memory");
+	}
+	int rc = 0;
+	for (size_t i = 0; i < rl->n && !rc; i++) {
+		file_result *r = &rl->items[i];
+		count_outcome(h, r);
+		replay_warnings(h, r);
+		size_t first = r->first_act - base;
+		r->first_act = base + at;
+		for (size_t k = 0; k < r->nacts && !rc; k++) {
+			if (base + at >= h->opt.max_activities) {
+				rc = limit_error(h, r->source, diag);
+				break;
+			}
+			h->meta[base + first + k] = (act_meta){r->kind, h->seq++};
+			used[first + k] = 1;
+			from[at++] = first + k;
+		}
+	}
+	size_t kept = at;
+	for (size_t i = 0; i < n; i++) /* the rest, past the limit, go last */
+		if (!used[i])
+			from[at++] = i;
+	pull(h, base, from, n);
+	rd_free(from);
+	rd_free(used);
+	h->n = base + kept;
+	return rc;
+}
+
+static int gather(rd_history *h, result_list *rl, size_t base, rd_diag *diag)
 {
 	if (rl->n) /* no file: items may be NULL, which qsort must not get */
 		qsort(rl->items, rl->n, sizeof *rl->items, cmp_result);
-	int rc = reserve(h, rl, diag);
-	for (size_t i = 0; i < rl->n && !rc; i++)
-		rc = gather_one(h, &rl->items[i], diag);
+	int rc = order(h, rl, base, diag);
 	for (size_t i = 0; i < rl->n && !rc; i++) {
 		if (!rl->items[i].csv)
 			continue;
@@ -321,31 +380,6 @@ static int drop_second(const rd_activity *a, const act_meta *ma,
 	return ma->seq < mb->seq;
 }
 
-/* Moves activity items[i].index to place i, in place: following each
- * cycle of the permutation needs one spare activity, not a second array. */
-static void permute(rd_history *h, sort_item *items)
-{
-	for (size_t i = 0; i < h->n; i++) {
-		if (items[i].index == i)
-			continue;
-		rd_activity spare = h->acts[i];
-		act_meta spare_meta = h->meta[i];
-		size_t j = i;
-		for (;;) {
-			size_t k = items[j].index;
-			items[j].index = j;
-			if (k == i) {
-				h->acts[j] = spare;
-				h->meta[j] = spare_meta;
-				break;
-			}
-			h->acts[j] = h->acts[k];
-			h->meta[j] = h->meta[k];
-			j = k;
-		}
-	}
-}
-
 static int history_sort(rd_history *h)
 {
 	sort_item *items = rd_malloc((h->n ? h->n : 1) * sizeof *items);
@@ -354,8 +388,14 @@ static int history_sort(rd_history *h)
 	for (size_t i = 0; i < h->n; i++)
 		items[i] = (sort_item){h->acts[i].start_utc, h->meta[i].seq, i};
 	qsort(items, h->n, sizeof *items, cmp_sort);
-	permute(h, items);
+	size_t *from = rd_malloc((h->n ? h->n : 1) * sizeof *from);
+	for (size_t i = 0; from && i < h->n; i++)
+		from[i] = items[i].index;
 	rd_free(items);
+	if (!from)
+		return RD_ENOMEM;
+	pull(h, 0, from, h->n);
+	rd_free(from);
 	return 0;
 }
 
@@ -401,11 +441,14 @@ static int history_dedupe(rd_history *h)
 int rd_history_add_path(rd_history *h, const char *path, rd_diag *diag)
 {
 	result_list rl = {NULL, 0, 0};
-	history_ctx ctx = {&h->opt, &h->cfg, progress, h};
+	history_ctx ctx = {&h->opt, &h->cfg, progress, keep, h};
+	size_t base = h->n;
 	int rc = history_read_path(&ctx, path, &rl, diag);
 	if (rc != RD_EIO && rc != RD_ENOMEM) {
-		int grc = gather(h, &rl, diag);
+		int grc = gather(h, &rl, base, diag);
 		rc = rc ? rc : grc;
+	} else {
+		h->n = base; /* what the files gave is dropped with them */
 	}
 	result_list_dispose(&rl);
 	int src = history_sort(h);

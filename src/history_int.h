@@ -39,7 +39,7 @@ typedef struct file_result {
 	unsigned long lost_warns;      /* not kept: out of memory */
 	strava_csv *csv;               /* set when the file was activities.csv */
 	uint64_t bytes;                /* decompressed bytes read */
-	size_t first_act;              /* where its activities went (history.c) */
+	size_t first_act;              /* where its activities are (history.c) */
 	int quiet_unknown;             /* not an activity file: skip silently */
 } file_result;
 
@@ -80,6 +80,11 @@ typedef struct history_ctx {
 	const decode_cfg *cfg;
 	void (*progress)(void *h, size_t files_done, size_t files_found,
 			 uint64_t bytes);
+	/* Takes the activities of a file that is finished (r->acts) into the
+	 * history, in finishing order, and frees them from r: r->first_act says
+	 * where they went, r->nacts stays.  Called from the workers right after
+	 * each file, so a history holds one copy of each activity. */
+	void (*keep)(void *h, file_result *r);
 	void *h;
 } history_ctx;
 

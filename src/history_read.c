@@ -268,6 +268,7 @@ static void *files_worker(void *arg)
 			decode_file(job->ctx, job->paths->items[i].path, r, buf,
 				    job->explicit_path);
 		}
+		job->ctx->keep(job->ctx->h, r);
 		job->ctx->progress(job->ctx->h, 1, 0, r->bytes);
 	}
 	rd_free(buf);
@@ -337,6 +338,7 @@ static void zip_end(void *arg, int rc, rd_diag *diag)
 	decoder_finish(z->dec);
 	decoder_close(z->dec);
 	z->dec = NULL;
+	z->ctx->keep(z->ctx->h, z->cur);
 	z->ctx->progress(z->ctx->h, 1, 0, z->cur->bytes);
 }
 
@@ -360,6 +362,7 @@ static void *zip_worker(void *arg)
 	if (z->dec) { /* stopped inside an entry that never ended */
 		decoder_finish(z->dec);
 		decoder_close(z->dec);
+		z->ctx->keep(z->ctx->h, z->cur);
 	}
 	return NULL;
 }

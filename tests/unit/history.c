@@ -254,6 +254,52 @@ static void folder(void **state)
 	}
 }
 
+/* Activities go into the history as their files finish, on either thread;
+ * the history is then in file order (the tie-break of equal starts), the
+ * same in every run, and the activity limit cuts it in file order too. */
+static void file_order(void **state)
+{
+	(void)state;
+	char rel[64], body[96];
+	for (int i = 0; i < 40; i++) { /* equal starts, durations 20% apart */
+		snprintf(rel, sizeof rel, "order/%02d.fit", i);
+		snprintf(body, sizeof body, "A 1000 %.0f 1 %d", 60 * pow(1.2, i), i);
+		put_fit(rel, body, i % 3 == 0);
+	}
+	snprintf(body, sizeof body, "A 1000 %.0f 1 40 A 1000 %.0f 1 41",
+		 60 * pow(1.2, 40), 60 * pow(1.2, 41));
+	put_fit("order2/40-41.fit", body, 0); /* two activities, a second path */
+	for (int run = 0; run < 5; run++) {
+		log_t l = {0};
+		rd_history *h = make(&l, 2);
+		rd_diag d = RD_DIAG_INIT;
+		assert_int_equal(rd_history_add_path(h, sub("order"), &d), 0);
+		assert_int_equal(rd_history_add_path(h, sub("order2"), &d), 0);
+		assert_int_equal(rd_history_count(h), 42);
+		for (size_t i = 0; i < 42; i++)
+			assert_int_equal(rd_history_get(h, i)->records, i);
+		rd_history_free(h);
+	}
+	for (int run = 0; run < 5; run++) {
+		log_t l = {0};
+		rd_history_options opt;
+		rd_history_options_init(&opt);
+		opt.threads = 2;
+		opt.max_activities = 10;
+		rd_history *h;
+		assert_int_equal(rd_history_new(&h, &opt), 0);
+		history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+		rd_diag d = RD_DIAG_INIT;
+		assert_int_equal(rd_history_add_path(h, sub("order"), &d), RD_ELIMIT);
+		assert_non_null(strstr(d.file, "order/10.fit"));
+		assert_int_equal(rd_history_count(h), 10);
+		for (size_t i = 0; i < 10; i++)
+			assert_int_equal(rd_history_get(h, i)->records, i);
+		rd_history_free(h);
+		(void)l;
+	}
+}
+
 /* Same sport group, start within 60 s, duration within 10%: kept once. */
 static void duplicates(void **state)
 {
@@ -619,7 +665,8 @@ static void corpus(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(folder), cmocka_unit_test(duplicates),
+		cmocka_unit_test(folder), cmocka_unit_test(file_order),
+		cmocka_unit_test(duplicates),
 		cmocka_unit_test(gzip_damage), cmocka_unit_test(strava_zip),
 		cmocka_unit_test(zip_limits_hit), cmocka_unit_test(corrupt_zip),
 		cmocka_unit_test(limits_and_errors), cmocka_unit_test(progress),
