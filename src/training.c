@@ -40,12 +40,11 @@ static void span(rd_training *t)
  * evening run in New York is not tomorrow's run). */
 static int zone_offsets(rd_training *t, const char *tzid, rd_diag *diag)
 {
-	const int64_t limit = (int64_t)1 << 40; /* as rd_activity_date */
 	for (size_t i = 0; i < t->count; i++) {
 		rd_activity *a = &t->acts[i];
 		int32_t off;
-		if (a->has_utc_offset || a->start_utc <= -limit || a->start_utc >= limit)
-			continue;
+		if (a->has_utc_offset || rd_activity_date(a) == RD_DATE_NONE)
+			continue; /* a local time already, or no plausible start */
 		if (rd_zone_utc_offset(tzid, a->start_utc, &off))
 			return rd_diag_set(diag, RD_EUNSUPPORTED, NULL, 0, 0,
 					   "unknown time zone '%s'", tzid);
