@@ -239,6 +239,8 @@ static void keep(void *arg, file_result *r)
  * needs one spare activity, not a second array. */
 static void pull(rd_history *h, size_t base, size_t *from, size_t n)
 {
+	if (!n)
+		return; /* h->acts may be NULL: no offset from it (UBSan) */
 	rd_activity *acts = h->acts + base;
 	act_meta *meta = h->meta + base;
 	for (size_t i = 0; i < n; i++) {
