@@ -19,6 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Why a row stands alone; the first CSV_EACH rows of each reason are
+ * warned one by one, the rest in one line (an export without its files
+ * would otherwise print a line per activity). */
+enum why { W_MANUAL, W_OUTSIDE, W_MISSING, W_UNREADABLE, W_EMPTY, W_COUNT };
+#define CSV_EACH 5
+static const char *const WHY[W_COUNT] = {
+	"has no file (manual entry)", "points outside the export",
+	"is not in the export", "could not be read", "holds no activity"};
+
 typedef struct merge {
 	const result_list *rl;
 	const file_result *csv_res;
@@ -30,19 +39,21 @@ typedef struct merge {
 	rd_warn_fn warn;
 	void *warn_ctx;
 	size_t dir_len; /* bytes of csv source up to and with its '/' or '!' */
+	unsigned long why[W_COUNT]; /* rows so far for each reason */
 } merge;
 
-static void row_warn(const merge *m, const strava_row *r, const char *fmt, ...)
+/* A warning about the csv, at line (0: the whole file). */
+static void csv_warn(const merge *m, unsigned long line, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 3, 4)))
 #endif
 	;
 
-static void row_warn(const merge *m, const strava_row *r, const char *fmt, ...)
+static void csv_warn(const merge *m, unsigned long line, const char *fmt, ...)
 {
 	rd_diag w = RD_DIAG_INIT;
 	w.code = RD_EFORMAT;
-	w.line = r->line;
+	w.line = line;
 	va_list ap;
 	va_start(ap, fmt);
 	rd_warn_vsend(m->warn, m->warn_ctx, &w, m->csv_res->source, fmt, ap);
@@ -106,33 +117,50 @@ static int csv_only(const merge *m, const strava_row *r, rd_read_status status)
 	return m->add(m->h, &a);
 }
 
-static int use_csv(const merge *m, const strava_row *r, const char *what)
+static int use_csv(merge *m, const strava_row *r, enum why why)
 {
-	row_warn(m, r, "activity %s: file '%s' %s; using the csv summary", r->id,
-		 r->filename, what);
-	return csv_only(m, r, RD_READ_PARTIAL);
+	if (++m->why[why] <= CSV_EACH) {
+		if (why == W_MANUAL)
+			csv_warn(m, r->line, "activity %s %s; using the csv summary", r->id,
+				 WHY[why]);
+		else
+			csv_warn(m, r->line, "activity %s: file '%s' %s; using the csv summary",
+				 r->id, r->filename, WHY[why]);
+	}
+	return csv_only(m, r, why == W_MANUAL ? RD_READ_OK : RD_READ_PARTIAL);
 }
 
-static int merge_row(const merge *m, const strava_row *r)
+/* One line for the rows of each reason past the first CSV_EACH. */
+static void summarize(const merge *m)
 {
-	if (!r->filename[0]) {
-		row_warn(m, r, "activity %s has no file (manual entry); using the csv summary",
-			 r->id);
-		return csv_only(m, r, RD_READ_OK);
+	for (int w = 0; w < W_COUNT; w++) {
+		if (m->why[w] <= CSV_EACH)
+			continue;
+		if (w == W_MANUAL)
+			csv_warn(m, 0, "%lu more activities without a file (manual "
+				 "entries); using their csv summaries", m->why[w] - CSV_EACH);
+		else
+			csv_warn(m, 0, "%lu more activities whose file %s; using their "
+				 "csv summaries", m->why[w] - CSV_EACH, WHY[w]);
 	}
+}
+
+static int merge_row(merge *m, const strava_row *r)
+{
+	if (!r->filename[0])
+		return use_csv(m, r, W_MANUAL);
 	const char *fn = r->filename;
 	while (fn[0] == '.' && fn[1] == '/')
 		fn += 2;
 	if (zip_name_problem(fn))
-		return use_csv(m, r, "points outside the export");
+		return use_csv(m, r, W_OUTSIDE);
 	char key[1200];
 	snprintf(key, sizeof key, "%.*s%s", (int)m->dir_len, m->csv_res->source, fn);
 	const file_result *res = find(m, key);
 	if (!res)
-		return use_csv(m, r, "is not in the export");
+		return use_csv(m, r, W_MISSING);
 	if (!res->nacts)
-		return use_csv(m, r, res->status == RD_READ_REJECTED ?
-			       "could not be read" : "holds no activity");
+		return use_csv(m, r, res->status == RD_READ_REJECTED ? W_UNREADABLE : W_EMPTY);
 	for (size_t k = 0; k < res->nacts; k++)
 		apply_row(r, &(*m->acts)[res->first_act + k]);
 	return 0;
@@ -142,7 +170,7 @@ int history_merge_csv(const result_list *rl, const file_result *csv_res,
 		      rd_activity *const *acts, history_add_fn add, void *h,
 		      rd_warn_fn warn, void *warn_ctx)
 {
-	merge m = {rl, csv_res, NULL, rl->n, acts, add, h, warn, warn_ctx, 0};
+	merge m = {rl, csv_res, NULL, rl->n, acts, add, h, warn, warn_ctx, 0, {0}};
 	const char *slash = strrchr(csv_res->source, '/');
 	const char *bang = strrchr(csv_res->source, '!');
 	const char *end = bang && (!slash || bang > slash) ? bang : slash;
@@ -156,6 +184,7 @@ int history_merge_csv(const result_list *rl, const file_result *csv_res,
 	int rc = 0;
 	for (size_t i = 0; i < strava_csv_count(csv_res->csv) && !rc; i++)
 		rc = merge_row(&m, strava_csv_row(csv_res->csv, i));
+	summarize(&m);
 	rd_free(m.by_name);
 	return rc;
 }

@@ -444,6 +444,40 @@ static void write_export(const char *rel)
 	archive_write_free(a);
 }
 
+/* An export whose files were left out: five warnings per reason, then one
+ * line for the rest; every row still counts. */
+static void csv_without_files(void **state)
+{
+	(void)state;
+	char csv[4096];
+	size_t at = (size_t)snprintf(csv, sizeof csv,
+		"Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Filename\n");
+	for (int i = 0; i < 15; i++)
+		at += (size_t)snprintf(csv + at, sizeof csv - at,
+			"%d,\"Jan %d, 2025, 12:00:00 PM\",Run %d,Run,1800,%s%d%s\n", 100 + i,
+			i + 1, i, i < 8 ? "activities/" : "", i < 8 ? 100 + i : 0,
+			i < 8 ? ".gpx" : "");
+	for (char *p = csv; (p = strstr(p, ",0\n")) != NULL; p++)
+		memmove(p + 1, p + 2, strlen(p + 2) + 1); /* no file: an empty field */
+	mkdir(sub("nofiles"), 0700);
+	put_file("nofiles/activities.csv", csv, strlen(csv));
+	log_t l = {0};
+	rd_history *h = make(&l, 2);
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_history_add_path(h, sub("nofiles"), &d), 0);
+	assert_int_equal(rd_history_count(h), 15);
+	expect_line(&l, "nofiles/activities.csv:6: error: activity 104: file "
+			"'activities/104.gpx' is not in the export; using the csv summary");
+	expect_line(&l, "nofiles/activities.csv: error: 3 more activities whose file is "
+			"not in the export; using their csv summaries");
+	expect_line(&l, "nofiles/activities.csv:14: error: activity 112 has no file "
+			"(manual entry); using the csv summary");
+	expect_line(&l, "nofiles/activities.csv: error: 2 more activities without a file "
+			"(manual entries); using their csv summaries");
+	assert_int_equal(l.n, 12);
+	rd_history_free(h);
+}
+
 /* Z05, Z07, Z09, C04, C05: a Strava export as a zip. */
 static void strava_zip(void **state)
 {
@@ -668,6 +702,7 @@ int main(void)
 		cmocka_unit_test(folder), cmocka_unit_test(file_order),
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test(gzip_damage), cmocka_unit_test(strava_zip),
+		cmocka_unit_test(csv_without_files),
 		cmocka_unit_test(zip_limits_hit), cmocka_unit_test(corrupt_zip),
 		cmocka_unit_test(limits_and_errors), cmocka_unit_test(progress),
 #if defined(RD_HAVE_FIT) && defined(RD_HAVE_XML)
