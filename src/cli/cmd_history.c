@@ -70,9 +70,14 @@ static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
 		      "%zu duplicates dropped; %zu from activities.csv alone\n",
 		      t->count, s->files_ok, s->files_partial, s->files_rejected, s->duplicates,
 		      s->csv_only);
-	fprintf(b, "heart rate: max %d (%s), rest %d (%s)\n", t->load->hr_max,
-		      rd_hr_source_name(t->load->hr_max_source), t->load->hr_rest,
-		      rd_hr_source_name(t->load->hr_rest_source));
+	if (t->load->hr_max > 0)
+		fprintf(b, "heart rate: max %d (%s), rest %d (%s)\n", t->load->hr_max,
+			rd_hr_source_name(t->load->hr_max_source), t->load->hr_rest,
+			rd_hr_source_name(t->load->hr_rest_source));
+	else /* no recorded heart rate and none in the profile */
+		fprintf(b, "heart rate: max unknown (no heart-rate data; give hr_max in the "
+			   "profile), rest %d (%s); load from pace or duration\n",
+			t->load->hr_rest, rd_hr_source_name(t->load->hr_rest_source));
 }
 
 int cmd_history(int argc, char **argv)

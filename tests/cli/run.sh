@@ -188,6 +188,10 @@ assert ny == [("2024-03-01", "2024-03-01T22:30:00-05:00", "timezone"),
 assert utc == [("2024-03-02", None, None), ("2024-07-02", None, None)], utc
 PY
 then ok; else bad "GPX days in the profile's time zone"; cat "$work/err"; fi
+# No heart rate anywhere: the summary says so instead of printing -1.
+"$rd" history "$work/tz" >"$work/tz.txt" 2>"$work/err"
+if grep -q "^heart rate: max unknown (no heart-rate data" "$work/tz.txt" && ! grep -q -- "-1" "$work/tz.txt"
+then ok; else bad "history without heart rate"; tail -2 "$work/tz.txt"; fi
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
