@@ -166,17 +166,26 @@ static int has_line(const log_t *l, const char *text)
 	return 0;
 }
 
-static rd_history *make(log_t *l, unsigned threads)
+/* A history on the fake readers, its warnings into l; max_activities 0
+ * keeps the default. */
+static rd_history *make_max(log_t *l, unsigned threads, size_t max_activities)
 {
 	rd_history_options opt;
 	rd_history_options_init(&opt);
 	opt.warn = on_warn;
 	opt.warn_ctx = l;
 	opt.threads = threads;
+	if (max_activities)
+		opt.max_activities = max_activities;
 	rd_history *h;
 	assert_int_equal(rd_history_new(&h, &opt), 0);
 	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
 	return h;
+}
+
+static rd_history *make(log_t *l, unsigned threads)
+{
+	return make_max(l, threads, 0);
 }
 
 static int setup(void **state)
@@ -282,13 +291,7 @@ static void file_order(void **state)
 	}
 	for (int run = 0; run < 5; run++) {
 		log_t l = {0};
-		rd_history_options opt;
-		rd_history_options_init(&opt);
-		opt.threads = 2;
-		opt.max_activities = 10;
-		rd_history *h;
-		assert_int_equal(rd_history_new(&h, &opt), 0);
-		history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+		rd_history *h = make_max(&l, 2, 10);
 		rd_diag d = RD_DIAG_INIT;
 		assert_int_equal(rd_history_add_path(h, sub("order"), &d), RD_ELIMIT);
 		assert_non_null(strstr(d.file, "order/10.fit"));
@@ -296,7 +299,6 @@ static void file_order(void **state)
 		for (size_t i = 0; i < 10; i++)
 			assert_int_equal(rd_history_get(h, i)->records, i);
 		rd_history_free(h);
-		(void)l;
 	}
 }
 
@@ -595,12 +597,8 @@ static void limits_and_errors(void **state)
 	put_fit("l/1.fit", "A 100 60 1 5", 0);
 	put_fit("l/2.fit", "A 200 60 1 5", 0);
 	put_fit("l/3.fit", "A 300 60 1 5", 0);
-	rd_history_options opt;
-	rd_history_options_init(&opt);
-	opt.max_activities = 2;
-	rd_history *h;
-	assert_int_equal(rd_history_new(&h, &opt), 0);
-	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+	log_t l = {0};
+	rd_history *h = make_max(&l, 2, 2);
 	rd_diag d = RD_DIAG_INIT;
 	assert_int_equal(rd_history_add_path(h, sub("l"), &d), RD_ELIMIT);
 	char msg[600], want[600];
