@@ -8,10 +8,13 @@
 
 static unsigned long alloc_count, fail_at;
 
+/* Counts only while armed: an unarmed program (every real run, with its
+ * decoding threads) never writes the shared counter. */
 static int should_fail(void)
 {
-	alloc_count++;
-	return fail_at && alloc_count == fail_at;
+	if (!fail_at)
+		return 0;
+	return ++alloc_count == fail_at;
 }
 
 unsigned long rd_alloc_fail_at(unsigned long n)

@@ -18,7 +18,8 @@ char *rd_strndup(const char *s, size_t n);
 char *rd_strdup(const char *s);
 
 /* Test hook: the n-th allocation from now fails (0 turns it off).  Returns
- * how many allocations were made since the last call. */
+ * how many allocations were made since the last call armed it (0 when it
+ * was off).  Single-threaded use only. */
 unsigned long rd_alloc_fail_at(unsigned long n);
 
 #endif
