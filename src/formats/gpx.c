@@ -25,7 +25,8 @@
  *
  * <rte> and <wpt> are plans and places, not activities: a file with only
  * those yields no activity and a warning.  A point without a valid time
- * keeps its position and heart rate but sets neither start nor end (X09);
+ * (or one before 1980, when GPS time began) keeps its position and heart
+ * rate but sets neither start nor end (X09);
  * a point without lat/lon is kept without a position (never 0,0).  A track
  * is emitted at its </trk>; after an error, finish() emits the track in
  * progress as RD_READ_PARTIAL and returns the error.

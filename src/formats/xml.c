@@ -767,11 +767,17 @@ int xml_activity_point(xml_activity *b, xml_reader *x,
 	return 0;
 }
 
+/* 1980-01-06, when GPS time began: no recording can be older.  Files with
+ * 1901 or 1970 times (gpxpy's Mojstrovka.gpx, tracks stripped of their
+ * times) would otherwise put a run in another century. */
+#define XML_TIME_MIN 315964800.0
+
 void xml_activity_time(xml_activity *b, xml_reader *x, const char *text,
 		       size_t len)
 {
 	int32_t off;
-	if (xml_parse_time_memo(&b->s.time, &off, text, len, &b->day) == 0) {
+	int rc = xml_parse_time_memo(&b->s.time, &off, text, len, &b->day);
+	if (rc == 0 && b->s.time >= XML_TIME_MIN) {
 		if (off != INT32_MIN && !b->a.has_utc_offset) {
 			b->a.utc_offset_s = off;
 			b->a.has_utc_offset = 1;
@@ -786,8 +792,12 @@ void xml_activity_time(xml_activity *b, xml_reader *x, const char *text,
 	for (char *c = shown; *c; c++)
 		if ((unsigned char)*c < 0x20)
 			*c = '?'; /* messages stay on one line */
-	xml_warn(x, "time '%s' is not an ISO-8601 date-time; the point is "
-		    "kept without a time", shown);
+	if (rc == 0)
+		xml_warn(x, "time '%s' is before 1980, when GPS time began; the "
+			    "point is kept without a time", shown);
+	else
+		xml_warn(x, "time '%s' is not an ISO-8601 date-time; the point is "
+			    "kept without a time", shown);
 }
 
 void xml_activity_position(xml_activity *b, xml_reader *x, double lat,

@@ -269,12 +269,18 @@ static void gpxpy_without_times(void **state)
 static void gpxpy_mojstrovka(void **state)
 {
 	(void)state;
-	/* "track[0].seg[0].pt[0].time 1901-12-13T20:45:52.207343" */
+	/* "track[0].seg[0].pt[0].time 1901-12-13T20:45:52.207343": read as
+	 * such (times_parse below), but no recording is older than GPS time
+	 * (1980): the points are kept without times, the start unknown. */
 	result *r = read_file(CORPUS("gpxpy/Mojstrovka.gpx"), "m.gpx", 0);
 	assert_int_equal(r->rc, 0);
 	assert_int_equal(r->n, 1);
-	assert_int_equal(r->acts[0].start_utc, -2147483648LL); /* floor */
+	assert_true(r->acts[0].start_utc == INT64_MIN);
 	assert_int_equal(r->acts[0].records, 184); /* trkpt count 184 */
+	assert_true(r->acts[0].distance_m > 0); /* the positions still count */
+	assert_int_equal(r->warnings, 1);
+	assert_non_null(strstr(r->warning[0], "time '1901-12-13T20:45:52.2073437Z' is "
+				"before 1980, when GPS time began; the point is kept without a time"));
 	free(r);
 }
 
