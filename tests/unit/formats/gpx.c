@@ -18,80 +18,21 @@
 #include "alloc.h"
 #include "formats/reader.h"
 #include "formats/xml.h"
+#include "reader_run.h"
 
-#define MAX_ACTS 16
+typedef run_result result;
+#define MAX_ACTS RUN_MAX_ACTS
+#define slurp run_slurp
 
-typedef struct result {
-	rd_activity acts[MAX_ACTS];
-	int n;
-	int warnings;
-	char warning[4][300]; /* "line:col: message" of the first ones */
-	int rc;
-	char error[700];
-} result;
-
-static int collect(void *ctx, const rd_activity *a)
-{
-	result *r = ctx;
-	if (r->n < MAX_ACTS)
-		r->acts[r->n] = *a;
-	r->n++;
-	return 0;
-}
-
-static void on_warn(void *ctx, const rd_diag *w)
-{
-	result *r = ctx;
-	if (r->warnings < 4)
-		snprintf(r->warning[r->warnings], sizeof r->warning[0],
-			 "%lu:%lu: %s", w->line, w->col, w->message);
-	r->warnings++;
-}
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-/* Reads buf in chunks of `chunk` bytes (0: one piece). */
 static result *read_mem(const char *name, const uint8_t *buf, size_t len,
 			size_t chunk, const rd_limits *limits)
 {
-	result *r = calloc(1, sizeof *r);
-	assert_non_null(r);
-	activity_sink sink = {collect, r, on_warn, r};
-	void *st = gpx_reader.open(name, &sink, limits);
-	assert_non_null(st);
-	rd_diag d = RD_DIAG_INIT;
-	size_t step = chunk ? chunk : (len ? len : 1);
-	int rc = 0;
-	for (size_t off = 0; off < len && !rc; off += step)
-		rc = gpx_reader.feed(st, buf + off, len - off < step ? len - off : step, &d);
-	int rc2 = gpx_reader.finish(st, &d);
-	r->rc = rc ? rc : rc2;
-	if (r->rc)
-		rd_diag_format(&d, r->error, sizeof r->error);
-	gpx_reader.close(st);
-	return r;
+	return run_reader_mem(&gpx_reader, name, buf, len, chunk, limits);
 }
 
 static result *read_file(const char *path, const char *name, size_t chunk)
 {
-	size_t len;
-	uint8_t *buf = slurp(path, &len);
-	result *r = read_mem(name, buf, len, chunk, NULL);
-	free(buf);
-	return r;
+	return run_reader_file(&gpx_reader, path, name, chunk);
 }
 
 #define CORPUS(f) RD_CORPUS "/gpx/" f
@@ -704,7 +645,7 @@ static void allocation_failures(void **state)
 	for (unsigned long n = 1;; n++) {
 		rd_alloc_fail_at(n);
 		result *r = calloc(1, sizeof *r);
-		activity_sink sink = {collect, r, on_warn, r};
+		activity_sink sink = {run_collect, r, run_warn, r};
 		void *st = gpx_reader.open("o.gpx", &sink, NULL);
 		int rc = RD_ENOMEM;
 		if (st) {

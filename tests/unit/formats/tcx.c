@@ -16,64 +16,14 @@
 #include <string.h>
 
 #include "formats/reader.h"
+#include "reader_run.h"
 
-#define MAX_ACTS 8
-
-typedef struct result {
-	rd_activity acts[MAX_ACTS];
-	int n;
-	int warnings;
-	char warning[4][300];
-	int rc;
-	char error[700];
-} result;
-
-static int collect(void *ctx, const rd_activity *a)
-{
-	result *r = ctx;
-	if (r->n < MAX_ACTS)
-		r->acts[r->n] = *a;
-	r->n++;
-	return 0;
-}
-
-static void on_warn(void *ctx, const rd_diag *w)
-{
-	result *r = ctx;
-	if (r->warnings < 4)
-		snprintf(r->warning[r->warnings], sizeof r->warning[0],
-			 "%lu:%lu: %s", w->line, w->col, w->message);
-	r->warnings++;
-}
+typedef run_result result;
+#define MAX_ACTS RUN_MAX_ACTS
 
 static result *read_file(const char *path, const char *name, size_t chunk)
 {
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	size_t len = (size_t)ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *buf = malloc(len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, len, f), len);
-	fclose(f);
-	result *r = calloc(1, sizeof *r);
-	assert_non_null(r);
-	activity_sink sink = {collect, r, on_warn, r};
-	void *st = tcx_reader.open(name, &sink, NULL);
-	assert_non_null(st);
-	rd_diag d = RD_DIAG_INIT;
-	size_t step = chunk ? chunk : (len ? len : 1);
-	int rc = 0;
-	for (size_t off = 0; off < len && !rc; off += step)
-		rc = tcx_reader.feed(st, buf + off, len - off < step ? len - off : step, &d);
-	int rc2 = tcx_reader.finish(st, &d);
-	r->rc = rc ? rc : rc2;
-	if (r->rc)
-		rd_diag_format(&d, r->error, sizeof r->error);
-	tcx_reader.close(st);
-	free(buf);
-	return r;
+	return run_reader_file(&tcx_reader, path, name, chunk);
 }
 
 #define CORPUS(f) RD_CORPUS "/tcx/" f
