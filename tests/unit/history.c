@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "bad/gen.h"
 #include "history_int.h"
 #include "rubdown/history.h"
 
@@ -115,21 +115,13 @@ static size_t fit_bytes(char *buf, const char *body)
 	return 12 + n;
 }
 
+/* gen.c's gz_of, as a malloc'd buffer (free with free()). */
 static uint8_t *gzip(const void *src, size_t n, size_t *out_len)
 {
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-	size_t cap = deflateBound(&z, n) + 64;
-	uint8_t *out = malloc(cap);
-	z.next_in = (Bytef *)(uintptr_t)src;
-	z.avail_in = (uInt)n;
-	z.next_out = out;
-	z.avail_out = (uInt)cap;
-	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-	*out_len = z.total_out;
-	deflateEnd(&z);
-	return out;
+	bb b = {0};
+	gz_of(&b, src, n);
+	*out_len = b.n;
+	return b.p;
 }
 
 static void put_fit(const char *rel, const char *body, int gz)

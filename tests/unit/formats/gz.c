@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "alloc.h"
+#include "bad/gen.h"
 #include "formats/gz.h"
 
 typedef struct sink {
@@ -32,22 +32,13 @@ static int collect(void *ctx, const uint8_t *p, size_t n)
 }
 
 /* gzip-compresses src into a malloc'd buffer. */
+/* gen.c's gz_of, as a malloc'd buffer (free with free()). */
 static uint8_t *gzip(const void *src, size_t n, size_t *out_len)
 {
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8,
-				      Z_DEFAULT_STRATEGY), Z_OK);
-	size_t cap = deflateBound(&z, n) + 64;
-	uint8_t *out = malloc(cap);
-	z.next_in = (Bytef *)(uintptr_t)src;
-	z.avail_in = (uInt)n;
-	z.next_out = out;
-	z.avail_out = (uInt)cap;
-	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-	*out_len = z.total_out;
-	deflateEnd(&z);
-	return out;
+	bb b = {0};
+	gz_of(&b, src, n);
+	*out_len = b.n;
+	return b.p;
 }
 
 /* Decodes in chunks of `step` bytes; returns the code, fills diag. */
