@@ -5,8 +5,8 @@
  * Each input is read twice: whole in one feed, then in small chunks whose
  * size comes from the input's length.  A push reader must not care how its
  * bytes are cut (reader.h), so both reads must agree on the return code, the
- * number of activities and the records in each; a difference aborts, which
- * libFuzzer reports as a crash.  The error path is exercised too: a failed
+ * number of activities, their records and heart-rate seconds; a difference
+ * aborts, which libFuzzer reports as a crash.  The error path is exercised too: a failed
  * read must say why in its diag, and the message is formatted.
  */
 #ifndef RD_FUZZ_READER_H
@@ -23,6 +23,7 @@ typedef struct fuzz_tally {
 	unsigned activities;
 	uint64_t records;
 	unsigned partial;
+	uint64_t hr_seconds;
 } fuzz_tally;
 
 static int fuzz_emit(void *ctx, const rd_activity *a)
@@ -31,9 +32,14 @@ static int fuzz_emit(void *ctx, const rd_activity *a)
 	t->activities++;
 	t->records += a->records;
 	t->partial += a->status != RD_READ_OK;
-	if (memchr(a->name, 0, sizeof a->name) == NULL ||
-	    memchr(a->source, 0, sizeof a->source) == NULL)
-		abort(); /* strings must stay terminated */
+	if (!a->name || !a->source || strlen(a->name) >= RD_NAME_MAX ||
+	    strlen(a->source) >= 1 << 20)
+		abort(); /* texts are never NULL, and terminated */
+	if ((a->hr_bins == 0) != (a->hr_seconds == NULL) ||
+	    a->hr_low + a->hr_bins > RD_HR_BINS)
+		abort(); /* the histogram lies within its bins */
+	for (int i = 0; i < a->hr_bins; i++)
+		t->hr_seconds += a->hr_seconds[i];
 	return 0;
 }
 
@@ -77,12 +83,12 @@ static int fuzz_read(const reader_ops *ops, const uint8_t *data, size_t size,
 static int fuzz_reader_one(const reader_ops *ops, const uint8_t *data,
 			   size_t size)
 {
-	fuzz_tally whole = {0, 0, 0}, cut = {0, 0, 0};
+	fuzz_tally whole = {0, 0, 0, 0}, cut = {0, 0, 0, 0};
 	int rc_whole = fuzz_read(ops, data, size, 0, &whole);
 	int rc_cut = fuzz_read(ops, data, size, 1 + size % 13, &cut);
 
 	if (rc_whole != rc_cut || whole.activities != cut.activities ||
-	    whole.records != cut.records) {
+	    whole.records != cut.records || whole.hr_seconds != cut.hr_seconds) {
 		fprintf(stderr, "%s: whole read rc %d, %u activities, %llu records;"
 			" chunked (%zu) rc %d, %u activities, %llu records\n",
 			ops->name, rc_whole, whole.activities,

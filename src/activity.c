@@ -1,32 +1,33 @@
 /* activity.c: rd_activity defaults, sport names and reader limits. */
 #include "rubdown/activity.h"
-#include "utf8.h"
 
 #include "formats/reader.h"
 
 #include <math.h>
 #include <string.h>
 
-static void copy_cut(char *dst, size_t cap, const char *s)
-{
-	size_t len = rd_utf8_cut(s, strlen(s), cap - 1);
-	memcpy(dst, s, len);
-	dst[len] = '\0';
-}
-
 void rd_activity_set_source(rd_activity *a, const char *s)
 {
-	copy_cut(a->source, sizeof a->source, s);
+	a->source = s ? s : "";
 }
 
 void rd_activity_set_name(rd_activity *a, const char *s)
 {
-	copy_cut(a->name, sizeof a->name, s);
+	a->name = s ? s : "";
+}
+
+unsigned rd_activity_hr_at(const rd_activity *a, int bpm)
+{
+	if (bpm < a->hr_low || bpm >= a->hr_low + a->hr_bins)
+		return 0;
+	return a->hr_seconds[bpm - a->hr_low];
 }
 
 void rd_activity_init(rd_activity *a)
 {
 	memset(a, 0, sizeof *a);
+	a->source = "";
+	a->name = "";
 	a->sport = RD_SPORT_UNKNOWN;
 	a->start_utc = INT64_MIN;
 	a->elapsed_s = NAN;

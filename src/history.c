@@ -23,6 +23,7 @@ struct rd_history {
 	rd_history_options opt;
 	decode_cfg cfg;
 	rd_activity *acts;
+	rd_activity_store *store; /* the activities' texts and histograms */
 	act_meta *meta;
 	size_t n, cap, capmeta;
 	uint64_t seq;
@@ -96,6 +97,7 @@ void rd_history_free(rd_history *h)
 		return;
 	pthread_mutex_destroy(&h->lock);
 	rd_free(h->acts);
+	rd_activity_store_free(h->store);
 	rd_free(h->meta);
 	rd_free(h);
 }
@@ -110,10 +112,13 @@ const rd_activity *rd_history_get(const rd_history *h, size_t i)
 	return i < h->n ? &h->acts[i] : NULL;
 }
 
-rd_activity *rd_history_take(rd_history *h, size_t *count)
+rd_activity *rd_history_take(rd_history *h, size_t *count,
+			     rd_activity_store **store)
 {
 	rd_activity *acts = h->n ? h->acts : NULL;
 	*count = h->n;
+	*store = h->store;
+	h->store = NULL;
 	if (!acts)
 		rd_free(h->acts);
 	rd_free(h->meta);
@@ -144,15 +149,24 @@ static void progress(void *arg, size_t done, size_t found, uint64_t bytes)
 
 /* ---- gathering ---- */
 
+/* h->store, made at the first activity; NULL when out of memory. */
+static rd_activity_store *store(rd_history *h)
+{
+	if (!h->store)
+		h->store = rd_activity_store_new();
+	return h->store;
+}
+
 static int add_activity(void *arg, const rd_activity *a)
 {
 	rd_history *h = arg;
 	if (h->n >= h->opt.max_activities)
 		return RD_ELIMIT;
-	if (rd_grow((void **)&h->acts, &h->cap, h->n + 1, sizeof *h->acts) ||
-	    rd_grow((void **)&h->meta, &h->capmeta, h->n + 1, sizeof *h->meta))
+	if (!store(h) ||
+	    rd_grow((void **)&h->acts, &h->cap, h->n + 1, sizeof *h->acts) ||
+	    rd_grow((void **)&h->meta, &h->capmeta, h->n + 1, sizeof *h->meta) ||
+	    rd_activity_store_copy(h->store, &h->acts[h->n], a))
 		return RD_ENOMEM;
-	h->acts[h->n] = *a;
 	h->meta[h->n] = (act_meta){h->adding_kind, h->seq++};
 	h->n++;
 	return 0;
@@ -216,16 +230,20 @@ static void keep(void *arg, file_result *r)
 	int rc = 0;
 	if (r->nacts) {
 		pthread_mutex_lock(&h->lock);
-		rc = rd_grow((void **)&h->acts, &h->cap, h->n + r->nacts, sizeof *h->acts);
+		rc = store(h) ? rd_grow((void **)&h->acts, &h->cap, h->n + r->nacts,
+					sizeof *h->acts) : RD_ENOMEM;
+		for (size_t i = 0; i < r->nacts && !rc; i++)
+			rc = rd_activity_store_copy(h->store, &h->acts[h->n + i], &r->acts[i]);
 		if (!rc) {
-			memcpy(h->acts + h->n, r->acts, r->nacts * sizeof *h->acts);
 			r->first_act = h->n;
 			h->n += r->nacts;
 		}
 		pthread_mutex_unlock(&h->lock);
 	}
 	rd_free(r->acts);
+	rd_activity_store_free(r->store);
 	r->acts = NULL;
+	r->store = NULL;
 	r->capacts = 0;
 	if (rc) {
 		rd_diag d = RD_DIAG_INIT;
@@ -317,8 +335,10 @@ static int gather(rd_history *h, result_list *rl, size_t base, rd_diag *diag)
 			continue;
 		size_t before = h->n;
 		h->adding_kind = SNIFF_UNKNOWN;
-		rc = history_merge_csv(rl, &rl->items[i], &h->acts, add_activity, h,
-				       h->opt.warn, h->opt.warn_ctx);
+		if (!store(h))
+			return RD_ENOMEM;
+		rc = history_merge_csv(rl, &rl->items[i], &h->acts, h->store, add_activity,
+				       h, h->opt.warn, h->opt.warn_ctx);
 		if (rc == RD_ELIMIT)
 			limit_error(h, rl->items[i].source, diag);
 		h->stats.csv_only += h->n - before;

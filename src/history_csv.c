@@ -34,6 +34,7 @@ typedef struct merge {
 	const file_result **by_name; /* results sorted by source */
 	size_t nnames;
 	rd_activity *const *acts;
+	rd_activity_store *store; /* where the names from the csv go */
 	history_add_fn add;
 	void *h;
 	rd_warn_fn warn;
@@ -82,11 +83,12 @@ static void fill_number(double *dst, double v)
 		*dst = v;
 }
 
-static void apply_row(const strava_row *r, rd_activity *a)
+/* name is r's name as the activity keeps it (in the store, or r's own). */
+static void apply_row(const strava_row *r, const char *name, rd_activity *a)
 {
 	rd_sport s = strava_sport(r->type);
-	if (r->name[0])
-		rd_activity_set_name(a, r->name);
+	if (name[0])
+		a->name = name;
 	if (a->sport == RD_SPORT_UNKNOWN ||
 	    (a->sport == RD_SPORT_RUN && (s == RD_SPORT_TRAIL || s == RD_SPORT_TREADMILL ||
 					  s == RD_SPORT_TRACK)))
@@ -108,11 +110,11 @@ static int csv_only(const merge *m, const strava_row *r, rd_read_status status)
 {
 	rd_activity a;
 	rd_activity_init(&a);
-	char where[sizeof a.source + 32];
-	snprintf(where, sizeof where, "%.*s:%lu", (int)(sizeof a.source - 24),
+	char where[RD_SOURCE_MAX + 32];
+	snprintf(where, sizeof where, "%.*s:%lu", RD_SOURCE_MAX - 24,
 		 m->csv_res->source, r->line);
 	rd_activity_set_source(&a, where);
-	apply_row(r, &a);
+	apply_row(r, r->name, &a); /* add copies it all */
 	a.status = status;
 	return m->add(m->h, &a);
 }
@@ -161,16 +163,20 @@ static int merge_row(merge *m, const strava_row *r)
 		return use_csv(m, r, W_MISSING);
 	if (!res->nacts)
 		return use_csv(m, r, res->status == RD_READ_REJECTED ? W_UNREADABLE : W_EMPTY);
+	const char *name = rd_activity_store_text(m->store, r->name, RD_NAME_MAX);
+	if (!name)
+		return RD_ENOMEM;
 	for (size_t k = 0; k < res->nacts; k++)
-		apply_row(r, &(*m->acts)[res->first_act + k]);
+		apply_row(r, name, &(*m->acts)[res->first_act + k]);
 	return 0;
 }
 
 int history_merge_csv(const result_list *rl, const file_result *csv_res,
-		      rd_activity *const *acts, history_add_fn add, void *h,
-		      rd_warn_fn warn, void *warn_ctx)
+		      rd_activity *const *acts, rd_activity_store *store,
+		      history_add_fn add, void *h, rd_warn_fn warn, void *warn_ctx)
 {
-	merge m = {rl, csv_res, NULL, rl->n, acts, add, h, warn, warn_ctx, 0, {0}};
+	merge m = {rl,  csv_res,  NULL,     rl->n, acts, store,
+		   add, h,        warn,     warn_ctx, 0,  {0}};
 	const char *slash = strrchr(csv_res->source, '/');
 	const char *bang = strrchr(csv_res->source, '!');
 	const char *end = bang && (!slash || bang > slash) ? bang : slash;

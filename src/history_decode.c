@@ -45,6 +45,7 @@ void file_result_dispose(file_result *r)
 {
 	rd_free(r->source);
 	rd_free(r->acts);
+	rd_activity_store_free(r->store);
 	rd_free(r->warns);
 	strava_csv_free(r->csv);
 	memset(r, 0, sizeof *r);
@@ -92,10 +93,14 @@ static int emit(void *ctx, const rd_activity *a)
 	file_result *r = ctx;
 	if (grow_from_one((void **)&r->acts, &r->capacts, r->nacts + 1, sizeof *r->acts))
 		return RD_ENOMEM;
-	rd_activity *copy = &r->acts[r->nacts++];
-	*copy = *a;
-	if (!copy->source[0])
-		snprintf(copy->source, sizeof copy->source, "%s", r->source);
+	if (!r->store && !(r->store = rd_activity_store_new()))
+		return RD_ENOMEM;
+	rd_activity copy = *a;
+	if (!copy.source[0])
+		copy.source = r->source;
+	if (rd_activity_store_copy(r->store, &r->acts[r->nacts], &copy))
+		return RD_ENOMEM;
+	r->nacts++;
 	return 0;
 }
 

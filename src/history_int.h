@@ -31,8 +31,9 @@ typedef struct file_result {
 	sniff_kind kind;               /* content kind behind any gzip */
 	rd_read_status status;
 	int counted;                   /* 1: counts as a file in the stats */
-	rd_activity *acts;
+	rd_activity *acts;             /* their texts and histograms in store */
 	size_t nacts, capacts;
+	rd_activity_store *store;
 	rd_diag *warns;
 	size_t nwarns, capwarns;
 	unsigned long more_warns;      /* past RESULT_MAX_WARNINGS */
@@ -94,11 +95,12 @@ int history_read_path(const history_ctx *ctx, const char *path,
 		      result_list *out, rd_diag *diag);
 
 /* Applies the rows of the activities.csv in csv_res to the activities of the
- * other results (see history.h); rows without a usable file are appended as
- * activities through add.  Returns 0 or an error from add. */
+ * other results (see history.h), names copied into store; rows without a
+ * usable file are appended as activities through add.  Returns 0 or an error from add. */
 typedef int (*history_add_fn)(void *h, const rd_activity *a);
 int history_merge_csv(const result_list *rl, const file_result *csv_res,
-		      rd_activity *const *acts, history_add_fn add, void *h,
+		      rd_activity *const *acts, rd_activity_store *store,
+		      history_add_fn add, void *h,
 		      rd_warn_fn warn, void *warn_ctx);
 
 /* Test hook: replaces the readers (NULL keeps the built-in one). */

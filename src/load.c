@@ -68,13 +68,15 @@ double rd_trimp_at(double minutes, double x)
 	return minutes * x * RD_TRIMP_A * exp(RD_TRIMP_B * x);
 }
 
-double rd_trimp(const uint16_t hr_seconds[RD_HR_BINS], int hr_max, int hr_rest)
+double rd_trimp(const rd_activity *a, int hr_max, int hr_rest)
 {
 	assert(hr_max > hr_rest);
 	double sum = 0.0, range = hr_max - hr_rest;
-	for (int b = 1; b < RD_HR_BINS; b++)
-		if (hr_seconds[b])
-			sum += rd_trimp_at(hr_seconds[b] / 60.0, (b - hr_rest) / range);
+	for (int i = 0; i < a->hr_bins; i++) {
+		int b = a->hr_low + i;
+		if (b > 0 && a->hr_seconds[i])
+			sum += rd_trimp_at(a->hr_seconds[i] / 60.0, (b - hr_rest) / range);
+	}
 	return sum;
 }
 
@@ -82,8 +84,8 @@ double rd_trimp(const uint16_t hr_seconds[RD_HR_BINS], int hr_max, int hr_rest)
 static double hr_total(const rd_activity *a)
 {
 	double s = 0.0;
-	for (int b = 1; b < RD_HR_BINS; b++)
-		s += a->hr_seconds[b];
+	for (int i = 0; i < a->hr_bins; i++)
+		s += a->hr_low + i > 0 ? a->hr_seconds[i] : 0;
 	return s;
 }
 
@@ -92,7 +94,7 @@ static int two_minute_max(const rd_activity *a)
 {
 	double acc = 0.0;
 	for (int b = EST_HIGH_BPM; b >= EST_LOW_BPM; b--) {
-		acc += a->hr_seconds[b];
+		acc += rd_activity_hr_at(a, b);
 		if (acc >= EST_WINDOW_S)
 			return b;
 	}
@@ -153,9 +155,11 @@ static int hr_usable(const rd_load *l, const rd_activity *a)
 static double mean_hrr(const rd_load *l, const rd_activity *a)
 {
 	double sum = 0.0, secs = 0.0, range = l->hr_max - l->hr_rest;
-	for (int b = 1; b < RD_HR_BINS; b++) {
-		sum += a->hr_seconds[b] * clamp01((b - l->hr_rest) / range);
-		secs += a->hr_seconds[b];
+	for (int i = 0; i < a->hr_bins; i++) {
+		int b = a->hr_low + i;
+		double s = b > 0 ? a->hr_seconds[i] : 0;
+		sum += s * clamp01((b - l->hr_rest) / range);
+		secs += s;
 	}
 	return secs > 0 ? sum / secs : 0.0;
 }
@@ -195,8 +199,8 @@ static int set_usual(rd_load *l, const rd_activity *acts, size_t n)
 static double hard_share(const rd_load *l, const rd_activity *a)
 {
 	double hard = 0.0, all = hr_total(a);
-	for (int b = l->hard_bpm; b < RD_HR_BINS; b++)
-		hard += a->hr_seconds[b];
+	for (int b = l->hard_bpm; b < a->hr_low + a->hr_bins; b++)
+		hard += rd_activity_hr_at(a, b);
 	return all > 0 ? hard / all : NAN;
 }
 
@@ -206,7 +210,7 @@ static void activity_load(const rd_load *l, const rd_activity *a, rd_activity_lo
 	out->hard_share = l->hr_max > 0 ? hard_share(l, a) : NAN;
 	if (hr_usable(l, a)) {
 		out->method = RD_LOAD_HR;
-		out->trimp = rd_trimp(a->hr_seconds, l->hr_max, l->hr_rest);
+		out->trimp = rd_trimp(a, l->hr_max, l->hr_rest);
 		if (dur > hr)
 			out->trimp *= dur / hr;
 		out->minutes = (dur > hr ? dur : hr) / 60.0;

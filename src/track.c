@@ -316,7 +316,8 @@ static void finish_distance(const track *t, rd_activity *a)
 	}
 }
 
-static void finish_hr(const track *t, rd_activity *a)
+/* The histogram goes into t->hr_out and a points at its used bins. */
+static void finish_hr(track *t, rd_activity *a)
 {
 	if (a->avg_hr < 0 && t->hr_sum_s > 0)
 		a->avg_hr = (int)lround(t->hr_weighted / t->hr_sum_s);
@@ -324,10 +325,18 @@ static void finish_hr(const track *t, rd_activity *a)
 		a->avg_hr = (int)lround(t->hr_plain_sum / t->hr_plain_n);
 	if (a->max_hr < 0 && t->max_hr > 0)
 		a->max_hr = t->max_hr;
+	unsigned lo = RD_HR_BINS, hi = 0;
 	for (unsigned i = 0; i < RD_HR_BINS; i++) {
 		uint64_t s = ((uint64_t)t->hr_ms[i] + 500) / 1000;
-		a->hr_seconds[i] = (uint16_t)(s > RD_HR_SECONDS_MAX ? RD_HR_SECONDS_MAX : s);
+		t->hr_out[i] = (uint16_t)(s > RD_HR_SECONDS_MAX ? RD_HR_SECONDS_MAX : s);
+		if (t->hr_out[i]) {
+			lo = i < lo ? i : lo;
+			hi = i + 1;
+		}
 	}
+	a->hr_seconds = hi ? t->hr_out + lo : NULL;
+	a->hr_low = (uint16_t)(hi ? lo : 0);
+	a->hr_bins = (uint16_t)(hi ? hi - lo : 0);
 }
 
 void track_finish(track *t, rd_activity *a)

@@ -16,6 +16,7 @@ void rd_training_free(rd_training *t)
 	if (!t)
 		return;
 	rd_free(t->acts);
+	rd_activity_store_free(t->store);
 	rd_load_free(t->load);
 	rd_free(t->classes);
 	rd_free(t);
@@ -61,7 +62,7 @@ int rd_training_new(rd_training **out, rd_history *h, const rd_profile *p, rd_di
 	rd_training *t = rd_calloc(1, sizeof *t);
 	if (!t)
 		return rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory");
-	t->acts = rd_history_take(h, &t->count);
+	t->acts = rd_history_take(h, &t->count, &t->store);
 	int rc = p && p->timezone ? zone_offsets(t, p->timezone, diag) : 0;
 	rd_load_options lo = {p && p->hr_max ? p->hr_max : -1, p && p->hr_rest ? p->hr_rest : -1};
 	rd_classify_options co = RD_CLASSIFY_OPTIONS_INIT;

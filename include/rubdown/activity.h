@@ -4,11 +4,12 @@
  * Readers (FIT, GPX, TCX, Strava CSV) turn a file into one or more
  * rd_activity summaries.  Records (one sample a second or so) are streamed
  * through an accumulator and never kept, so memory does not grow with the
- * length of a history.  Unknown numbers are NAN (doubles) or -1 (ints).
+ * length of the files: a history keeps a summary of each activity.  Unknown numbers are NAN (doubles) or -1 (ints).
  */
 #ifndef RUBDOWN_ACTIVITY_H
 #define RUBDOWN_ACTIVITY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -41,10 +42,20 @@ typedef enum rd_read_status {
 
 #define RD_HR_BINS 256
 #define RD_HR_SECONDS_MAX 65535
+#define RD_SOURCE_MAX 256 /* bytes of a source kept in a store, with the NUL */
+#define RD_NAME_MAX 160   /* bytes of a name kept in a store, with the NUL */
 
+/*
+ * An activity is about 140 bytes; its texts and heart-rate histogram are
+ * pointed to.  A reader's activity points into the reader (valid during
+ * activity_sink.emit); rd_activity_store_copy() makes a lasting copy, and a
+ * history keeps all of its activities' texts and histograms in one store
+ * (about 250 bytes an activity instead of a kilobyte of fixed arrays).
+ */
 typedef struct rd_activity {
-	char source[256];      /* path, or "archive.zip!member" (longer ones cut) */
-	char name[160];        /* title from the file or the CSV, UTF-8, may be "" */
+	const char *source;    /* path, or "archive.zip!member"; never NULL */
+	const char *name;      /* title from the file or the CSV, UTF-8; never
+				* NULL, may be "" */
 	rd_sport sport;
 	int64_t start_utc;     /* UNIX seconds; INT64_MIN when unknown */
 	int32_t utc_offset_s;  /* local = UTC + offset, when has_utc_offset */
@@ -59,21 +70,42 @@ typedef struct rd_activity {
 	int avg_hr, max_hr;    /* beats per minute, -1 unknown */
 	int avg_cadence;       /* steps per minute (running), -1 unknown */
 	uint32_t records;      /* samples seen */
-	/* Seconds spent at each heart rate, each capped at RD_HR_SECONDS_MAX
-	 * (18 hours at one bpm): a history holds one per activity, so it is
-	 * kept at 512 bytes. */
-	uint16_t hr_seconds[RD_HR_BINS];
+	/* Seconds spent at each heart rate, hr_seconds[i] at hr_low + i bpm for
+	 * i < hr_bins (hr_low + hr_bins <= RD_HR_BINS), each capped at
+	 * RD_HR_SECONDS_MAX (18 hours at one bpm); NULL and 0 bins without heart
+	 * rate.  Read it with rd_activity_hr_at(). */
+	const uint16_t *hr_seconds;
+	uint16_t hr_low, hr_bins;
 	int marked_race;       /* the file or CSV says it was a race */
 	int marked_workout;    /* the file or CSV says it was a workout */
 	rd_read_status status;
 } rd_activity;
 
-/* Sets every field to "unknown". */
+/* Sets every field to "unknown" (texts "", no histogram). */
 void rd_activity_init(rd_activity *a);
-/* Sets a->source (or a->name) to s, cut to fit without splitting a UTF-8
- * sequence. */
+/* Points a->source (or a->name) at s (NULL: ""); s must outlive a, or a be
+ * copied with rd_activity_store_copy(), which cuts it to RD_SOURCE_MAX (or
+ * RD_NAME_MAX) - 1 bytes without splitting a UTF-8 sequence. */
 void rd_activity_set_source(rd_activity *a, const char *s);
 void rd_activity_set_name(rd_activity *a, const char *s);
+/* Seconds at bpm (0 outside the histogram). */
+unsigned rd_activity_hr_at(const rd_activity *a, int bpm);
+
+/* Where activities' texts and histograms live: blocks that grow by 64 KiB
+ * and are freed together. */
+typedef struct rd_activity_store rd_activity_store;
+rd_activity_store *rd_activity_store_new(void);
+void rd_activity_store_free(rd_activity_store *s);
+/* *dst = *src with its texts and histogram (zero bins at both ends
+ * dropped) copied into s; dst may be src.  RD_ENOMEM leaves dst as it was. */
+int rd_activity_store_copy(rd_activity_store *s, rd_activity *dst,
+			   const rd_activity *src);
+/* A copy of text in s, cut to at most max - 1 bytes on a UTF-8 boundary;
+ * NULL when out of memory. */
+const char *rd_activity_store_text(rd_activity_store *s, const char *text,
+				   size_t max);
+/* Bytes the store holds (for the benchmark and tests). */
+size_t rd_activity_store_bytes(const rd_activity_store *s);
 
 /* Moving time, else elapsed time, else 0 (seconds). */
 double rd_activity_duration_s(const rd_activity *a);

@@ -118,9 +118,12 @@ const rd_activity *rd_history_get(const rd_history *h, size_t i);
 void rd_history_stats_get(const rd_history *h, rd_history_stats *out);
 
 /* Hands the activities over without copying them: returns the array in
- * start order (free with rd_free; NULL when there are none) and sets
- * *count.  h keeps its stats and has no activities afterwards. */
-rd_activity *rd_history_take(rd_history *h, size_t *count);
+ * start order (free with rd_free; NULL when there are none), sets *count,
+ * and *store to the store their texts and histograms are in (free with
+ * rd_activity_store_free after the activities).  h keeps its stats and has
+ * no activities afterwards. */
+rd_activity *rd_history_take(rd_history *h, size_t *count,
+			     rd_activity_store **store);
 
 void rd_history_free(rd_history *h);
 

@@ -93,10 +93,10 @@ typedef struct rd_load {
 	rd_activity_load *items;          /* items[i] is for activities[i] */
 } rd_load;
 
-/* Banister TRIMP of a heart-rate histogram: the sum over seconds of
- * minutes * x * 0.64 * e^(1.92 x), x = (hr - hr_rest) / (hr_max - hr_rest)
+/* Banister TRIMP of an activity's heart-rate histogram: the sum over seconds
+ * of minutes * x * 0.64 * e^(1.92 x), x = (hr - hr_rest) / (hr_max - hr_rest)
  * clamped to 0..1.  hr_max must be above hr_rest. */
-double rd_trimp(const uint16_t hr_seconds[RD_HR_BINS], int hr_max, int hr_rest);
+double rd_trimp(const rd_activity *a, int hr_max, int hr_rest);
 
 /* The TRIMP of `minutes` at a constant heart-rate reserve x (0..1). */
 double rd_trimp_at(double minutes, double x);

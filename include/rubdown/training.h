@@ -21,6 +21,7 @@ extern "C" {
 typedef struct rd_training {
 	rd_activity *acts;   /* in start order */
 	size_t count;
+	rd_activity_store *store; /* the activities' texts and histograms */
 	rd_load *load;
 	rd_class *classes;   /* classes[i] for acts[i] */
 	rd_date first, last; /* days of the first and last activity; RD_DATE_NONE if none */

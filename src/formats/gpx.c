@@ -251,7 +251,10 @@ static int on_end(void *ud, xml_reader *x, int id, const char *text,
 	switch (id) {
 	case E_TRK: return track_end(g);
 	case E_TRKPT: return point_end(g);
-	case E_NAME: xml_copy_text(g->act.a.name, sizeof g->act.a.name, text, len); break;
+	case E_NAME:
+		xml_copy_text(g->act.name, sizeof g->act.name, text, len);
+		g->act.a.name = g->act.name;
+		break;
 	case E_TYPE: g->act.a.sport = xml_sport(text, len); break;
 	case E_ELE: xml_parse_double(&s->alt_m, text, len); break;
 	case E_SPEED: xml_parse_double(&s->speed_mps, text, len); break;

@@ -158,6 +158,7 @@ void xml_copy_text(char *dst, size_t cap, const char *s, size_t len);
  * nothing is allocated per track or per point. */
 typedef struct xml_activity {
 	rd_activity a;
+	char name[RD_NAME_MAX]; /* a.name points here once a name is read */
 	track t;
 	track_sample s;
 	int open;           /* inside the element */

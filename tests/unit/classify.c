@@ -15,6 +15,8 @@
 
 typedef struct history {
 	rd_activity a[MAX_ACTS];
+	uint16_t hr[MAX_ACTS][RD_HR_BINS]; /* a[i].hr_seconds, from 0 bpm */
+	char name[MAX_ACTS][64];
 	rd_run_kind want[MAX_ACTS];
 	size_t n;
 } history;
@@ -26,7 +28,12 @@ static rd_activity *add(history *h, rd_run_kind want, rd_sport sport, rd_date da
 	assert_true(h->n < MAX_ACTS);
 	rd_activity *a = &h->a[h->n];
 	memset(a, 0, sizeof *a);
-	snprintf(a->name, sizeof a->name, "%s", name);
+	memset(h->hr[h->n], 0, sizeof h->hr[0]);
+	snprintf(h->name[h->n], sizeof h->name[0], "%s", name);
+	a->name = h->name[h->n];
+	a->source = "";
+	a->hr_seconds = h->hr[h->n];
+	a->hr_bins = RD_HR_BINS;
 	a->sport = sport;
 	a->start_utc = rd_date_to_unix(day) + 6 * 3600;
 	a->elapsed_s = a->moving_s = min * 60.0;
@@ -34,7 +41,7 @@ static rd_activity *add(history *h, rd_run_kind want, rd_sport sport, rd_date da
 	a->ascent_m = NAN;
 	a->avg_hr = a->max_hr = a->avg_cadence = -1;
 	if (bpm)
-		a->hr_seconds[bpm] = (uint16_t)(min * 60.0);
+		h->hr[h->n][bpm] = (uint16_t)(min * 60.0);
 	h->want[h->n++] = want;
 	return a;
 }
@@ -51,10 +58,10 @@ static void build(history *h)
 		for (int k = 0; k < 3; k++)
 			add(h, RD_KIND_EASY, RD_SPORT_RUN, d + 2 * k, "Morning Run", 45, 8, 140);
 		if (w % 2 == 0) {
-			rd_activity *a = add(h, RD_KIND_HARD, RD_SPORT_RUN, d + 1,
-					     "Race pace 2x10 min", 50, 10, 140);
-			a->hr_seconds[140] = 30 * 60;
-			a->hr_seconds[178] = 20 * 60;
+			add(h, RD_KIND_HARD, RD_SPORT_RUN, d + 1, "Race pace 2x10 min", 50,
+			    10, 140);
+			h->hr[h->n - 1][140] = 30 * 60;
+			h->hr[h->n - 1][178] = 20 * 60;
 		}
 		if (w == 5)
 			add(h, RD_KIND_LONG, RD_SPORT_TRAIL, d + 6, "Sunday", 130, 20, 140);

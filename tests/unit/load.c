@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,9 +23,19 @@ static void near_(double a, double b, double eps, const char *file, int line)
 
 /* An activity with every field unknown (rd_activity_init lives in another
  * layer), starting at 07:00 UTC on `day`. */
+/* Histograms for the fixtures: a full one each (hr_low 0), which the tests
+ * fill through at_hr. */
+static uint16_t hists[128][RD_HR_BINS];
+static size_t nhists;
+
 static void fixture(rd_activity *a, rd_sport sport, rd_date day, double dur_s, double dist_m)
 {
 	memset(a, 0, sizeof *a);
+	uint16_t *h = hists[nhists++ % 128];
+	memset(h, 0, sizeof hists[0]);
+	a->source = a->name = "";
+	a->hr_seconds = h;
+	a->hr_bins = RD_HR_BINS;
 	a->sport = sport;
 	a->start_utc = rd_date_to_unix(day) + 7 * 3600;
 	a->elapsed_s = a->moving_s = dur_s;
@@ -35,7 +46,7 @@ static void fixture(rd_activity *a, rd_sport sport, rd_date day, double dur_s, d
 
 static void at_hr(rd_activity *a, int bpm, uint32_t seconds)
 {
-	a->hr_seconds[bpm] += seconds;
+	((uint16_t *)(uintptr_t)a->hr_seconds)[bpm] += (uint16_t)seconds; /* hists */
 }
 
 #define HOUR_150 100.44 /* see trimp_flat_hour */
@@ -48,7 +59,7 @@ static void trimp_flat_hour(void **state)
 	rd_activity a;
 	fixture(&a, RD_SPORT_RUN, 20000, 3600, 12000);
 	at_hr(&a, 150, 3600);
-	assert_near(rd_trimp(a.hr_seconds, 190, 60), HOUR_150, 0.005);
+	assert_near(rd_trimp(&a, 190, 60), HOUR_150, 0.005);
 
 	rd_load_options opt = {190, 60};
 	rd_load *l = NULL;
@@ -65,10 +76,15 @@ static void trimp_flat_hour(void **state)
 static void trimp_clamps_and_partial_cover(void **state)
 {
 	(void)state;
-	uint16_t h[RD_HR_BINS] = {0};
-	h[50] = 600;  /* below rest: x = 0 */
-	h[210] = 60;  /* above max: x = 1 */
-	assert_near(rd_trimp(h, 190, 60), 1.0 * 0.64 * exp(1.92), 1e-9);
+	uint16_t h[161] = {0}; /* 50..210 bpm, as a store keeps it */
+	h[0] = 600;   /* 50 bpm, below rest: x = 0 */
+	h[160] = 60;  /* 210 bpm, above max: x = 1 */
+	rd_activity c;
+	rd_activity_init(&c);
+	c.hr_seconds = h;
+	c.hr_low = 50;
+	c.hr_bins = 161;
+	assert_near(rd_trimp(&c, 190, 60), 1.0 * 0.64 * exp(1.92), 1e-9);
 
 	/* Heart rate for 40 of 60 minutes: the rest counts at the same rate. */
 	rd_activity a;

@@ -88,9 +88,9 @@ static void test_heart_rate(void **state)
 	finish(&t, &a);
 	/* intervals: 29 s at 100, 1 s at 100 (29->30), 10 s at 160,
 	 * 1 s at 300 */
-	assert_int_equal(a.hr_seconds[100], 30);
-	assert_int_equal(a.hr_seconds[160], 10);
-	assert_int_equal(a.hr_seconds[RD_HR_BINS - 1], 1);
+	assert_int_equal(rd_activity_hr_at(&a, 100), 30);
+	assert_int_equal(rd_activity_hr_at(&a, 160), 10);
+	assert_int_equal(rd_activity_hr_at(&a, RD_HR_BINS - 1), 1);
 	assert_int_equal(a.avg_hr, (int)lround((30 * 100 + 10 * 160 + 300) / 41.0));
 	assert_int_equal(a.max_hr, 300);
 }
@@ -165,7 +165,7 @@ static void test_moving_speed_and_pause(void **state)
 	/* closing samples 1 (2 m/s), 4 and 6 (3 m/s) move; 5 is paused */
 	assert_true(fabs(a.moving_s - 90) < 1e-9);
 	/* heart rate: held 30 s over every interval but the paused one */
-	assert_int_equal(a.hr_seconds[150], 5 * TRACK_HR_HOLD_S);
+	assert_int_equal(rd_activity_hr_at(&a, 150), 5 * TRACK_HR_HOLD_S);
 }
 
 /* A heart rate holds for at most TRACK_HR_HOLD_S, moving or not. */
@@ -184,8 +184,8 @@ static void test_heart_rate_hold(void **state)
 	finish(&t, &a);
 	/* 100 for 30 of 600 s, 160 for 10 + 10 s, nothing after the
 	 * unknown sample, and the last one opens no interval */
-	assert_int_equal(a.hr_seconds[100], 30);
-	assert_int_equal(a.hr_seconds[160], 20);
+	assert_int_equal(rd_activity_hr_at(&a, 100), 30);
+	assert_int_equal(rd_activity_hr_at(&a, 160), 20);
 	assert_int_equal(a.avg_hr, (int)lround((30 * 100 + 20 * 160) / 50.0));
 	/* without positions, distance or speed: the gap rule */
 	assert_true(fabs(a.moving_s - 20) < 1e-9);
@@ -380,7 +380,9 @@ static void test_continue_merge(void **state)
 	assert_int_equal(a.avg_hr, b.avg_hr);
 	assert_int_equal(a.records, b.records);
 	assert_true(a.moving_s > 14 && a.moving_s < a.elapsed_s - 100);
-	assert_memory_equal(a.hr_seconds, b.hr_seconds, sizeof a.hr_seconds);
+	assert_int_equal(a.hr_low, b.hr_low);
+	assert_int_equal(a.hr_bins, b.hr_bins);
+	assert_memory_equal(a.hr_seconds, b.hr_seconds, a.hr_bins * sizeof *a.hr_seconds);
 }
 
 int main(void)

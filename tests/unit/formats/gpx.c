@@ -322,7 +322,7 @@ static void assert_same(const result *a, const result *b)
 		assert_true(memcmp(&x->elapsed_s, &y->elapsed_s, sizeof(double)) == 0);
 		assert_true(memcmp(&x->distance_m, &y->distance_m, sizeof(double)) == 0);
 		assert_true(memcmp(&x->ascent_m, &y->ascent_m, sizeof(double)) == 0);
-		assert_memory_equal(x->hr_seconds, y->hr_seconds, sizeof x->hr_seconds);
+		run_assert_same_hr(x, y);
 	}
 }
 

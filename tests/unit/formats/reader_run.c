@@ -10,13 +10,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Where the collected activities' texts and histograms are copied: one
+ * store for the test program, kept to its end. */
+static rd_activity_store *kept;
+
 int run_collect(void *ctx, const rd_activity *a)
 {
 	run_result *r = ctx;
-	if (r->n < RUN_MAX_ACTS)
-		r->acts[r->n] = *a;
+	if (!kept && !(kept = rd_activity_store_new()))
+		return RD_ENOMEM;
+	if (r->n < RUN_MAX_ACTS && rd_activity_store_copy(kept, &r->acts[r->n], a))
+		return RD_ENOMEM;
 	r->n++;
 	return 0;
+}
+
+void run_assert_same_hr(const rd_activity *x, const rd_activity *y)
+{
+	assert_int_equal(x->hr_low, y->hr_low);
+	assert_int_equal(x->hr_bins, y->hr_bins);
+	for (int i = 0; i < x->hr_bins; i++)
+		assert_int_equal(x->hr_seconds[i], y->hr_seconds[i]);
 }
 
 void run_warn(void *ctx, const rd_diag *w)

@@ -25,6 +25,8 @@ typedef struct run_result {
 /* The sink's two callbacks, for a test that drives a reader itself; ctx
  * is a run_result. */
 int run_collect(void *ctx, const rd_activity *a);
+/* Fails unless x and y have the same heart-rate histogram. */
+void run_assert_same_hr(const rd_activity *x, const rd_activity *y);
 void run_warn(void *ctx, const rd_diag *w);
 
 /* The whole file (test fails if it cannot be read); free with free(). */

@@ -135,7 +135,7 @@ static void tcxparser_test(void **state)
 	assert_int_equal(r->acts[0].avg_hr, -1);
 	assert_int_equal(r->acts[0].max_hr, -1);
 	for (int i = 0; i < 256; i++)
-		assert_int_equal(r->acts[0].hr_seconds[i], 0);
+		assert_int_equal(rd_activity_hr_at(&r->acts[0], i), 0);
 	free(r);
 }
 
@@ -244,7 +244,7 @@ static void chunking(void **state)
 				assert_int_equal(a->acts[k].avg_hr, b->acts[k].avg_hr);
 				assert_true(memcmp(&a->acts[k].distance_m, &b->acts[k].distance_m, sizeof(double)) == 0);
 				assert_true(memcmp(&a->acts[k].elapsed_s, &b->acts[k].elapsed_s, sizeof(double)) == 0);
-				assert_memory_equal(a->acts[k].hr_seconds, b->acts[k].hr_seconds, sizeof a->acts[k].hr_seconds);
+				run_assert_same_hr(&a->acts[k], &b->acts[k]);
 			}
 			free(b);
 		}
