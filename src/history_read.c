@@ -282,6 +282,7 @@ typedef struct zip_job {
 	unsigned stripe;              /* 0: the worker that reports */
 	atomic_size_t *next;          /* first entry index not yet claimed */
 	atomic_uint_least64_t *total;
+	zip_seen *seen;               /* shared: names stored once */
 	result_list list;
 	file_result *cur;
 	decoder *dec;
@@ -356,7 +357,7 @@ static void *zip_worker(void *arg)
 {
 	zip_job *z = arg;
 	zip_limits lim = {z->ctx->opt->max_zip_entries, z->ctx->opt->max_zip_bytes,
-			  z->ctx->opt->max_file_bytes, z->total};
+			  z->ctx->opt->max_file_bytes, z->total, z->seen};
 	zip_visitor v = {z, zip_want, zip_data, zip_end, zip_reject};
 	z->rc = zip_walk(z->path, &lim, &v, &z->diag);
 	if (z->dec) { /* stopped inside an entry that never ended */
@@ -367,7 +368,8 @@ static void *zip_worker(void *arg)
 	return NULL;
 }
 
-/* Reads one archive on every worker and moves the results to out. */
+/* Reads one archive on every worker and moves the results to out.  The
+ * workers share one zip_seen, so the entry names are stored once. */
 static int read_zip(const history_ctx *ctx, const char *path, uint64_t major,
 		    result_list *out)
 {
@@ -375,12 +377,16 @@ static int read_zip(const history_ctx *ctx, const char *path, uint64_t major,
 	zip_job jobs[MAX_THREADS];
 	atomic_uint_least64_t total;
 	atomic_size_t next;
+	zip_seen *seen;
 	atomic_init(&total, 0);
 	atomic_init(&next, 0);
+	if (zip_seen_new(&seen))
+		return RD_ENOMEM;
 	for (unsigned i = 0; i < n; i++)
-		jobs[i] = (zip_job){ctx, path, major, i, &next, &total, {NULL, 0, 0},
-				    NULL, NULL, RD_DIAG_INIT, 0};
+		jobs[i] = (zip_job){ctx, path, major, i, &next, &total, seen,
+				    {NULL, 0, 0}, NULL, NULL, RD_DIAG_INIT, 0};
 	run_threads(n, zip_worker, jobs, sizeof *jobs);
+	zip_seen_free(seen);
 	int rc = 0;
 	for (unsigned i = 0; i < n; i++) {
 		zip_job *z = &jobs[i];

@@ -14,22 +14,80 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Names seen so far (lower case) and local header positions, for Z06/Z09. */
-typedef struct seen_set {
-	char **names;
-	int64_t *pos;
-	size_t cap, n;
-} seen_set;
+/*
+ * The seen set: for the duplicate and overlap checks (Z06/Z09), the entries
+ * accepted so far, by name (ignoring ASCII case) and by local header
+ * position, each key mapped to the lowest index that has it.  A refused
+ * entry is not recorded: the first entry *used* wins, as the warning says.
+ * The walkers of one archive share one set under its lock, so a name is
+ * stored once, packed with the others in blocks of text.
+ *
+ * Why the walkers agree: each checks every header in index order, so when it
+ * reaches entry i it has itself recorded every accepted entry below i, and
+ * what the others recorded is either the same entries or later ones (index
+ * >= i).  So "a key is stored with an index below i" means, on every walker
+ * and in any interleaving, "an earlier accepted entry has it".
+ */
+typedef struct seen_item {
+	const char *name; /* in a block */
+	int64_t pos;      /* -1: unknown */
+	size_t index;
+} seen_item;
+
+typedef struct seen_block {
+	struct seen_block *next;
+	size_t used, cap;
+	char text[];
+} seen_block;
+
+#define SEEN_BLOCK 16384
+
+struct zip_seen {
+	pthread_mutex_t lock;
+	seen_item *items;
+	size_t n, items_cap;
+	uint32_t *by_name, *by_pos; /* item number + 1, 0 when empty */
+	size_t cap;                 /* slots in each table, a power of two */
+	seen_block *blocks;
+};
+
+int zip_seen_new(zip_seen **out)
+{
+	zip_seen *s = rd_calloc(1, sizeof *s);
+	if (s && pthread_mutex_init(&s->lock, NULL)) {
+		rd_free(s);
+		s = NULL;
+	}
+	*out = s;
+	return s ? 0 : RD_ENOMEM;
+}
+
+void zip_seen_free(zip_seen *s)
+{
+	if (!s)
+		return;
+	while (s->blocks) {
+		seen_block *b = s->blocks;
+		s->blocks = b->next;
+		rd_free(b);
+	}
+	rd_free(s->items);
+	rd_free(s->by_name);
+	rd_free(s->by_pos);
+	pthread_mutex_destroy(&s->lock);
+	rd_free(s);
+}
 
 typedef struct walk {
 	const char *path;
 	const zip_limits *lim;
 	const zip_visitor *v;
 	struct archive *a;
-	seen_set seen;
+	zip_seen *seen; /* lim->seen, or the walk's own */
 	char name[1024];
 } walk;
 
@@ -67,75 +125,116 @@ static int same_name(const char *a, const char *b)
 	return *a == *b;
 }
 
-static void seen_dispose(seen_set *s)
+static size_t pos_slot(const zip_seen *s, const uint32_t *t, int64_t p)
 {
-	for (size_t i = 0; i < s->cap; i++)
-		rd_free(s->names[i]);
-	rd_free(s->names);
-	rd_free(s->pos);
-}
-
-static size_t pos_slot(const int64_t *pos, size_t cap, int64_t p)
-{
-	size_t j = (size_t)(((uint64_t)p * 11400714819323198485ull) >> 20) & (cap - 1);
-	while (pos[j] >= 0 && pos[j] != p)
-		j = (j + 1) & (cap - 1);
+	size_t j = (size_t)(((uint64_t)p * 11400714819323198485ull) >> 20) & (s->cap - 1);
+	while (t[j] && s->items[t[j] - 1].pos != p)
+		j = (j + 1) & (s->cap - 1);
 	return j;
 }
 
-static size_t name_slot(char *const *names, size_t cap, const char *name)
+static size_t name_slot(const zip_seen *s, const uint32_t *t, const char *name)
 {
-	size_t j = hash_name(name) & (cap - 1);
-	while (names[j] && !same_name(names[j], name))
-		j = (j + 1) & (cap - 1);
+	size_t j = hash_name(name) & (s->cap - 1);
+	while (t[j] && !same_name(s->items[t[j] - 1].name, name))
+		j = (j + 1) & (s->cap - 1);
 	return j;
 }
 
-static int seen_grow(seen_set *s)
+/* Points slot *t at item k unless it holds a lower index already. */
+static void keep_min(const zip_seen *s, uint32_t *t, size_t k)
 {
-	seen_set big = {NULL, NULL, s->cap ? s->cap * 2 : 256, s->n};
-	big.names = rd_calloc(big.cap, sizeof *big.names);
-	big.pos = rd_malloc(big.cap * sizeof *big.pos);
-	if (!big.names || !big.pos) {
-		rd_free(big.names);
-		rd_free(big.pos);
+	if (!*t || s->items[*t - 1].index > s->items[k].index)
+		*t = (uint32_t)(k + 1);
+}
+
+static int seen_grow(zip_seen *s)
+{
+	if (s->cap >= ((size_t)1 << 31))
+		return RD_ELIMIT; /* slots are 32 bits */
+	size_t cap = s->cap ? s->cap * 2 : 256;
+	uint32_t *names = rd_calloc(cap, sizeof *names);
+	uint32_t *pos = rd_calloc(cap, sizeof *pos);
+	if (!names || !pos) {
+		rd_free(names);
+		rd_free(pos);
 		return RD_ENOMEM;
 	}
-	memset(big.pos, 0xff, big.cap * sizeof *big.pos); /* all -1 */
-	for (size_t i = 0; i < s->cap; i++) {
-		if (s->names[i])
-			big.names[name_slot(big.names, big.cap, s->names[i])] = s->names[i];
-		if (s->pos[i] >= 0)
-			big.pos[pos_slot(big.pos, big.cap, s->pos[i])] = s->pos[i];
+	rd_free(s->by_name);
+	rd_free(s->by_pos);
+	s->by_name = names;
+	s->by_pos = pos;
+	s->cap = cap;
+	for (size_t k = 0; k < s->n; k++) {
+		keep_min(s, &names[name_slot(s, names, s->items[k].name)], k);
+		if (s->items[k].pos >= 0)
+			keep_min(s, &pos[pos_slot(s, pos, s->items[k].pos)], k);
 	}
-	rd_free(s->names);
-	rd_free(s->pos);
-	*s = big;
 	return 0;
 }
 
-/* 1 (and *why) if name, or its case variant, or pos was seen; else adds
- * them.  pos < 0 is not checked. */
-static int seen_check(seen_set *s, const char *name, int64_t pos, const char **why)
+/* A copy of name in the blocks (a long name gets a block of its own). */
+static const char *seen_text(zip_seen *s, const char *name)
 {
-	if ((s->n + 1) * 2 > s->cap && seen_grow(s))
-		return RD_ENOMEM;
-	size_t j = name_slot(s->names, s->cap, name);
-	if (s->names[j]) {
-		*why = "duplicate zip entry name; the first one is used";
-		return 1;
+	size_t n = strlen(name) + 1;
+	seen_block *b = s->blocks;
+	if (!b || b->cap - b->used < n) {
+		int own = n > SEEN_BLOCK / 4;
+		size_t cap = own ? n : SEEN_BLOCK - sizeof *b;
+		if (!(b = rd_malloc(sizeof *b + cap)))
+			return NULL;
+		/* the current block stays first, to be filled on */
+		seen_block **at = own && s->blocks ? &s->blocks->next : &s->blocks;
+		*b = (seen_block){*at, 0, cap};
+		*at = b;
 	}
-	size_t k = pos >= 0 ? pos_slot(s->pos, s->cap, pos) : 0;
-	if (pos >= 0 && s->pos[k] == pos) {
-		*why = "zip entry overlaps an earlier entry";
-		return 1;
-	}
-	if (!(s->names[j] = rd_strdup(name)))
+	char *p = memcpy(b->text + b->used, name, n);
+	b->used += n;
+	return p;
+}
+
+/* Records entry index under name and pos; jn and jp are their slots. */
+static int seen_add(zip_seen *s, const char *name, int64_t pos, size_t index,
+		    size_t jn, size_t jp)
+{
+	uint32_t *tn = &s->by_name[jn], *tp = pos >= 0 ? &s->by_pos[jp] : NULL;
+	if ((*tn && s->items[*tn - 1].index <= index) &&
+	    (!tp || (*tp && s->items[*tp - 1].index <= index)))
+		return 0; /* another walker recorded this entry */
+	if (rd_grow((void **)&s->items, &s->items_cap, s->n + 1, sizeof *s->items))
 		return RD_ENOMEM;
-	if (pos >= 0)
-		s->pos[k] = pos;
+	seen_item it = {seen_text(s, name), pos, index};
+	if (!it.name)
+		return RD_ENOMEM;
+	s->items[s->n] = it;
+	keep_min(s, tn, s->n);
+	if (tp)
+		keep_min(s, tp, s->n);
 	s->n++;
 	return 0;
+}
+
+int zip_seen_check(zip_seen *s, size_t index, const char *name, int64_t pos,
+		   const char **why)
+{
+	int rc = 0;
+	pthread_mutex_lock(&s->lock);
+	if ((s->n + 1) * 2 > s->cap && (rc = seen_grow(s)) != 0)
+		goto done;
+	size_t jn = name_slot(s, s->by_name, name);
+	size_t jp = pos >= 0 ? pos_slot(s, s->by_pos, pos) : 0;
+	if (s->by_name[jn] && s->items[s->by_name[jn] - 1].index < index) {
+		*why = "duplicate zip entry name; the first one is used";
+		rc = 1;
+	} else if (pos >= 0 && s->by_pos[jp] && s->items[s->by_pos[jp] - 1].index < index) {
+		*why = "zip entry overlaps an earlier entry";
+		rc = 1;
+	} else {
+		rc = seen_add(s, name, pos, index, jn, jp);
+	}
+done:
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }
 
 static void reject(walk *w, size_t index, const char *why)
@@ -231,7 +330,11 @@ static int screen(walk *w, struct archive_entry *e, size_t index)
 	else if (!name || !name[0])
 		why = "zip entry has no name";
 	else if (!(why = zip_name_problem(name))) {
-		int rc = seen_check(&w->seen, name, archive_read_header_position(w->a), &why);
+		/* Where the entry's data starts, just past its local header:
+		 * the same on every walker (archive_read_header_position() is
+		 * where the previous entry's reading or skipping stopped). */
+		int rc = zip_seen_check(w->seen, index, name,
+					archive_filter_bytes(w->a, -1), &why);
 		if (rc < 0)
 			return rc;
 	}
@@ -269,8 +372,13 @@ static int walk_entries(walk *w, rd_diag *diag)
 int zip_walk(const char *path, const zip_limits *lim, const zip_visitor *v,
 	     rd_diag *diag)
 {
-	walk w = {path, lim, v, NULL, {NULL, NULL, 0, 0}, {0}};
+	walk w = {path, lim, v, NULL, lim->seen, {0}};
+	zip_seen *own = NULL;
 	int rc = RD_ENOMEM;
+	if (!w.seen && zip_seen_new(&own))
+		goto done;
+	if (!w.seen)
+		w.seen = own;
 	if (!(w.a = archive_read_new()))
 		goto done;
 	archive_read_support_format_zip(w.a);
@@ -286,6 +394,6 @@ done:
 			    rc == RD_ENOMEM ? "out of memory" : "zip reading stopped");
 	if (w.a)
 		archive_read_free(w.a);
-	seen_dispose(&w.seen);
+	zip_seen_free(own);
 	return rc;
 }

@@ -20,6 +20,10 @@
  * the entries read (shared between walkers through total_out), max_entry
  * bytes of one entry.  A corrupt archive (ARCHIVE_FATAL) stops the walk with
  * RD_EFORMAT; entries already read stay good.
+ *
+ * Several walkers of one archive (one per thread) share one zip_seen through
+ * lim->seen, so that the names are stored once: each walker still checks
+ * every header, and all of them refuse the same entries.
  */
 #ifndef RD_ZIP_H
 #define RD_ZIP_H
@@ -32,11 +36,28 @@
 
 #define ZIP_CHUNK 65536
 
+/* The entries accepted so far, for the duplicate and overlap checks, with
+ * its own lock.  NULL-safe free. */
+typedef struct zip_seen zip_seen;
+
+int zip_seen_new(zip_seen **out);
+void zip_seen_free(zip_seen *s);
+
+/* Checks entry index: returns 1 and *why when an accepted entry with a lower
+ * index has the same name (ignoring ASCII case) or, when pos >= 0, the same
+ * position (where its data starts, so the same local header); else records
+ * the entry as accepted and returns 0 (recording it again, from another
+ * walker, changes nothing); RD_ENOMEM.  Every walker must check the entries
+ * in increasing index order. */
+int zip_seen_check(zip_seen *s, size_t index, const char *name, int64_t pos,
+		   const char **why);
+
 typedef struct zip_limits {
 	uint32_t max_entries;           /* 200,000 */
 	uint64_t max_total;             /* 8 GiB */
 	uint64_t max_entry;             /* 128 MiB */
 	atomic_uint_least64_t *total_out; /* shared running total, may be NULL */
+	zip_seen *seen;                 /* shared; NULL: the walk's own */
 } zip_limits;
 
 typedef struct zip_visitor {

@@ -583,6 +583,72 @@ static void corrupt_zip(void **state)
 	}
 }
 
+/* Z09 on several threads: the walkers share one set of the names seen, and
+ * whatever their interleaving refuse the same entries as one thread alone,
+ * each reported once, and read every other entry once.  Enough entries
+ * that the walkers overlap in time. */
+#define ZIP_DUPS_N 2000
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void zip_dups_threads(void **state)
+{
+	(void)state;
+	char path[600], buf[256], body[64], first[8][400];
+	snprintf(path, sizeof path, "%s/e/dups.zip", tmp);
+	mkdir(sub("e"), 0700);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_zip(a);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (int i = 0; i < ZIP_DUPS_N; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "activities/%d.fit", i);
+		snprintf(body, sizeof body, "A %d 60 1 5", 1000 + i * 1000);
+		zip_add(a, name, buf, fit_bytes(buf, body), 0);
+		const char *dup = i == 7 ? "activities/3.FIT" : i == 900 ? "activities/3.fit"
+				: i == 1500 ? "Activities/1400.Fit" : NULL;
+		if (dup) { /* a later start: read, it would show */
+			snprintf(body, sizeof body, "A %d 60 1 5", 5000000 + i);
+			zip_add(a, dup, buf, fit_bytes(buf, body), 0);
+		}
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+	int n_first = 0;
+	for (unsigned run = 0; run < 8; run++) {
+		unsigned threads = run == 0 ? 1 : 2 + run % 3;
+		log_t l = {0};
+		rd_history *h = make(&l, threads);
+		rd_diag d = RD_DIAG_INIT;
+		assert_int_equal(rd_history_add_path(h, path, &d), 0);
+		assert_int_equal(rd_history_count(h), ZIP_DUPS_N);
+		for (size_t i = 0; i < ZIP_DUPS_N; i++)
+			assert_int_equal(rd_history_get(h, i)->start_utc, 1000 + (int64_t)i * 1000);
+		rd_history_stats st;
+		rd_history_stats_get(h, &st);
+		assert_int_equal(st.files_ok, ZIP_DUPS_N);
+		assert_int_equal(st.files_rejected, 3);
+		assert_int_equal(l.n, 3);
+		qsort(l.lines, (size_t)l.n, sizeof l.lines[0], cmp_line);
+		if (run == 0) {
+			expect_line(&l, "e/dups.zip!activities/3.FIT: error: duplicate zip "
+					"entry name; the first one is used");
+			expect_line(&l, "e/dups.zip!activities/3.fit: error: duplicate zip "
+					"entry name; the first one is used");
+			expect_line(&l, "e/dups.zip!Activities/1400.Fit: error: duplicate zip "
+					"entry name; the first one is used");
+			for (n_first = 0; n_first < l.n; n_first++)
+				snprintf(first[n_first], sizeof first[0], "%s", l.lines[n_first]);
+		}
+		for (int i = 0; i < n_first; i++)
+			assert_string_equal(l.lines[i], first[i]);
+		rd_history_free(h);
+	}
+}
+
 static void limits_and_errors(void **state)
 {
 	(void)state;
@@ -694,6 +760,7 @@ int main(void)
 		cmocka_unit_test(gzip_damage), cmocka_unit_test(strava_zip),
 		cmocka_unit_test(csv_without_files),
 		cmocka_unit_test(zip_limits_hit), cmocka_unit_test(corrupt_zip),
+		cmocka_unit_test(zip_dups_threads),
 		cmocka_unit_test(limits_and_errors), cmocka_unit_test(progress),
 #if defined(RD_HAVE_FIT) && defined(RD_HAVE_XML)
 		cmocka_unit_test(corpus),

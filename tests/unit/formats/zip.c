@@ -99,7 +99,7 @@ static void walk(void **state)
 
 	seen s = {0};
 	zip_visitor v = {&s, want, data, end, reject};
-	zip_limits lim = {100, 0, 0, NULL};
+	zip_limits lim = {100, 0, 0, NULL, NULL};
 	rd_diag d = RD_DIAG_INIT;
 	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
 	assert_int_equal(s.wanted, 2);
@@ -124,7 +124,7 @@ static void walk(void **state)
 	memset(&s, 0, sizeof s);
 	atomic_uint_least64_t total;
 	atomic_init(&total, 0);
-	zip_limits lim2 = {100, 1000, 0, &total};
+	zip_limits lim2 = {100, 1000, 0, &total, NULL};
 	rd_diag d2 = RD_DIAG_INIT;
 	assert_int_equal(zip_walk(path, &lim2, &v, &d2), RD_ELIMIT);
 	assert_int_equal(s.ends, 1);
@@ -140,10 +140,158 @@ static void walk(void **state)
 	free(zeros);
 }
 
+/* Z06/Z09 on a shared set: two walkers, every interleaving of their
+ * checks, refuse exactly the entries one walker alone refuses. */
+static const struct {
+	const char *name;
+	int64_t pos;
+	int refused; /* 0, 'd' duplicate, 'o' overlap */
+} seen_entries[] = {
+	{"a.fit", 10, 0},
+	{"b.fit", 20, 0},
+	{"A.FIT", 30, 'd'},
+	{"c.fit", 20, 'o'},
+	{"d.fit", 30, 0},  /* 30 is only a refused entry's: nothing overlaps */
+	{"C.fit", 50, 0},  /* c.fit was refused: this is the first one used */
+	{"b.FIT", 60, 'd'},
+	{"e.fit", -1, 0},  /* position unknown */
+	{"f.fit", -1, 0},
+};
+#define SEEN_N (sizeof seen_entries / sizeof *seen_entries)
+
+static void check_entry(zip_seen *s, size_t i)
+{
+	const char *why = NULL;
+	int rc = zip_seen_check(s, i, seen_entries[i].name, seen_entries[i].pos, &why);
+	switch (seen_entries[i].refused) {
+	case 'd':
+		assert_int_equal(rc, 1);
+		assert_string_equal(why, "duplicate zip entry name; the first one is used");
+		break;
+	case 'o':
+		assert_int_equal(rc, 1);
+		assert_string_equal(why, "zip entry overlaps an earlier entry");
+		break;
+	default:
+		assert_int_equal(rc, 0);
+		assert_null(why);
+	}
+}
+
+static void seen_interleaved(void **state)
+{
+	(void)state;
+	/* bit k of order set: step k is walker B's, else walker A's */
+	for (unsigned order = 0; order < 1u << (2 * SEEN_N); order++) {
+		unsigned b_steps = 0;
+		for (unsigned k = 0; k < 2 * SEEN_N; k++)
+			b_steps += (order >> k) & 1;
+		if (b_steps != SEEN_N)
+			continue;
+		zip_seen *s;
+		assert_int_equal(zip_seen_new(&s), 0);
+		size_t next[2] = {0, 0};
+		for (unsigned k = 0; k < 2 * SEEN_N; k++) {
+			unsigned who = (order >> k) & 1;
+			check_entry(s, next[who]++);
+		}
+		zip_seen_free(s);
+	}
+	zip_seen_free(NULL);
+}
+
+/* Many names: the tables grow and the names fill several blocks, one of
+ * them a long name's own. */
+static void seen_many(void **state)
+{
+	(void)state;
+	zip_seen *s;
+	assert_int_equal(zip_seen_new(&s), 0);
+	char name[6000];
+	const char *why;
+	for (int pass = 0; pass < 2; pass++) /* the second pass: another walker */
+		for (size_t i = 0; i < 5000; i++) {
+			snprintf(name, sizeof name, "activities/%zu.fit.gz", i);
+			if (i == 1000) {
+				memset(name, 'x', sizeof name - 1);
+				name[sizeof name - 1] = 0;
+			}
+			assert_int_equal(zip_seen_check(s, i, name, (int64_t)i * 100, &why), 0);
+		}
+	snprintf(name, sizeof name, "ACTIVITIES/4999.FIT.GZ");
+	assert_int_equal(zip_seen_check(s, 5000, name, 1, &why), 1);
+	memset(name, 'X', sizeof name - 1);
+	name[sizeof name - 1] = 0;
+	assert_int_equal(zip_seen_check(s, 5001, name, 2, &why), 1);
+	assert_int_equal(zip_seen_check(s, 5002, "other", 4999 * 100, &why), 1);
+	assert_string_equal(why, "zip entry overlaps an earlier entry");
+	assert_int_equal(zip_seen_check(s, 5003, "other", 3, &why), 0);
+	zip_seen_free(s);
+}
+
+/* zip_walk() uses the set passed in lim->seen: an entry another walker
+ * recorded at a lower index makes this walk's entry a duplicate, and a walk
+ * after another on the same set refuses the same entries. */
+static void walk_shared(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/rd_zip_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_zip(a);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	add(a, "one.fit", "a", 1);
+	add(a, "Two.fit", "b", 1);
+	add(a, "ONE.fit", "c", 1);
+	add(a, "three.fit", "d", 1);
+	archive_write_close(a);
+	archive_write_free(a);
+
+	zip_seen *shared;
+	assert_int_equal(zip_seen_new(&shared), 0);
+	const char *why;
+	assert_int_equal(zip_seen_check(shared, 0, "one.fit", 0, &why), 0);
+	assert_int_equal(zip_seen_check(shared, 1, "TWO.FIT", 1000, &why), 0);
+	seen s = {0};
+	zip_visitor v = {&s, want, data, end, reject};
+	zip_limits lim = {100, 0, 0, NULL, shared};
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
+	assert_int_equal(s.wanted, 3);
+	assert_int_equal(s.rejects, 1);
+	char want1[400];
+	snprintf(want1, sizeof want1, "%s!ONE.fit: error: duplicate zip entry name; the first one is used", path);
+	assert_string_equal(s.reject_msg[0], want1);
+	for (int pass = 0; pass < 2; pass++) { /* the same again */
+		memset(&s, 0, sizeof s);
+		assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
+		assert_int_equal(s.wanted, 3);
+		assert_int_equal(s.rejects, 1);
+		assert_string_equal(s.reject_msg[0], want1);
+	}
+	zip_seen_free(shared);
+
+	/* a recorded entry at a lower index than the archive's refuses it */
+	assert_int_equal(zip_seen_new(&shared), 0);
+	assert_int_equal(zip_seen_check(shared, 0, "THREE.FIT", -1, &why), 0);
+	lim.seen = shared;
+	memset(&s, 0, sizeof s);
+	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
+	assert_int_equal(s.rejects, 2);
+	snprintf(want1, sizeof want1, "%s!three.fit: error: duplicate zip entry name; the first one is used", path);
+	assert_string_equal(s.reject_msg[1], want1);
+	zip_seen_free(shared);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names), cmocka_unit_test(walk),
+		cmocka_unit_test(seen_interleaved), cmocka_unit_test(seen_many),
+		cmocka_unit_test(walk_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
