@@ -2,8 +2,9 @@
  * fuzz_reader.h: the shared body of the activity-reader fuzz targets (FIT,
  * GPX, TCX).
  *
- * Each input is read twice: whole in one feed, then in small chunks whose
- * size comes from the input's length.  A push reader must not care how its
+ * Each input is read three times: whole in one feed, then in small chunks
+ * whose size comes from the input's length, gathered (XML documents are
+ * parsed in one call) and streamed (xml_whole_bytes 0).  A push reader must not care how its
  * bytes are cut (reader.h), so both reads must agree on the return code, the
  * number of activities, their records and heart-rate seconds; a difference
  * aborts, which libFuzzer reports as a crash.  The error path is exercised too: a failed
@@ -50,14 +51,19 @@ static void fuzz_warn(void *ctx, const rd_diag *w)
 	rd_diag_format(w, line, sizeof line);
 }
 
-/* Reads data through ops, chunk bytes at a time (0: all at once). */
+/* Reads data through ops, chunk bytes at a time (0: all at once); stream:
+ * XML is parsed as it comes, not gathered into one call. */
 static int fuzz_read(const reader_ops *ops, const uint8_t *data, size_t size,
-		     size_t chunk, fuzz_tally *t)
+		     size_t chunk, int stream, fuzz_tally *t)
 {
 	activity_sink sink = {fuzz_emit, t, fuzz_warn, NULL};
 	rd_diag diag = RD_DIAG_INIT;
 	char line[1024];
-	void *st = ops->open("fuzz", &sink, NULL);
+	rd_limits lim;
+	rd_limits_default(&lim);
+	if (stream)
+		lim.xml_whole_bytes = 0;
+	void *st = ops->open("fuzz", &sink, &lim);
 	int rc = 0;
 	size_t at = 0;
 
@@ -83,18 +89,21 @@ static int fuzz_read(const reader_ops *ops, const uint8_t *data, size_t size,
 static int fuzz_reader_one(const reader_ops *ops, const uint8_t *data,
 			   size_t size)
 {
-	fuzz_tally whole = {0, 0, 0, 0}, cut = {0, 0, 0, 0};
-	int rc_whole = fuzz_read(ops, data, size, 0, &whole);
-	int rc_cut = fuzz_read(ops, data, size, 1 + size % 13, &cut);
-
-	if (rc_whole != rc_cut || whole.activities != cut.activities ||
-	    whole.records != cut.records || whole.hr_seconds != cut.hr_seconds) {
-		fprintf(stderr, "%s: whole read rc %d, %u activities, %llu records;"
-			" chunked (%zu) rc %d, %u activities, %llu records\n",
-			ops->name, rc_whole, whole.activities,
-			(unsigned long long)whole.records, 1 + size % 13, rc_cut,
-			cut.activities, (unsigned long long)cut.records);
-		abort();
+	fuzz_tally whole = {0, 0, 0, 0};
+	int rc_whole = fuzz_read(ops, data, size, 0, 0, &whole);
+	for (int stream = 0; stream < 2; stream++) {
+		fuzz_tally cut = {0, 0, 0, 0};
+		int rc_cut = fuzz_read(ops, data, size, 1 + size % 13, stream, &cut);
+		if (rc_whole != rc_cut || whole.activities != cut.activities ||
+		    whole.records != cut.records || whole.hr_seconds != cut.hr_seconds) {
+			fprintf(stderr, "%s: whole read rc %d, %u activities, %llu "
+				"records; chunked (%zu%s) rc %d, %u activities, %llu "
+				"records\n", ops->name, rc_whole, whole.activities,
+				(unsigned long long)whole.records, 1 + size % 13,
+				stream ? ", streamed" : "", rc_cut, cut.activities,
+				(unsigned long long)cut.records);
+			abort();
+		}
 	}
 	return 0;
 }

@@ -77,4 +77,5 @@ void rd_limits_default(rd_limits *l)
 	l->max_xml_attributes = 64;
 	l->max_xml_text = 1024 * 1024;
 	l->max_activities = 10000;
+	l->xml_whole_bytes = 4u << 20;
 }

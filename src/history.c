@@ -4,6 +4,9 @@
  */
 #include "alloc.h"
 #include "history_int.h"
+#ifdef RD_HAVE_XML
+#include "formats/xml.h"
+#endif
 
 #include <math.h>
 #include <pthread.h>
@@ -47,12 +50,8 @@ void rd_history_options_init(rd_history_options *opt)
 
 static void default_limits(rd_limits *l, const rd_history_options *opt)
 {
+	rd_limits_default(l);
 	l->max_file_bytes = opt->max_file_bytes;
-	l->max_records = 2000000;
-	l->max_xml_depth = 32;
-	l->max_xml_attributes = 64;
-	l->max_xml_text = 1u << 20;
-	l->max_activities = 10000;
 }
 
 int rd_history_new(rd_history **out, const rd_history_options *opt)
@@ -96,6 +95,9 @@ void rd_history_free(rd_history *h)
 	if (!h)
 		return;
 	pthread_mutex_destroy(&h->lock);
+#ifdef RD_HAVE_XML
+	xml_readers_release(); /* the parsers kept between files */
+#endif
 	rd_free(h->acts);
 	rd_activity_store_free(h->store);
 	rd_free(h->meta);

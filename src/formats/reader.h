@@ -30,6 +30,9 @@ typedef struct rd_limits {
 	uint32_t max_xml_attributes; /* attributes on one element (64) */
 	uint32_t max_xml_text;       /* bytes of one text node read (1 MiB) */
 	uint32_t max_activities;     /* activities per file (10,000) */
+	uint32_t xml_whole_bytes;    /* an XML document up to this size is
+				      * parsed in one call (4 MiB; see xml.c);
+				      * 0: always streamed */
 } rd_limits;
 
 void rd_limits_default(rd_limits *l);

@@ -79,7 +79,11 @@ typedef struct xml_callbacks {
 xml_reader *xml_reader_new(const char *source, const rd_limits *limits,
 			   const xml_callbacks *cb, void *ud,
 			   const activity_sink *sink);
+/* Frees x, or keeps it (its parser and buffers) for the next
+ * xml_reader_new: see xml.c. */
 void xml_reader_free(xml_reader *x);
+/* Frees the readers kept for reuse (thread-safe; those in use stay). */
+void xml_readers_release(void);
 
 /* Push bytes / end of input.  Return 0 or the first error (sticky), whose
  * details are copied to diag. */

@@ -347,6 +347,42 @@ static void chunking(void **state)
 	}
 }
 
+/* A document is parsed in one expat call when it fits xml_whole_bytes,
+ * else streamed (from the start, or from where it outgrew the limit): the
+ * same activities, warnings and error positions either way.  (Not quite
+ * for the text cap: a streamed text is seen in pieces, and the error points
+ * at the piece that crosses the cap; gathered, at the start of the text:
+ * BAD-INPUTS X08 in tests/bad.) */
+static void gathered_or_streamed(void **state)
+{
+	(void)state;
+	static const char *files[] = {
+		CORPUS("sports-lib/1681613317.gpx"), DATA("x01-space-then-error.gpx"),
+		DATA("x14-utf16.gpx"), DATA("partial-after-good-track.gpx"),
+		DATA("x03-billion-laughs.gpx"), DATA("x10-backwards.gpx"),
+		DATA("x11-namespaces.gpx"), DATA("x14-latin1.gpx"),
+	};
+	static const uint32_t whole_bytes[] = {0, 1, 4096, 100000};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		size_t len;
+		uint8_t *buf = slurp(files[i], &len);
+		result *gathered = read_mem("c.gpx", buf, len, 65536, NULL);
+		for (size_t k = 0; k < sizeof whole_bytes / sizeof *whole_bytes; k++) {
+			rd_limits l;
+			rd_limits_default(&l);
+			l.xml_whole_bytes = whole_bytes[k];
+			result *r = read_mem("c.gpx", buf, len, 7, &l);
+			assert_same(gathered, r);
+			assert_int_equal(gathered->warnings, r->warnings);
+			for (int w = 0; w < r->warnings && w < 4; w++)
+				assert_string_equal(gathered->warning[w], r->warning[w]);
+			free(r);
+		}
+		free(gathered);
+		free(buf);
+	}
+}
+
 /* ---- hostile files (BAD-INPUTS X01-X14) ------------------------------ */
 
 static void expect_error(const char *file, const char *want)
@@ -786,6 +822,7 @@ int main(void)
 		cmocka_unit_test(record_activity_file_caps),
 		cmocka_unit_test(not_gpx_and_empty),
 		cmocka_unit_test(allocation_failures),
+		cmocka_unit_test(gathered_or_streamed),
 		cmocka_unit_test(iso_times),
 		cmocka_unit_test(numbers_and_sports),
 	};
