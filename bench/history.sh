@@ -201,7 +201,8 @@ scale() {
 		'BEGIN { printf "%.1f", (a - b) * 1024 / (n - c) }')
 	say "$(printf '  %6s activities: peak RSS %6s MB;  %6s activities: %6s MB (%.2f s, cpu %s s)' \
 		"$COUNT" "$ZIP_RSS" "$n" "$RSS_MB" "$SECS" "$CPU")"
-	say "  growth: $per KB per activity (the summaries kept; buffers are per thread)"
+	say "  growth: $per KB per activity (summaries, the zip's directory, and the largest"
+	say "  XML document each thread gathers, at most 4 MiB: see BENCHMARKS.md)"
 	verdict "peak RSS, $n activities" "$RSS_MB" 64 MB
 }
 

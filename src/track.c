@@ -316,8 +316,8 @@ static void finish_distance(const track *t, rd_activity *a)
 	}
 }
 
-/* The histogram goes into t->hr_out and a points at its used bins. */
-static void finish_hr(track *t, rd_activity *a)
+/* The histogram goes into hr and a points at its used bins. */
+static void finish_hr(const track *t, rd_activity *a, uint16_t *hr)
 {
 	if (a->avg_hr < 0 && t->hr_sum_s > 0)
 		a->avg_hr = (int)lround(t->hr_weighted / t->hr_sum_s);
@@ -328,18 +328,18 @@ static void finish_hr(track *t, rd_activity *a)
 	unsigned lo = RD_HR_BINS, hi = 0;
 	for (unsigned i = 0; i < RD_HR_BINS; i++) {
 		uint64_t s = ((uint64_t)t->hr_ms[i] + 500) / 1000;
-		t->hr_out[i] = (uint16_t)(s > RD_HR_SECONDS_MAX ? RD_HR_SECONDS_MAX : s);
-		if (t->hr_out[i]) {
+		hr[i] = (uint16_t)(s > RD_HR_SECONDS_MAX ? RD_HR_SECONDS_MAX : s);
+		if (hr[i]) {
 			lo = i < lo ? i : lo;
 			hi = i + 1;
 		}
 	}
-	a->hr_seconds = hi ? t->hr_out + lo : NULL;
+	a->hr_seconds = hi ? hr + lo : NULL;
 	a->hr_low = (uint16_t)(hi ? lo : 0);
 	a->hr_bins = (uint16_t)(hi ? hi - lo : 0);
 }
 
-void track_finish(track *t, rd_activity *a)
+void track_finish(const track *t, rd_activity *a, uint16_t *hr)
 {
 	int timed = !isnan(t->first_time);
 	a->records = t->records;
@@ -352,7 +352,7 @@ void track_finish(track *t, rd_activity *a)
 	finish_distance(t, a);
 	if (isnan(a->ascent_m) && t->have_alt)
 		a->ascent_m = t->ascent_m;
-	finish_hr(t, a);
+	finish_hr(t, a, hr);
 	if (a->avg_cadence < 0 && t->cad_n > 0)
 		a->avg_cadence = (int)lround(t->cad_sum / t->cad_n);
 }

@@ -94,8 +94,6 @@ typedef struct track {
 	int have_alt;
 	double cos_lat, cos_lat_of; /* cos(cos_lat_of), a cache for haversine */
 	uint32_t hr_ms[RD_HR_BINS]; /* weighted milliseconds at each bpm */
-	uint16_t hr_out[RD_HR_BINS]; /* track_finish's seconds, which the
-					* activity points at */
 } track;
 
 void track_init(track *t);
@@ -126,7 +124,8 @@ void track_merge(track *into, const track *from);
 void track_use_hr(track *t, const track *hr);
 /* Fills the summary fields of a that the track knows, leaving fields the
  * reader already set from the file's own totals (NAN / -1 means unset).
- * a->hr_seconds points into t: valid until t is reset or finished again. */
-void track_finish(track *t, rd_activity *a);
+ * The seconds at each heart rate go into hr (RD_HR_BINS of them), which
+ * a->hr_seconds then points into. */
+void track_finish(const track *t, rd_activity *a, uint16_t *hr);
 
 #endif

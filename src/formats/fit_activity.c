@@ -103,6 +103,7 @@ typedef struct fit_state {
 	activity_sink sink;
 	rd_limits limits;
 	char source[512];
+	uint16_t hr_out[RD_HR_BINS]; /* an emitted activity's hr_seconds point here */
 	rd_diag *diag;
 	int err;
 	fit_pieces rec;         /* records */
@@ -694,7 +695,7 @@ static void fill_common(const fit_state *s, rd_activity *a)
 static int emit_one(fit_state *s, rd_activity *a, track *t, int cadence_set)
 {
 	fill_common(s, a);
-	track_finish(t, a);
+	track_finish(t, a, s->hr_out);
 	if (!cadence_set && a->avg_cadence > 0 && rd_sport_is_run(a->sport))
 		a->avg_cadence *= 2; /* record cadence is strides per minute */
 	if (a->start_utc != INT64_MIN && a->start_utc < ABSOLUTE_UNIX_MIN)

@@ -8,14 +8,15 @@
  * TCX: after every call but a final one, expat 2.5 walks all the bytes it
  * parsed again to count lines and columns (XmlUpdatePosition), a tenth of
  * its time; it still counts them, only up to the event, when a message asks
- * where.  The buffer asked for is limits->xml_whole_bytes (4 MiB): only
+ * where.  The buffer asked for is always limits->xml_whole_bytes (4 MiB),
+ * so how a document is parsed never depends on the files read before; only
  * the pages a document fills are touched, and the parser and its buffer are
- * kept for the next document (see "readers kept" below).  So the parse
- * never depends on the files read before.  A document that does not fit
- * is streamed: what was gathered, then 64 KiB batches (so a
+ * kept for the next document (see "readers kept" below).  A document that
+ * does not fit is streamed: what was gathered, then 64 KiB batches (so a
  * caller feeding tiny chunks does not make expat re-scan a long token over
- * and over, CVE-2023-52425), each XML_Parse at most 1 MiB.  Expat's own allocations go through rd_malloc, so the
- * allocation-failure test hook reaches them.
+ * and over, CVE-2023-52425), each XML_Parse at most 1 MiB.  Expat's own
+ * allocations go through rd_malloc, so the allocation-failure test hook
+ * reaches them.
  *
  * Namespaces are resolved here, not by expat: expat's namespace mode
  * rebuilds "URI|local" for every element (copying the URI each time) and
@@ -430,12 +431,12 @@ static void free_fn(void *p)
 
 /* ---- readers kept for the next document ---- */
 
-/* A finished reader keeps its parser, its gathered-document buffer and
- * expat's buffer for the next document on any thread: allocating and
- * freeing a megabyte or two for every file fragments the heap, and peak
- * memory then grows with the number of files (25 MB at 1,500 activities,
- * 35 MB at 3,000, in make bench).  At most SPARES are kept, none whose
- * buffer is over SPARE_MAX; xml_readers_release() frees them. */
+/* A finished reader keeps its parser, with expat's buffer, for the next
+ * document on any thread (XML_ParserReset): allocating and freeing a
+ * megabyte or two for every file fragmented the heap, and peak memory then
+ * grew with the number of files (25 MB at 1,500 activities, 35 MB at 3,000
+ * in make bench).  At most SPARES are kept, none gathering more than
+ * SPARE_MAX; xml_readers_release() frees them. */
 #define SPARES 4
 #define SPARE_MAX (4u << 20)
 
@@ -950,7 +951,7 @@ int xml_activity_emit(xml_activity *b, xml_reader *x,
 		xml_warn(x, "%u points are timed before the point preceding "
 			    "them; their intervals are not counted",
 			 (unsigned)b->t.backwards);
-	track_finish(&b->t, &b->a);
+	track_finish(&b->t, &b->a, b->hr);
 	if (rd_sport_is_run(b->a.sport) && b->a.avg_cadence > 0)
 		b->a.avg_cadence *= 2; /* strides per minute, as FIT records */
 	b->a.status = status;

@@ -163,6 +163,7 @@ void xml_copy_text(char *dst, size_t cap, const char *s, size_t len);
 typedef struct xml_activity {
 	rd_activity a;
 	char name[RD_NAME_MAX]; /* a.name points here once a name is read */
+	uint16_t hr[RD_HR_BINS]; /* a.hr_seconds points here when emitted */
 	track t;
 	track_sample s;
 	int open;           /* inside the element */
