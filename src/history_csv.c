@@ -175,8 +175,8 @@ int history_merge_csv(const result_list *rl, const file_result *csv_res,
 		      rd_activity *const *acts, rd_activity_store *store,
 		      history_add_fn add, void *h, rd_warn_fn warn, void *warn_ctx)
 {
-	merge m = {rl,  csv_res,  NULL,     rl->n, acts, store,
-		   add, h,        warn,     warn_ctx, 0,  {0}};
+	merge m = {rl, csv_res, NULL, rl->n, acts, store, add, h, warn, warn_ctx,
+		   0, {0}};
 	const char *slash = strrchr(csv_res->source, '/');
 	const char *bang = strrchr(csv_res->source, '!');
 	const char *end = bang && (!slash || bang > slash) ? bang : slash;
