@@ -357,7 +357,8 @@ static void *zip_worker(void *arg)
 {
 	zip_job *z = arg;
 	zip_limits lim = {z->ctx->opt->max_zip_entries, z->ctx->opt->max_zip_bytes,
-			  z->ctx->opt->max_file_bytes, z->total, z->seen};
+			  z->ctx->opt->max_file_bytes, z->total, z->seen,
+			  z->ctx->opt->max_ratio};
 	zip_visitor v = {z, zip_want, zip_data, zip_end, zip_reject};
 	z->rc = zip_walk(z->path, &lim, &v, &z->diag);
 	if (z->dec) { /* stopped inside an entry that never ended */

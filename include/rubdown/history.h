@@ -81,7 +81,8 @@ typedef struct rd_history_options {
 	void *progress_ctx;
 	unsigned threads;                /* decoding threads; 0 means 2 */
 	uint64_t max_file_bytes;         /* decompressed bytes of one file: 128 MiB */
-	uint32_t max_ratio;              /* gzip expansion past 1 MiB: 200 (:1) */
+	uint32_t max_ratio;              /* expansion of a gzip member or zip
+					  * entry past 1 MiB: 200 (:1) */
 	uint64_t max_zip_bytes;          /* decompressed bytes of one archive: 8 GiB */
 	uint32_t max_zip_entries;        /* entries of one archive: 200,000 */
 	size_t max_activities;           /* activities in the history: 1,000,000 */

@@ -88,6 +88,7 @@ typedef struct walk {
 	const zip_visitor *v;
 	struct archive *a;
 	zip_seen *seen; /* lim->seen, or the walk's own */
+	int64_t data_start; /* archive bytes read when the entry's data began */
 	char name[1024];
 } walk;
 
@@ -261,6 +262,16 @@ static int add_total(walk *w, size_t n, rd_diag *diag)
 /* Hands one block of entry data to the visitor in ZIP_CHUNK pieces,
  * counting it against the limits.  Returns 0, or an error (in ed) with
  * *stop set when the whole walk must end. */
+/* 1 when the entry has given more than max_ratio times what it took. */
+static int too_dense(walk *w, uint64_t out)
+{
+	if (!w->lim->max_ratio || out <= ZIP_RATIO_AFTER)
+		return 0;
+	int64_t took = archive_filter_bytes(w->a, -1) - w->data_start;
+	uint64_t in = took > ZIP_CHUNK ? (uint64_t)took : ZIP_CHUNK;
+	return out / w->lim->max_ratio > in;
+}
+
 static int pass_block(walk *w, const uint8_t *p, size_t n, uint64_t *done,
 		      rd_diag *ed, int *stop)
 {
@@ -271,6 +282,10 @@ static int pass_block(walk *w, const uint8_t *p, size_t n, uint64_t *done,
 			return rd_diag_set_offset(ed, RD_ELIMIT, w->name, *done,
 						  "decompressed size limit of %llu bytes exceeded",
 						  (unsigned long long)w->lim->max_entry);
+		if (too_dense(w, *done))
+			return rd_diag_set_offset(ed, RD_ELIMIT, w->name, *done,
+						  "decompression ratio above %u:1",
+						  (unsigned)w->lim->max_ratio);
 		int rc = add_total(w, got, ed);
 		if (rc) {
 			*stop = 1;
@@ -321,6 +336,7 @@ static int screen(walk *w, struct archive_entry *e, size_t index)
 	if (!name)
 		name = archive_entry_pathname(e);
 	snprintf(w->name, sizeof w->name, "%s!%s", w->path, name ? name : "?");
+	w->data_start = archive_filter_bytes(w->a, -1);
 	if (archive_entry_filetype(e) == AE_IFDIR)
 		return 0;
 	const char *why = NULL;
@@ -333,8 +349,7 @@ static int screen(walk *w, struct archive_entry *e, size_t index)
 		/* Where the entry's data starts, just past its local header:
 		 * the same on every walker (archive_read_header_position() is
 		 * where the previous entry's reading or skipping stopped). */
-		int rc = zip_seen_check(w->seen, index, name,
-					archive_filter_bytes(w->a, -1), &why);
+		int rc = zip_seen_check(w->seen, index, name, w->data_start, &why);
 		if (rc < 0)
 			return rc;
 	}
@@ -372,7 +387,7 @@ static int walk_entries(walk *w, rd_diag *diag)
 int zip_walk(const char *path, const zip_limits *lim, const zip_visitor *v,
 	     rd_diag *diag)
 {
-	walk w = {path, lim, v, NULL, lim->seen, {0}};
+	walk w = {path, lim, v, NULL, lim->seen, 0, {0}};
 	zip_seen *own = NULL;
 	int rc = RD_ENOMEM;
 	if (!w.seen && zip_seen_new(&own))

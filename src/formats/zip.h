@@ -17,8 +17,12 @@
  *
  * Limits, past which the walk stops with RD_ELIMIT and the diag naming the
  * archive and entry: max_entries entries, max_total decompressed bytes over
- * the entries read (shared between walkers through total_out), max_entry
- * bytes of one entry.  A corrupt archive (ARCHIVE_FATAL) stops the walk with
+ * the entries read (shared between walkers through total_out).  Past
+ * max_entry bytes of one entry, or once it has given ZIP_RATIO_AFTER bytes
+ * and more than max_ratio times what it took of the archive (a zip bomb),
+ * that entry ends with RD_ELIMIT and the walk goes on.  What an entry took
+ * is counted in libarchive's reads, ZIP_CHUNK at a time and at least one:
+ * a bomb whose data fits one read is caught past max_ratio * ZIP_CHUNK.  A corrupt archive (ARCHIVE_FATAL) stops the walk with
  * RD_EFORMAT; entries already read stay good.
  *
  * Several walkers of one archive (one per thread) share one zip_seen through
@@ -35,6 +39,7 @@
 #include <stdint.h>
 
 #define ZIP_CHUNK 65536
+#define ZIP_RATIO_AFTER (1u << 20) /* as gzip members: the ratio counts past 1 MiB */
 
 /* The entries accepted so far, for the duplicate and overlap checks, with
  * its own lock.  NULL-safe free. */
@@ -58,6 +63,7 @@ typedef struct zip_limits {
 	uint64_t max_entry;             /* 128 MiB */
 	atomic_uint_least64_t *total_out; /* shared running total, may be NULL */
 	zip_seen *seen;                 /* shared; NULL: the walk's own */
+	uint32_t max_ratio;             /* 200 (:1); 0: no ratio cap */
 } zip_limits;
 
 typedef struct zip_visitor {

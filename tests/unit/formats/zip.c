@@ -30,6 +30,7 @@ static void names(void **state)
 typedef struct seen {
 	size_t wanted, bytes, max_chunk, ends, rejects, errors;
 	char reject_msg[8][300];
+	char end_msg[300]; /* the last entry error */
 } seen;
 
 static int want(void *ctx, size_t index, const char *name)
@@ -54,7 +55,8 @@ static void end(void *ctx, int rc, rd_diag *diag)
 	seen *s = ctx;
 	s->ends++;
 	s->errors += rc != 0;
-	(void)diag;
+	if (rc)
+		rd_diag_format(diag, s->end_msg, sizeof s->end_msg);
 }
 
 static void reject(void *ctx, size_t index, const rd_diag *why)
@@ -99,7 +101,7 @@ static void walk(void **state)
 
 	seen s = {0};
 	zip_visitor v = {&s, want, data, end, reject};
-	zip_limits lim = {100, 0, 0, NULL, NULL};
+	zip_limits lim = {100, 0, 0, NULL, NULL, 0};
 	rd_diag d = RD_DIAG_INIT;
 	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
 	assert_int_equal(s.wanted, 2);
@@ -120,11 +122,20 @@ static void walk(void **state)
 	assert_int_equal(s.errors, 1);
 	assert_int_equal(s.ends, 2);
 
+	/* ratio cap (a zip bomb): 300,000 zeros deflate to a few hundred
+	 * bytes, but stay under the 1 MiB the cap waits for */
+	memset(&s, 0, sizeof s);
+	lim.max_entry = 0;
+	lim.max_ratio = 200;
+	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
+	assert_int_equal(s.errors, 0);
+	lim.max_ratio = 0;
+
 	/* total cap across entries, shared through total_out: the walk stops */
 	memset(&s, 0, sizeof s);
 	atomic_uint_least64_t total;
 	atomic_init(&total, 0);
-	zip_limits lim2 = {100, 1000, 0, &total, NULL};
+	zip_limits lim2 = {100, 1000, 0, &total, NULL, 0};
 	rd_diag d2 = RD_DIAG_INIT;
 	assert_int_equal(zip_walk(path, &lim2, &v, &d2), RD_ELIMIT);
 	assert_int_equal(s.ends, 1);
@@ -136,6 +147,51 @@ static void walk(void **state)
 	rd_diag d3 = RD_DIAG_INIT;
 	assert_true(zip_walk(path, &lim, &v, &d3) < 0);
 	assert_true(d3.code != 0);
+	unlink(path);
+	free(zeros);
+}
+
+/* A zip bomb entry: 20 MiB of zeros deflate to about 20 KB.  Past 1 MiB
+ * out, an entry may give at most max_ratio times what it took of the
+ * archive (at least one 64 KiB read): this one stops at 12.8 MiB, and the
+ * next entry is still read. */
+static void ratio_bomb(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/rd_zip_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_zip(a);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	size_t big = 20u << 20;
+	char *zeros = calloc(1, big);
+	assert_non_null(zeros);
+	add(a, "bomb.gpx", zeros, big);
+	add(a, "after.fit", "abc", 3);
+	archive_write_close(a);
+	archive_write_free(a);
+
+	seen s = {0};
+	zip_visitor v = {&s, want, data, end, reject};
+	zip_limits lim = {100, 0, 0, NULL, NULL, 200};
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
+	assert_int_equal(s.ends, 2);
+	assert_int_equal(s.errors, 1);
+	assert_true(s.bytes >= 200u * ZIP_CHUNK && s.bytes < (14u << 20));
+	char want1[400];
+	snprintf(want1, sizeof want1, "%s!bomb.gpx:0x%zx: error: decompression ratio above 200:1",
+		 path, (size_t)200 * ZIP_CHUNK + ZIP_CHUNK);
+	assert_string_equal(s.end_msg, want1);
+
+	/* without the ratio cap the whole entry is read */
+	memset(&s, 0, sizeof s);
+	lim.max_ratio = 0;
+	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
+	assert_int_equal(s.errors, 0);
+	assert_int_equal(s.bytes, big + 3);
 	unlink(path);
 	free(zeros);
 }
@@ -256,7 +312,7 @@ static void walk_shared(void **state)
 	assert_int_equal(zip_seen_check(shared, 1, "TWO.FIT", 1000, &why), 0);
 	seen s = {0};
 	zip_visitor v = {&s, want, data, end, reject};
-	zip_limits lim = {100, 0, 0, NULL, shared};
+	zip_limits lim = {100, 0, 0, NULL, shared, 0};
 	rd_diag d = RD_DIAG_INIT;
 	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
 	assert_int_equal(s.wanted, 3);
@@ -291,7 +347,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names), cmocka_unit_test(walk),
 		cmocka_unit_test(seen_interleaved), cmocka_unit_test(seen_many),
-		cmocka_unit_test(walk_shared),
+		cmocka_unit_test(walk_shared), cmocka_unit_test(ratio_bomb),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
