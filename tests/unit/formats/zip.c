@@ -80,24 +80,36 @@ static void add(struct archive *a, const char *name, const void *p, size_t n)
 	archive_entry_free(e);
 }
 
-static void walk(void **state)
+/* A new zip archive at a fresh temporary path (path: "...XXXXXX"). */
+static struct archive *zip_create(char *path)
 {
-	(void)state;
-	char path[] = "/tmp/rd_zip_XXXXXX";
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
 	struct archive *a = archive_write_new();
 	archive_write_set_format_zip(a);
 	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	return a;
+}
+
+static void zip_close(struct archive *a)
+{
+	archive_write_close(a);
+	archive_write_free(a);
+}
+
+static void walk(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/rd_zip_XXXXXX";
+	struct archive *a = zip_create(path);
 	size_t big = 300000;
 	char *zeros = calloc(1, big);
 	add(a, "big.bin", zeros, big);
 	add(a, "Dup.fit", "a", 1);
 	add(a, "dup.FIT", "b", 1);
 	add(a, "dir/../../up.fit", "c", 1);
-	archive_write_close(a);
-	archive_write_free(a);
+	zip_close(a);
 
 	seen s = {0};
 	zip_visitor v = {&s, want, data, end, reject};
@@ -159,19 +171,13 @@ static void ratio_bomb(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/rd_zip_XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	struct archive *a = archive_write_new();
-	archive_write_set_format_zip(a);
-	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	struct archive *a = zip_create(path);
 	size_t big = 20u << 20;
 	char *zeros = calloc(1, big);
 	assert_non_null(zeros);
 	add(a, "bomb.gpx", zeros, big);
 	add(a, "after.fit", "abc", 3);
-	archive_write_close(a);
-	archive_write_free(a);
+	zip_close(a);
 
 	seen s = {0};
 	zip_visitor v = {&s, want, data, end, reject};
@@ -292,18 +298,12 @@ static void walk_shared(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/rd_zip_XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	struct archive *a = archive_write_new();
-	archive_write_set_format_zip(a);
-	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	struct archive *a = zip_create(path);
 	add(a, "one.fit", "a", 1);
 	add(a, "Two.fit", "b", 1);
 	add(a, "ONE.fit", "c", 1);
 	add(a, "three.fit", "d", 1);
-	archive_write_close(a);
-	archive_write_free(a);
+	zip_close(a);
 
 	zip_seen *shared;
 	assert_int_equal(zip_seen_new(&shared), 0);
