@@ -78,6 +78,7 @@ void rd_profile_free(rd_profile *p)
 		return;
 	rd_free(p->name);
 	rd_free(p->timezone);
+	rd_free(p->calendar_timezone);
 	for (int d = 0; d < 7; d++)
 		session_dispose(&p->week[d]);
 	for (size_t i = 0; i < p->session_count; i++)

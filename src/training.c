@@ -37,8 +37,9 @@ static void span(rd_training *t)
 }
 
 /* GPX and TCX times are UTC, and some FIT files have no local time: their
- * day is the runner's day in the profile's time zone, not the UTC day (an
- * evening run in New York is not tomorrow's run). */
+ * day is the runner's day in the profile's time zone (or the one a calendar
+ * declared), not the UTC day (an evening run in New York is not tomorrow's
+ * run). */
 static int zone_offsets(rd_training *t, const char *tzid, rd_diag *diag)
 {
 	for (size_t i = 0; i < t->count; i++) {
@@ -63,7 +64,8 @@ int rd_training_new(rd_training **out, rd_history *h, const rd_profile *p, rd_di
 	if (!t)
 		return rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory");
 	t->acts = rd_history_take(h, &t->count, &t->store);
-	int rc = p && p->timezone ? zone_offsets(t, p->timezone, diag) : 0;
+	const char *zone = !p ? NULL : p->timezone ? p->timezone : p->calendar_timezone;
+	int rc = zone ? zone_offsets(t, zone, diag) : 0;
 	rd_load_options lo = {p && p->hr_max ? p->hr_max : -1, p && p->hr_rest ? p->hr_rest : -1};
 	rd_classify_options co = RD_CLASSIFY_OPTIONS_INIT;
 	if (!rc)

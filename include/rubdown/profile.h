@@ -114,6 +114,11 @@ typedef struct rd_profile {
 
 	rd_params params;
 	char *timezone;                   /* the runner's zone ("Europe/Berlin"), NULL: local */
+	/* Without timezone: the zone the first calendar read declared
+	 * (X-WR-TIMEZONE, a known zone), which dates activities recorded in
+	 * UTC only (rd_training_new); NULL if none.  Not used for the plan's
+	 * own times. */
+	char *calendar_timezone;
 
 	/* Dates a recorded history covers: there a day without a dated
 	 * session is a rest day, not a day of the usual week. */

@@ -29,7 +29,8 @@ typedef struct rd_training {
 
 /* Takes h's activities (rd_history_take: moved, not copied, so a history
  * is held in memory once); h keeps its stats.  hr_max / hr_rest come from
- * the profile when it gives them (0: estimate). */
+ * the profile when it gives them (0: estimate); activities recorded in UTC
+ * only are dated in p->timezone, else in p->calendar_timezone. */
 int rd_training_new(rd_training **out, rd_history *h, const rd_profile *p,
 		    rd_diag *diag);
 void rd_training_free(rd_training *t);

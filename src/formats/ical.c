@@ -104,7 +104,10 @@ static int tz_sane(icalcomponent *vtz)
 
 static int add_vtimezone(ical_ctx *c, const comp *k)
 {
-	icalcomponent *vtz = ical_parse_comp(c, k, ICAL_VTIMEZONE_COMPONENT);
+	int err;
+	icalcomponent *vtz = ical_parse_comp(c, k, ICAL_VTIMEZONE_COMPONENT, &err);
+	if (err)
+		return err;
 	icalproperty *id = vtz ? icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY) : NULL;
 	const char *tzid = id ? icalproperty_get_tzid(id) : NULL;
 	icaltimezone *z = NULL;
@@ -446,11 +449,13 @@ static int is_transparent(icalcomponent *ic)
 
 static int do_event(ical_ctx *c, const comp *k)
 {
-	icalcomponent *ic = ical_parse_comp(c, k, ICAL_VEVENT_COMPONENT);
+	int r = 0;
+	icalcomponent *ic = ical_parse_comp(c, k, ICAL_VEVENT_COMPONENT, &r);
 	instances in = {NULL, 0, 0, 0};
 	ev_info e;
 	ev_time ev;
-	int r = 0;
+	if (r)
+		return r;
 	if (!ic) {
 		ical_warn(c, k->line, 1, "VEVENT could not be parsed: skipped");
 		return 0;
@@ -470,9 +475,11 @@ done:
 
 static int do_freebusy(ical_ctx *c, const comp *k)
 {
-	icalcomponent *ic = ical_parse_comp(c, k, ICAL_VFREEBUSY_COMPONENT);
-	ev_info e;
 	int r = 0;
+	icalcomponent *ic = ical_parse_comp(c, k, ICAL_VFREEBUSY_COMPONENT, &r);
+	ev_info e;
+	if (r)
+		return r;
 	if (!ic) {
 		ical_warn(c, k->line, 1, "VFREEBUSY could not be parsed: skipped");
 		return 0;
@@ -509,10 +516,12 @@ static int do_freebusy(ical_ctx *c, const comp *k)
 
 static int add_override(ical_ctx *c, const comp *k)
 {
-	icalcomponent *ic = ical_parse_comp(c, k, ICAL_VEVENT_COMPONENT);
+	int r = 0;
+	icalcomponent *ic = ical_parse_comp(c, k, ICAL_VEVENT_COMPONENT, &r);
+	if (r)
+		return r;
 	icalproperty *p = ic ? icalcomponent_get_first_property(ic, ICAL_RECURRENCEID_PROPERTY) : NULL;
 	const char *uid = ic ? icalcomponent_get_uid(ic) : NULL;
-	int r = 0;
 	if (p && uid) {
 		struct icaltimetype t = icalproperty_get_recurrenceid(p);
 		char *copy = rd_strdup(uid);
@@ -532,15 +541,22 @@ static int add_override(ical_ctx *c, const comp *k)
 	return r;
 }
 
-static void choose_zone(ical_ctx *c)
+/* The runner's zone from X-WR-TIMEZONE when the profile has none; a known
+ * one is also kept for dating UTC-only activities (calendar_timezone). */
+static int choose_zone(ical_ctx *c)
 {
 	if (c->runner_fixed || !c->wr_timezone)
-		return;
+		return 0;
 	icaltimezone *z = find_zone(c, c->wr_timezone);
-	if (z) {
-		c->runner = z;
-		c->runner_fixed = 1;
-	}
+	if (!z)
+		return 0;
+	c->runner = z;
+	c->runner_fixed = 1;
+	int32_t off;
+	if (c->p->calendar_timezone || rd_zone_utc_offset(c->wr_timezone, 0, &off))
+		return 0;
+	c->p->calendar_timezone = rd_strdup(c->wr_timezone);
+	return c->p->calendar_timezone ? 0 : RD_ENOMEM;
 }
 
 static int passes(ical_ctx *c)
@@ -549,7 +565,8 @@ static int passes(ical_ctx *c)
 	for (size_t i = 0; i < c->comp_count && i < RD_ICAL_MAX_COMPONENTS && !r; i++)
 		if (c->comps[i].kind == C_TIMEZONE)
 			r = add_vtimezone(c, &c->comps[i]);
-	choose_zone(c);
+	if (!r)
+		r = choose_zone(c);
 	for (size_t i = 0; i < c->comp_count && i < RD_ICAL_MAX_COMPONENTS && !r; i++)
 		if (c->comps[i].kind == C_EVENT && c->comps[i].has_rid)
 			r = add_override(c, &c->comps[i]);
@@ -638,14 +655,14 @@ static int read_file(char **out, size_t *len, const char *path, rd_diag *diag)
 		return rd_diag_set(diag, RD_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= RD_ICAL_MAX_BYTES)
 		rd_buf_put(&b, chunk, n);
-	int bad = ferror(f);
+	int bad = ferror(f), oom = b.oom; /* read before the dispose resets them */
 	fclose(f);
-	if (bad || b.oom || b.len > RD_ICAL_MAX_BYTES) {
+	if (bad || oom || b.len > RD_ICAL_MAX_BYTES) {
 		rd_buf_dispose(&b);
 		return bad ? rd_diag_set(diag, RD_EIO, path, 0, 0, "read error")
-		       : b.oom ? rd_diag_set(diag, RD_ENOMEM, path, 0, 0, "out of memory")
-			       : rd_diag_set(diag, RD_ELIMIT, path, 0, 0,
-					     "calendar larger than %u MiB", RD_ICAL_MAX_BYTES >> 20);
+		       : oom ? rd_diag_set(diag, RD_ENOMEM, path, 0, 0, "out of memory")
+			     : rd_diag_set(diag, RD_ELIMIT, path, 0, 0,
+					   "calendar larger than %u MiB", RD_ICAL_MAX_BYTES >> 20);
 	}
 	*len = b.len;
 	*out = b.data ? rd_buf_detach(&b) : NULL;

@@ -110,7 +110,11 @@ int ical_check_start(ical_ctx *c, rd_diag *diag);
 /* Pass 1: checks the structure (warnings) and lists the components in c->comps. */
 int ical_scan(ical_ctx *c, rd_diag *diag);
 /* Component k parsed by libical (NULL when not of kind want); sets c->ctext and c->props. */
-icalcomponent *ical_parse_comp(ical_ctx *c, const comp *k, icalcomponent_kind want);
+/* Component k parsed by libical, if it is a want; NULL if not, or when it
+ * cannot be parsed, or with *err = RD_ENOMEM when our own copy of it
+ * failed (else *err is 0). */
+icalcomponent *ical_parse_comp(ical_ctx *c, const comp *k, icalcomponent_kind want,
+			       int *err);
 /* The n-th (0-based) line of property name in the current component. */
 const prop_line *ical_prop_at(const ical_ctx *c, const char *name, int n);
 /* The line of the first property name in the current component, or dflt. */

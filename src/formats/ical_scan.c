@@ -205,8 +205,9 @@ static int scan_line(ical_ctx *c, scan_state *s, const rd_buf *l, unsigned long 
 	}
 	if (s->depth == 2 && s->in_comp && s->cur.kind == C_EVENT && starts(t, l->len, "RECURRENCE-ID"))
 		s->cur.has_rid = 1;
-	if (s->depth == 1 && starts(t, l->len, "X-WR-TIMEZONE:") && !c->wr_timezone)
-		c->wr_timezone = rd_strndup(t + 14, l->len - 14);
+	if (s->depth == 1 && starts(t, l->len, "X-WR-TIMEZONE:") && !c->wr_timezone &&
+	    !(c->wr_timezone = rd_strndup(t + 14, l->len - 14)))
+		return RD_ENOMEM;
 	return 0;
 }
 
@@ -315,9 +316,12 @@ const char *ical_value_of(const ical_ctx *c, const prop_line *pl, char buf[48])
 	return ical_shown(buf, c->ctext.data + pl->value, pl->value_len);
 }
 
-icalcomponent *ical_parse_comp(ical_ctx *c, const comp *k, icalcomponent_kind want)
+icalcomponent *ical_parse_comp(ical_ctx *c, const comp *k, icalcomponent_kind want,
+			       int *err)
 {
-	if (load_comp(c, k) < 0)
+	int r = load_comp(c, k);
+	*err = r == RD_ENOMEM ? r : 0; /* a long line was refused by pass 1 */
+	if (r < 0)
 		return NULL;
 	icalcomponent *ic = icalparser_parse_string(c->ctext.data);
 	if (ic && icalcomponent_isa(ic) != want) {

@@ -188,6 +188,26 @@ assert ny == [("2024-03-01", "2024-03-01T22:30:00-05:00", "timezone"),
 assert utc == [("2024-03-02", None, None), ("2024-07-02", None, None)], utc
 PY
 then ok; else bad "GPX days in the profile's time zone"; cat "$work/err"; fi
+# Without a profile time zone, the zone a plan calendar declares
+# (X-WR-TIMEZONE) dates them for the plan: the run of 03:30 UTC on 2 March
+# is New York's 1 March, outside the 4 weeks before 30 March, so one run
+# (20 March) is left in them, not two.
+mkdir -p "$work/tz2"
+gpx_at 2024-03-02T03:30:00Z 2024-03-02T04:10:00Z >"$work/tz2/a.gpx"
+gpx_at 2024-03-20T12:00:00Z 2024-03-20T12:40:00Z >"$work/tz2/b.gpx"
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//rubdown test//EN\r\nX-WR-TIMEZONE:%s\r\nEND:VCALENDAR\r\n' \
+	America/New_York >"$work/ny.ics"
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//rubdown test//EN\r\nEND:VCALENDAR\r\n' >"$work/nozone.ics"
+for cal in ny nozone; do
+	"$rd" plan --plan "$work/$cal.ics" --history "$work/tz2" --from 2024-03-30 \
+		--format json >"$work/plan-$cal.json" 2>>"$work/err"
+done
+if python3 - "$work/plan-ny.json" "$work/plan-nozone.json" <<'PY'
+import json, sys
+ny, utc = (json.load(open(f))["frequency"]["sessions_per_week"] for f in sys.argv[1:3])
+assert ny == 0.3 and utc == 0.5, (ny, utc)  # 1 and 2 runs in 4 weeks (one decimal)
+PY
+then ok; else bad "GPX days in the calendar's time zone"; cat "$work/err"; fi
 # No heart rate anywhere: the summary says so instead of printing -1.
 "$rd" history "$work/tz" >"$work/tz.txt" 2>"$work/err"
 if grep -q "^heart rate: max unknown (no heart-rate data" "$work/tz.txt" && ! grep -q -- "max -1" "$work/tz.txt"

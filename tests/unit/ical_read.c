@@ -282,6 +282,39 @@ static void test_corpus_survives(void **state)
 
 /* ---- our own calendars ---- */
 
+/* Every one of our allocations while reading a calendar can fail (keeping
+ * X-WR-TIMEZONE among them): RD_ENOMEM with a message, never a half-kept
+ * zone; ASan checks that nothing leaks. */
+static void test_read_allocation_failures(void **state)
+{
+	(void)state;
+	unsigned long n;
+	for (n = 1;; n++) {
+		seen *s = new_seen();
+		rd_profile *p = NULL;
+		rd_diag d = RD_DIAG_INIT;
+		rd_ical_options o = opts(s, D(2026, 3, 1), D(2026, 4, 30), NULL);
+		assert_int_equal(rd_profile_new(&p), 0);
+		rd_alloc_fail_at(n);
+		int rc = read_plan(p, ICS "training.ics", &o, &d);
+		unsigned long made = rd_alloc_fail_at(0);
+		if (rc == 0 && !p->calendar_timezone)
+			fail_msg("allocation %lu: read, but no calendar zone (%zu sessions)", n,
+				 p->session_count);
+		if (rc == 0)
+			assert_string_equal(p->calendar_timezone, "Europe/Berlin");
+		else
+			if (rc != RD_ENOMEM || d.code != RD_ENOMEM)
+				fail_msg("allocation %lu: rc %d, %s", n, rc, d.message);
+		rd_profile_free(p);
+		free(s);
+		if (made < n)
+			break;
+	}
+	print_message("training.ics: %lu allocations failed in turn\n", n - 1);
+	assert_true(n > 10);
+}
+
 static void test_training_plan(void **state)
 {
 	(void)state;
@@ -291,6 +324,8 @@ static void test_training_plan(void **state)
 	rd_ical_options o = opts(s, D(2026, 3, 1), D(2026, 4, 30), NULL);
 	assert_int_equal(rd_profile_new(&p), 0);
 	assert_int_equal(read_plan(p, ICS "training.ics", &o, &d), 0);
+	/* the calendar's X-WR-TIMEZONE, kept to date UTC-only activities */
+	assert_string_equal(p->calendar_timezone, "Europe/Berlin");
 	for (size_t i = 0; i < p->session_count; i++) {
 		char b[11];
 		rd_date_format(p->sessions[i].date, b);
@@ -365,6 +400,7 @@ static void test_runner_zone(void **state)
 	rd_ical_options o = opts(s, D(2026, 3, 1), D(2026, 4, 30), "America/New_York");
 	assert_int_equal(rd_profile_new(&p), 0);
 	assert_int_equal(read_plan(p, ICS "training.ics", &o, &d), 0);
+	assert_null(p->calendar_timezone); /* the runner's own zone wins */
 	/* 18:00 CET = 12:00 EST on March 3; 18:00 CEST = 12:00 EDT on March 31;
 	 * but on March 10 New York is already on EDT while Berlin is not: 13:00. */
 	assert_int_equal(p->sessions[0].start_min, 12 * 60);
@@ -552,6 +588,7 @@ int main(void)
 		cmocka_unit_test(test_icaljs_recurrence_id),
 		cmocka_unit_test(test_corpus_survives),
 		cmocka_unit_test(test_training_plan),
+		cmocka_unit_test(test_read_allocation_failures),
 		cmocka_unit_test(test_runner_zone),
 		cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_hostile),
