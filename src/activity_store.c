@@ -2,31 +2,19 @@
  * activity_store.c: lasting copies of activities' texts and heart-rate
  * histograms (see rd_activity_store in activity.h).
  *
- * A bump allocator over a chain of blocks: each copy takes the next bytes of
- * the newest block, a full block is followed by a new one as big as the
- * store so far (from STORE_FIRST to STORE_BLOCK bytes, or the size of a
- * bigger request), and everything is freed at once.
+ * The copies go into an arena (arena.h): freed all at once with the store.
  */
 #include "rubdown/activity.h"
 #include "rubdown/error.h"
 
 #include "alloc.h"
+#include "arena.h"
 #include "utf8.h"
 
 #include <string.h>
 
-#define STORE_FIRST 4096 /* a file's few activities need no more */
-#define STORE_BLOCK 65536
-
-typedef struct store_block {
-	struct store_block *prev;
-	size_t used, cap;
-	unsigned char mem[];
-} store_block;
-
 struct rd_activity_store {
-	store_block *top;
-	size_t bytes;
+	rd_arena arena;
 };
 
 rd_activity_store *rd_activity_store_new(void)
@@ -38,37 +26,13 @@ void rd_activity_store_free(rd_activity_store *s)
 {
 	if (!s)
 		return;
-	for (store_block *b = s->top, *prev; b; b = prev) {
-		prev = b->prev;
-		rd_free(b);
-	}
+	rd_arena_free(&s->arena);
 	rd_free(s);
 }
 
 size_t rd_activity_store_bytes(const rd_activity_store *s)
 {
-	return s ? s->bytes : 0;
-}
-
-/* n bytes aligned for uint16_t; NULL when out of memory. */
-static void *take(rd_activity_store *s, size_t n)
-{
-	store_block *b = s->top;
-	size_t at = b ? (b->used + 1) & ~(size_t)1 : 0;
-	if (!b || n > b->cap - at) {
-		size_t cap = s->bytes < STORE_FIRST ? STORE_FIRST :
-			     s->bytes < STORE_BLOCK ? s->bytes : STORE_BLOCK;
-		cap = n > cap ? n : cap;
-		store_block *nb = rd_malloc(sizeof *nb + cap);
-		if (!nb)
-			return NULL;
-		*nb = (store_block){b, 0, cap};
-		s->top = b = nb;
-		s->bytes += sizeof *nb + cap;
-		at = 0;
-	}
-	b->used = at + n;
-	return b->mem + at;
+	return s ? s->arena.bytes : 0;
 }
 
 const char *rd_activity_store_text(rd_activity_store *s, const char *text,
@@ -76,13 +40,7 @@ const char *rd_activity_store_text(rd_activity_store *s, const char *text,
 {
 	if (!text || !text[0])
 		return "";
-	size_t len = rd_utf8_cut(text, strlen(text), max - 1);
-	char *copy = take(s, len + 1);
-	if (!copy)
-		return NULL;
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	return copy;
+	return rd_arena_strndup(&s->arena, text, rd_utf8_cut(text, strlen(text), max - 1));
 }
 
 static int copy_hr(rd_activity_store *s, rd_activity *a)
@@ -98,7 +56,7 @@ static int copy_hr(rd_activity_store *s, rd_activity *a)
 		a->hr_low = a->hr_bins = 0;
 		return 0;
 	}
-	uint16_t *copy = take(s, (n - lo) * sizeof *copy);
+	uint16_t *copy = rd_arena_alloc(&s->arena, (n - lo) * sizeof *copy, sizeof *copy);
 	if (!copy)
 		return RD_ENOMEM;
 	memcpy(copy, h + lo, (n - lo) * sizeof *copy);

@@ -11,6 +11,7 @@
  */
 #include "formats/zip.h"
 #include "alloc.h"
+#include "arena.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -24,7 +25,7 @@
  * position, each key mapped to the lowest index that has it.  A refused
  * entry is not recorded: the first entry *used* wins, as the warning says.
  * The walkers of one archive share one set under its lock, so a name is
- * stored once, packed with the others in blocks of text.
+ * stored once, in an arena with the others.
  *
  * Why the walkers agree: each checks every header in index order, so when it
  * reaches entry i it has itself recorded every accepted entry below i, and
@@ -33,18 +34,10 @@
  * and in any interleaving, "an earlier accepted entry has it".
  */
 typedef struct seen_item {
-	const char *name; /* in a block */
+	const char *name; /* in s->names */
 	int64_t pos;      /* -1: unknown */
 	size_t index;
 } seen_item;
-
-typedef struct seen_block {
-	struct seen_block *next;
-	size_t used, cap;
-	char text[];
-} seen_block;
-
-#define SEEN_BLOCK 16384
 
 struct zip_seen {
 	pthread_mutex_t lock;
@@ -52,7 +45,7 @@ struct zip_seen {
 	size_t n, items_cap;
 	uint32_t *by_name, *by_pos; /* item number + 1, 0 when empty */
 	size_t cap;                 /* slots in each table, a power of two */
-	seen_block *blocks;
+	rd_arena names; /* the items' names */
 };
 
 int zip_seen_new(zip_seen **out)
@@ -70,11 +63,7 @@ void zip_seen_free(zip_seen *s)
 {
 	if (!s)
 		return;
-	while (s->blocks) {
-		seen_block *b = s->blocks;
-		s->blocks = b->next;
-		rd_free(b);
-	}
+	rd_arena_free(&s->names);
 	rd_free(s->items);
 	rd_free(s->by_name);
 	rd_free(s->by_pos);
@@ -174,26 +163,6 @@ static int seen_grow(zip_seen *s)
 	return 0;
 }
 
-/* A copy of name in the blocks (a long name gets a block of its own). */
-static const char *seen_text(zip_seen *s, const char *name)
-{
-	size_t n = strlen(name) + 1;
-	seen_block *b = s->blocks;
-	if (!b || b->cap - b->used < n) {
-		int own = n > SEEN_BLOCK / 4;
-		size_t cap = own ? n : SEEN_BLOCK - sizeof *b;
-		if (!(b = rd_malloc(sizeof *b + cap)))
-			return NULL;
-		/* the current block stays first, to be filled on */
-		seen_block **at = own && s->blocks ? &s->blocks->next : &s->blocks;
-		*b = (seen_block){*at, 0, cap};
-		*at = b;
-	}
-	char *p = memcpy(b->text + b->used, name, n);
-	b->used += n;
-	return p;
-}
-
 /* Records entry index under name and pos; jn and jp are their slots. */
 static int seen_add(zip_seen *s, const char *name, int64_t pos, size_t index,
 		    size_t jn, size_t jp)
@@ -204,7 +173,7 @@ static int seen_add(zip_seen *s, const char *name, int64_t pos, size_t index,
 		return 0; /* another walker recorded this entry */
 	if (rd_grow((void **)&s->items, &s->items_cap, s->n + 1, sizeof *s->items))
 		return RD_ENOMEM;
-	seen_item it = {seen_text(s, name), pos, index};
+	seen_item it = {rd_arena_strndup(&s->names, name, strlen(name)), pos, index};
 	if (!it.name)
 		return RD_ENOMEM;
 	s->items[s->n] = it;

@@ -73,6 +73,7 @@ static void histogram_trimmed(void **state)
 	h[95] = 7;
 	rd_activity a, b;
 	rd_activity_init(&a);
+	rd_activity_set_source(&a, "ab"); /* 3 bytes before the bins */
 	a.hr_seconds = h;
 	a.hr_bins = RD_HR_BINS;
 	rd_activity_store *s = rd_activity_store_new();
@@ -80,6 +81,7 @@ static void histogram_trimmed(void **state)
 	assert_int_equal(rd_activity_store_copy(s, &b, &a), 0);
 	assert_int_equal(b.hr_low, 90);
 	assert_int_equal(b.hr_bins, 6);
+	assert_int_equal((uintptr_t)b.hr_seconds % sizeof *b.hr_seconds, 0);
 	assert_int_equal(rd_activity_hr_at(&b, 90), 5);
 	assert_int_equal(rd_activity_hr_at(&b, 93), 0);
 	assert_int_equal(rd_activity_hr_at(&b, 95), 7);
