@@ -3,11 +3,20 @@
  * like a Strava bulk export, for the benchmark (bench/history.sh) and for
  * tests that need a realistic export.
  *
- *   gen_history [--count N] [--days D] [--seed S] OUTDIR
+ *   gen_history [--count N] [--days D] [--seed S] [--copies K] [--stretch X]
+ *               OUTDIR
  *
  * Defaults: 1,500 activities over 1,826 days (5 years) ending 2026-11-22,
  * seed 1.  The same arguments always give byte-identical output (no clock,
  * no rand(); every activity draws from its own splitmix64 stream).
+ *
+ * For the benchmark's memory comparisons:
+ *   --copies K   writes the same N activities K times, copy c moved D * c
+ *                days earlier (new ids and start times, the same records):
+ *                K times the activities with the same files, so the same
+ *                longest document.
+ *   --stretch X  makes every activity X times as long (segments and pause
+ *                positions): X times the records, the same activities.
  *
  * Output:
  *   OUTDIR/export/activities.csv        Strava-style CSV (see below)
@@ -297,8 +306,14 @@ static void session_plan(plan *p, int64_t week, uint64_t *rng)
 	}
 }
 
-static void make_plan(plan *p, uint64_t seed, long i, long count, long days)
+typedef struct gen_opts {
+	long count, days, seed, copies, stretch;
+} gen_opts;
+
+static void make_plan(plan *p, const gen_opts *g, long i, long copy)
 {
+	long count = g->count, days = g->days;
+	uint64_t seed = (uint64_t)g->seed;
 	static const enum format formats[10] = {FIT, GPX, TCX, FIT, FIT, GPX, FIT, FIT, GPX, FIT};
 	uint64_t rng = seed ^ ((uint64_t)(i + 1) * 0xD1B54A32D192ED03ULL);
 	int64_t end = days_from_civil(2026, 11, 22), day = end - days + 1 + (int64_t)i * days / count;
@@ -307,7 +322,7 @@ static void make_plan(plan *p, uint64_t seed, long i, long count, long days)
 	int y, m, d;
 	civil_from_days(day, &y, &m, &d);
 	memset(p, 0, sizeof *p);
-	p->id = 5000000000ULL + (uint64_t)i * 1013;
+	p->id = 5000000000ULL + ((uint64_t)copy * (uint64_t)count + (uint64_t)i) * 1013;
 	p->format = formats[i % 10];
 	p->gz = (i + i / 10) % 2;
 	p->kind = pick_kind(weekday, week, &rng);
@@ -315,7 +330,10 @@ static void make_plan(plan *p, uint64_t seed, long i, long count, long days)
 	p->utc_offset = m >= 4 && m <= 10 ? 7200 : 3600;
 	p->start = day * 86400 + (int64_t)between(&rng, 6, 19) * 3600 +
 		   (int64_t)between(&rng, 0, 3600) - p->utc_offset;
+	p->start -= (int64_t)copy * days * 86400;
 	session_plan(p, week, &rng);
+	for (int k = 0; k < p->nseg; k++)
+		p->seg[k].seconds *= (double)g->stretch;
 	if (!p->treadmill && uniform(&rng) < 0.3) {
 		double total = 0;
 		for (int k = 0; k < p->nseg; k++)
@@ -731,22 +749,28 @@ static long arg_long(const char *s, long lo, long hi)
 
 int main(int argc, char **argv)
 {
-	long count = 1500, days = 1826, seed = 1;
+	static const char usage[] = "usage: gen_history [--count N] [--days D] [--seed S] "
+				    "[--copies K] [--stretch X] OUTDIR";
+	gen_opts g = {1500, 1826, 1, 1, 1};
 	const char *dir = NULL;
 	for (int k = 1; k < argc; k++) {
 		if (!strcmp(argv[k], "--count") && k + 1 < argc)
-			count = arg_long(argv[++k], 1, 1000000);
+			g.count = arg_long(argv[++k], 1, 1000000);
 		else if (!strcmp(argv[k], "--days") && k + 1 < argc)
-			days = arg_long(argv[++k], 1, 36500);
+			g.days = arg_long(argv[++k], 1, 36500);
 		else if (!strcmp(argv[k], "--seed") && k + 1 < argc)
-			seed = arg_long(argv[++k], 0, 2147483647);
+			g.seed = arg_long(argv[++k], 0, 2147483647);
+		else if (!strcmp(argv[k], "--copies") && k + 1 < argc)
+			g.copies = arg_long(argv[++k], 1, 100);
+		else if (!strcmp(argv[k], "--stretch") && k + 1 < argc)
+			g.stretch = arg_long(argv[++k], 1, 10);
 		else if (argv[k][0] != '-' && !dir)
 			dir = argv[k];
 		else
-			die("usage: gen_history [--count N] [--days D] [--seed S] OUTDIR");
+			die("%s", usage);
 	}
 	if (!dir || strlen(dir) > 4000)
-		die("usage: gen_history [--count N] [--days D] [--seed S] OUTDIR");
+		die("%s", usage);
 	char path[4200];
 	out o = {dir, archive_write_new(), {0}, {0}, {0}, 0};
 	track tr = {0};
@@ -760,10 +784,12 @@ int main(int argc, char **argv)
 	    archive_write_open_filename(o.zip, path) != ARCHIVE_OK)
 		die("%s: %s", path, archive_error_string(o.zip));
 	put(&o.csv, CSV_HEADER, sizeof CSV_HEADER - 1);
-	for (long i = 0; i < count; i++) {
-		plan p;
-		make_plan(&p, (uint64_t)seed, i, count, days);
-		one_activity(&o, &p, &tr, (uint64_t)seed, i);
+	for (long c = 0; c < g.copies; c++) {
+		for (long i = 0; i < g.count; i++) {
+			plan p;
+			make_plan(&p, &g, i, c);
+			one_activity(&o, &p, &tr, (uint64_t)g.seed, i);
+		}
 	}
 	snprintf(path, sizeof path, "%s/export/activities.csv", dir);
 	write_file(path, &o.csv);
@@ -771,7 +797,8 @@ int main(int argc, char **argv)
 	if (archive_write_close(o.zip) != ARCHIVE_OK)
 		die("zip: %s", archive_error_string(o.zip));
 	archive_write_free(o.zip);
-	printf("%ld activities, %.1f MB uncompressed, in %s\n", count, o.bytes_raw / 1e6, dir);
+	printf("%ld activities, %.1f MB uncompressed, in %s\n", g.count * g.copies,
+	       o.bytes_raw / 1e6, dir);
 	free(o.raw.data);
 	free(o.gz.data);
 	free(o.csv.data);

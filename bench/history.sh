@@ -23,10 +23,12 @@
 #    on the plain files, side by side with `rubdown history` on the same
 #    folder, and prints the ratios (tool time / rubdown time).  It installs
 #    nothing itself.
-# 6. Generates a twice as long history (RD_BENCH_SCALE, default 3000; 0
-#    skips it) into BUILD_DIR/bench-history-N once and compares peak RSS:
-#    what memory grows by per activity (the summaries kept for the analysis;
-#    records are never kept).
+# 6. Memory against size: generates (once) the same export with the files
+#    twice (gen_history --copies 2: twice the activities, the same records
+#    each) and with every activity twice as long (--stretch 2: the same
+#    activities, twice the records) and compares peak RSS with the export's:
+#    what each activity adds, and that records add nothing past the fixed
+#    buffers.  RD_BENCH_COPIES sets the factor (default 2; 0 skips).
 set -eu
 
 BUILD=${1:?usage: sh bench/history.sh BUILD_DIR}
@@ -184,26 +186,47 @@ targets() {
 	return 0
 }
 
-# Peak RSS at COUNT and at RD_BENCH_SCALE activities (zip).
-scale() {
-	n=${RD_BENCH_SCALE:-3000}
-	[ "$n" != 0 ] && [ -n "$ZIP_RSS" ] && have_history || return 0
-	dir=$BUILD/bench-history-$n
-	if [ ! -f "$dir/.done" ]; then
-		rm -rf "$dir"
-		say "generating $n activities into $dir (once)..."
-		"$GEN" --count "$n" "$dir" >/dev/null
-		: >"$dir/.done"
+# scaled NAME ARGS...: BUILD_DIR/bench-history-NAME, generated once with
+# gen_history ARGS; sets DIR.
+scaled() {
+	name=$1
+	shift
+	DIR=$BUILD/bench-history-$name
+	if [ ! -f "$DIR/.done" ]; then
+		rm -rf "$DIR"
+		say "generating $DIR ($*) (once)..."
+		"$GEN" "$@" "$DIR" >/dev/null
+		: >"$DIR/.done"
 	fi
-	say "memory against the number of activities (export.zip):"
-	timed "rubdown $n" "$RD" history --quiet "$dir/export.zip" || return 0
-	per=$(awk -v a="$RSS_MB" -v b="$ZIP_RSS" -v n="$n" -v c="$COUNT" \
-		'BEGIN { printf "%.1f", (a - b) * 1024 / (n - c) }')
-	say "$(printf '  %6s activities: peak RSS %6s MB;  %6s activities: %6s MB (%.2f s, cpu %s s)' \
-		"$COUNT" "$ZIP_RSS" "$n" "$RSS_MB" "$SECS" "$CPU")"
-	say "  growth: $per KB per activity (summaries, the zip's directory, and the largest"
-	say "  XML document each thread gathers, at most 4 MiB: see BENCHMARKS.md)"
-	verdict "peak RSS, $n activities" "$RSS_MB" 64 MB
+}
+
+# Peak RSS of the export against the same export with RD_BENCH_COPIES
+# (default 2; 0 skips) times the activities (the same files again, earlier
+# years), and against the same activities with RD_BENCH_COPIES times the
+# records (--stretch).  The copies share the longest document, so the first
+# difference is what each activity adds; the second is what records add.
+scale() {
+	k=${RD_BENCH_COPIES:-2}
+	[ "$k" -ge 2 ] 2>/dev/null && [ -n "$ZIP_RSS" ] && have_history || return 0
+	n=$((COUNT * k))
+	say "memory against activities and records (export.zip, largest of ${RD_BENCH_RUNS:-5} runs):"
+	scaled "x$k" --count "$COUNT" --copies "$k"
+	median "rubdown $n activities" "$RD" history --quiet "$DIR/export.zip" || return 0
+	more_acts=$RSS_MB
+	scaled "stretch$k" --count "$COUNT" --stretch "$k"
+	median "rubdown $k x records" "$RD" history --quiet "$DIR/export.zip" || return 0
+	more_recs=$RSS_MB
+	per=$(awk -v a="$more_acts" -v b="$ZIP_RSS" -v n="$n" -v c="$COUNT" \
+		'BEGIN { printf "%.2f", (a - b) * 1024 / (n - c) }')
+	say "$(printf '  %-40s %6s MB' "$COUNT activities (the export)" "$ZIP_RSS")"
+	say "$(printf '  %-40s %6s MB  (+%s KB per added activity)' \
+		"$n activities, the same files $k times" "$more_acts" "$per")"
+	say "$(printf '  %-40s %6s MB  (+%s MB)' "$COUNT activities, $k x the records" "$more_recs" \
+		"$(awk -v a="$more_recs" -v b="$ZIP_RSS" 'BEGIN { printf "%.1f", a - b }')")"
+	say "  per activity: its summary, result and the zip directory's entry (BENCHMARKS.md);"
+	say "  per record: nothing (the gathered XML buffers stop at 4 MiB a thread)"
+	verdict "peak RSS, $n activities" "$more_acts" 64 MB
+	verdict "peak RSS, $k x the records" "$more_recs" 64 MB
 }
 
 # side LABEL FORMAT CMD...: times a tool on plain/FORMAT and rubdown on the same.

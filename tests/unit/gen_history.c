@@ -133,11 +133,16 @@ static void check_fit(const blob *b)
 	assert_true(records >= 20 * 60); /* at least 20 minutes at 1 Hz */
 }
 
-static int run_gen(const char *dir)
+static int run_gen_with(const char *dir, const char *extra)
 {
 	char cmd[4096];
-	snprintf(cmd, sizeof cmd, "'%s' --count 3 '%s' >/dev/null", GEN_HISTORY_EXE, dir);
+	snprintf(cmd, sizeof cmd, "'%s' --count 3 %s '%s' >/dev/null", GEN_HISTORY_EXE, extra, dir);
 	return system(cmd);
+}
+
+static int run_gen(const char *dir)
+{
+	return run_gen_with(dir, "");
 }
 
 /* The CSV's Filename column (13th) of each data row. */
@@ -237,10 +242,74 @@ static void tiny_history(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+static blob slurp_text(const char *path)
+{
+	blob b = slurp(path);
+	b.data = realloc(b.data, b.len + 1);
+	b.data[b.len] = 0;
+	return b;
+}
+
+static unsigned fit_records(const char *dir, const char *member)
+{
+	char path[4400];
+	snprintf(path, sizeof path, "%s/export/%s", dir, member);
+	blob fit = slurp(path);
+	unsigned records = 0;
+	check_fit(&fit);
+	walk_fit(&fit, &records);
+	free(fit.data);
+	return records;
+}
+
+/* The benchmark's memory comparisons: --copies 2 is the same activities
+ * twice (new names, the same records), --stretch 2 the same activities
+ * with twice the records. */
+static void copies_and_stretch(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/rd-gen-XXXXXX", base[256], twice[256], longer[256], path[512];
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(base, sizeof base, "%s/base", tmpl);
+	snprintf(twice, sizeof twice, "%s/copies", tmpl);
+	snprintf(longer, sizeof longer, "%s/stretch", tmpl);
+	assert_int_equal(run_gen(base), 0);
+	assert_int_equal(run_gen_with(twice, "--copies 2"), 0);
+	assert_int_equal(run_gen_with(longer, "--stretch 2"), 0);
+
+	char names[8][128], copies[8][128], stretched[8][128];
+	snprintf(path, sizeof path, "%s/export/activities.csv", base);
+	blob csv = slurp_text(path);
+	assert_int_equal(csv_members((char *)csv.data, names, 8), 3);
+	free(csv.data);
+	snprintf(path, sizeof path, "%s/export/activities.csv", twice);
+	csv = slurp_text(path);
+	assert_int_equal(csv_members((char *)csv.data, copies, 8), 6);
+	free(csv.data);
+	for (size_t i = 0; i < 6; i++)
+		for (size_t k = i + 1; k < 6; k++)
+			assert_string_not_equal(copies[i], copies[k]);
+	check_zip(twice, copies, 6);
+	unsigned one = fit_records(base, names[0]);
+	assert_int_equal(fit_records(twice, copies[0]), one);
+	assert_int_equal(fit_records(twice, copies[3]), one);
+
+	snprintf(path, sizeof path, "%s/export/activities.csv", longer);
+	csv = slurp_text(path);
+	assert_int_equal(csv_members((char *)csv.data, stretched, 8), 3);
+	free(csv.data);
+	unsigned two = fit_records(longer, stretched[0]);
+	assert_true(two > one * 19 / 10 && two < one * 21 / 10);
+
+	snprintf(path, sizeof path, "rm -rf '%s'", tmpl);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tiny_history),
+		cmocka_unit_test(copies_and_stretch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
