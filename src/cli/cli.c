@@ -39,6 +39,13 @@ int cli_usage(const char *usage)
 	return RD_EXIT_USAGE;
 }
 
+int cli_help(const char *usage, const char *options)
+{
+	printf("usage: %s\n\n%s\nrubdown plans massages for runners. Not medical advice.\n",
+	       usage, options);
+	return RD_EXIT_OK;
+}
+
 int cli_write(const char *path, const char *text)
 {
 	size_t n = strlen(text);

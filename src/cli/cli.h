@@ -22,6 +22,9 @@ void cli_diag(const rd_diag *diag);
 void cli_warn(void *ctx, const rd_diag *warning);
 /* Prints the usage line of a command and returns RD_EXIT_USAGE. */
 int cli_usage(const char *usage);
+/* -h, --help: the usage line and what each option means, on stdout;
+ * returns RD_EXIT_OK. */
+int cli_help(const char *usage, const char *options);
 /* Writes text to path ("-" or NULL: stdout) through a temporary file and a
  * rename, so a failed write never leaves half a file. */
 int cli_write(const char *path, const char *text);

@@ -10,6 +10,15 @@
 
 static const char *usage =
 	"rubdown history [--profile FILE] [--format text|json] [--quiet] [--strict] PATH...";
+static const char *options =
+	"  PATH                a FIT, GPX or TCX file (.gz too), a folder (searched\n"
+	"                      recursively), or a Strava export, zipped or unpacked\n"
+	"  -p, --profile FILE  hr_max, hr_rest and timezone for the load and the\n"
+	"                      dates (YAML, docs/profile.md)\n"
+	"      --format F      text (default) or json (docs/json.md)\n"
+	"  -q, --quiet         only the summary: no activity lines, no weeks\n"
+	"      --strict        exit 1 when a file was only partly read, too\n"
+	"  -h, --help          this text\n";
 
 static void duration(FILE *b, double s)
 {
@@ -87,12 +96,15 @@ int cmd_history(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"strict", no_argument, NULL, 's'},
 		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *profile = NULL, *format = "text";
 	int quiet = 0, strict = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:q", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:qh", opts, NULL)) != -1) {
+		if (c == 'h')
+			return cli_help(usage, options);
 		if (c == 'p')
 			profile = optarg;
 		else if (c == 'q')
@@ -101,11 +113,16 @@ int cmd_history(int argc, char **argv)
 			strict = 1;
 		else if (c == 'f' && (strcmp(optarg, "text") == 0 || strcmp(optarg, "json") == 0))
 			format = optarg;
-		else
+		else if (c == 'f') {
+			cli_error("--format: '%s' is not one of text, json", optarg);
+			return cli_usage(usage);
+		} else
 			return cli_usage(usage);
 	}
-	if (optind >= argc)
+	if (optind >= argc) {
+		cli_error("history needs at least one PATH");
 		return cli_usage(usage);
+	}
 	rd_profile *p = NULL;
 	rd_history *h = NULL;
 	rd_training *t = NULL;

@@ -17,6 +17,26 @@ static const char *explain_usage =
 	"rubdown explain [--profile FILE] [--plan FILE.ics]... [--busy FILE.ics]...\n"
 	"                    [--history PATH]... [--from DATE] [--weeks N] DATE";
 
+/* What plan's and explain's options mean (--help). */
+static const char *input_help =
+	"  -p, --profile FILE  the runner: training, races, aches, pressure, budget\n"
+	"                      (YAML, docs/profile.md)\n"
+	"      --plan FILE.ics a training plan calendar: runs, races, cross-training\n"
+	"                      (repeatable; --profile or --plan is required)\n"
+	"      --busy FILE.ics busy times: no appointment then (repeatable)\n"
+	"      --history PATH  recorded activities: a FIT, GPX or TCX file (.gz too),\n"
+	"                      a folder, or a Strava export, zipped or unpacked\n"
+	"                      (repeatable)\n"
+	"      --from DATE     first day planned, YYYY-MM-DD (default: today)\n"
+	"      --weeks N       weeks planned, 1 to 104 (default: 8)\n";
+static const char *plan_help =
+	"  -v, --verbose       every calendar event with the kind it got and why\n"
+	"      --format F      text (default), json, html (a report) or ics (a\n"
+	"                      calendar to import)\n"
+	"      --ascii         text without box-drawing characters\n"
+	"  -o, --output FILE   write there instead of stdout (replaced whole, or\n"
+	"                      left alone on failure)\n";
+
 #define MAX_PATHS 64
 
 typedef struct plan_args {
@@ -43,6 +63,7 @@ static const struct option long_options[] = {
 	{"plan", required_argument, NULL, OPT_PLAN},
 	{"busy", required_argument, NULL, OPT_BUSY},
 	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -56,7 +77,7 @@ static int add_path(const char **list, size_t *n, const char *what)
 	return 0;
 }
 
-/* Returns -1 on a bad option (after printing why). */
+/* Returns -1 on a bad option (after printing why), 1 for --help. */
 static int parse(int argc, char **argv, plan_args *a)
 {
 	memset(a, 0, sizeof *a);
@@ -65,8 +86,9 @@ static int parse(int argc, char **argv, plan_args *a)
 	optind = 1;
 	opterr = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, "p:o:v", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:o:vh", long_options, NULL)) != -1) {
 		switch (c) {
+		case 'h': return 1;
 		case 'p': a->profile = optarg; break;
 		case 'o': a->output = optarg; break;
 		case OPT_FROM:
@@ -105,7 +127,6 @@ static int parse(int argc, char **argv, plan_args *a)
 			return 0;
 	cli_error("--format: '%s' is not one of text, json, html, ics", a->format);
 	return -1;
-	return 0;
 }
 
 /* The profile, and the recorded history (if any) added to it.  A history
@@ -192,10 +213,21 @@ static int html(char **out, const rd_plan *plan, const rd_training *t)
 	return rc;
 }
 
+/* --help: the options both commands read, then the command's own. */
+static int help(const char *usage, const char *own)
+{
+	char text[2048];
+	snprintf(text, sizeof text, "%s%s  -h, --help          this text\n", input_help, own);
+	return cli_help(usage, text);
+}
+
 int cmd_plan(int argc, char **argv)
 {
 	plan_args a;
-	if (parse(argc, argv, &a))
+	int parsed = parse(argc, argv, &a);
+	if (parsed > 0)
+		return help(plan_usage, plan_help);
+	if (parsed)
 		return cli_usage(plan_usage);
 	if (optind < argc) {
 		cli_error("unexpected argument '%s'", argv[optind]);
@@ -238,7 +270,10 @@ done:
 int cmd_explain(int argc, char **argv)
 {
 	plan_args a;
-	if (parse(argc, argv, &a))
+	int parsed = parse(argc, argv, &a);
+	if (parsed > 0)
+		return help(explain_usage, "");
+	if (parsed)
 		return cli_usage(explain_usage);
 	if (optind + 1 != argc) {
 		cli_error("explain takes one DATE");

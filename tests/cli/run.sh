@@ -90,11 +90,31 @@ if [ $? -eq 1 ] && grep -q "error:" "$work/err"; then ok; else bad "directory as
 for args in "plan" "plan --plan" "plan --profile x --weeks 0" "plan --profile x --weeks many" \
 	"plan --profile x --from 2026-13-01" "plan --profile x --format xml" \
 	"plan --profile x --frobnicate" "plan --profile x extra" "frobnicate" \
-	"explain --profile x" "explain --profile x 2026-02-30" "rules extra" ""; do
+	"explain --profile x" "explain --profile x 2026-02-30" "rules extra" "" \
+	"history" "history --format xml x" "history --frobnicate x" "help frobnicate"; do
 	# shellcheck disable=SC2086
 	"$rd" $args >/dev/null 2>"$work/err"
 	status=$?
 	if [ $status -eq 2 ] && grep -q "^usage: " "$work/err"; then ok; else bad "'$args': exit $status"; fi
+done
+
+"$rd" history --format xml x >/dev/null 2>"$work/err"
+if grep -q "^rubdown: --format: 'xml' is not one of text, json$" "$work/err"; then ok; else
+	bad "history --format xml: no message naming the option"; cat "$work/err"; fi
+
+# --help, -h and help COMMAND: the command's usage and every option it
+# takes, on stdout, exit 0, nothing on stderr.
+for args in "plan --help:plan:--history PATH" "plan -h:plan:--output FILE" \
+	"explain --help:explain:--from DATE" "history --help:history:--strict" \
+	"help history:history:--quiet" "rules --help:rules:knowledge base" "--help:plan:help COMMAND"; do
+	cmd=${args%%:*} rest=${args#*:}
+	name=${rest%%:*} option=${rest#*:}
+	# shellcheck disable=SC2086
+	"$rd" $cmd >"$work/help" 2>"$work/err"
+	status=$?
+	if [ $status -eq 0 ] && head -n 1 "$work/help" | grep -q "^usage: rubdown $name" &&
+		grep -q -e "$option" "$work/help" && [ ! -s "$work/err" ]; then ok; else
+		bad "'$cmd': exit $status"; head -3 "$work/help" "$work/err"; fi
 done
 
 # rules lists every rule id of KNOWLEDGE.md.
