@@ -649,6 +649,37 @@ static void zip_dups_threads(void **state)
 	}
 }
 
+/* A folder tree deeper than 32 levels: the deepest folder is named in a
+ * warning and not read; everything above it is. */
+static void deep_folders(void **state)
+{
+	(void)state;
+	char rel[300] = "deep", deepest[300] = "";
+	put_fit("deep/top.fit", "A 100 60 1 5", 0);
+	for (int level = 1; level <= 33; level++) {
+		strcat(rel, "/x");
+		if (level == 32) {
+			char file[320];
+			snprintf(file, sizeof file, "%s/ok.fit", rel);
+			put_fit(file, "A 200 60 1 5", 0);
+		}
+	}
+	snprintf(deepest, sizeof deepest, "%s/lost.fit", rel);
+	put_fit(deepest, "A 300 60 1 5", 0);
+	log_t l = {0};
+	rd_history *h = make(&l, 2);
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_history_add_path(h, sub("deep"), &d), 0);
+	assert_int_equal(rd_history_count(h), 2);
+	assert_int_equal(rd_history_get(h, 0)->start_utc, 100);
+	assert_int_equal(rd_history_get(h, 1)->start_utc, 200);
+	char want[400];
+	snprintf(want, sizeof want, "%s: error: folder nesting limit of 32 reached; not read", rel);
+	assert_int_equal(l.n, 1);
+	expect_line(&l, want);
+	rd_history_free(h);
+}
+
 static void limits_and_errors(void **state)
 {
 	(void)state;
@@ -761,7 +792,8 @@ int main(void)
 		cmocka_unit_test(csv_without_files),
 		cmocka_unit_test(zip_limits_hit), cmocka_unit_test(corrupt_zip),
 		cmocka_unit_test(zip_dups_threads),
-		cmocka_unit_test(limits_and_errors), cmocka_unit_test(progress),
+		cmocka_unit_test(limits_and_errors), cmocka_unit_test(deep_folders),
+		cmocka_unit_test(progress),
 #if defined(RD_HAVE_FIT) && defined(RD_HAVE_XML)
 		cmocka_unit_test(corpus),
 #endif
