@@ -9,6 +9,7 @@ rd_module(rd_core SOURCES
 rd_add_unit_test(rules SOURCES tests/unit/rules.c LIBS rd_core)
 rd_add_unit_test(property SOURCES tests/unit/property.c LIBS rd_core)
 rd_add_unit_test(scenarios SOURCES tests/unit/scenarios.c LIBS rd_core)
+rd_add_unit_test(explain SOURCES tests/unit/explain.c LIBS rd_core)
 rd_add_unit_test(json SOURCES tests/unit/json.c LIBS rd_core)
 
 # make bench: planning time (bench/run.sh).

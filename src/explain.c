@@ -63,6 +63,7 @@ static void explain_modality(rd_buf *b, const planner *pl, const rd_plan *plan, 
 	verdict v;
 	rd_buf why = RD_BUF_INIT;
 	rules_judge(&pl->cal, d, m, &v, &why);
+	b->oom |= why.oom; /* a reason lost to memory fails the whole text */
 	rd_buf_printf(b, "  %s: ", rd_modality_get(m)->id);
 	if (v.no_slot) {
 		rd_buf_printf(b, "allowed by the rules (score %d), but %s\n", v.score,
