@@ -59,6 +59,26 @@ static void fit_ok(bb *b, unsigned hsize, uint64_t ds, int crc)
 	fit_end(b, ds, crc);
 }
 
+/* A good file's header and activity, open for one more message; fit_close
+ * ends it with the data size and a good CRC. */
+static void fit_open(bb *b)
+{
+	fit_begin(b, 14);
+	fit_activity_body(b, FIT_T0);
+}
+
+static void fit_close(bb *b) { fit_end(b, (uint64_t)-1, CRC_GOOD); }
+
+/* fit_open, then a record (local type 3) of the fields given and its
+ * timestamp, FIT_T0 + 10; the other fields' bytes are the caller's. */
+static void fit_record(bb *b, unsigned nfields, const uint8_t *fields)
+{
+	fit_open(b);
+	fit_def(b, 3, 20, 0, nfields, fields);
+	bb_u8(b, 3);
+	bb_u32(b, FIT_T0 + 10);
+}
+
 static void f_empty(bb *b) { (void)b; }
 static void f_short(bb *b) { fit_ok(b, 14, (uint64_t)-1, CRC_GOOD); b->n = 11; }
 static void f_hsize0(bb *b) { fit_ok(b, 14, (uint64_t)-1, CRC_GOOD); b->p[0] = 0; }
@@ -82,17 +102,16 @@ static void f_chained(bb *b)
 	fit_ok(b, 14, (uint64_t)-1, CRC_GOOD);
 	fit_begin(&two, 14);
 	fit_activity_body(&two, FIT_T0 + 86400);
-	fit_end(&two, (uint64_t)-1, CRC_GOOD);
+	fit_close(&two);
 	bb_put(b, two.p, two.n);
 	bb_free(&two);
 }
 /* Body then one hostile tail before the CRC. */
 static void fit_tail(bb *b, const uint8_t *tail, size_t n)
 {
-	fit_begin(b, 14);
-	fit_activity_body(b, FIT_T0);
+	fit_open(b);
 	bb_put(b, tail, n);
-	fit_end(b, (uint64_t)-1, CRC_GOOD);
+	fit_close(b);
 }
 static void f_undef_local(bb *b) { fit_tail(b, (const uint8_t *)"\x09\x01\x02", 3); }
 static void f_tab(bb *b) { fit_tail(b, (const uint8_t *)"\x09", 1); }
@@ -104,8 +123,7 @@ static void f_arch84(bb *b)
 static void f_bigendian(bb *b)
 {
 	static const uint8_t fields[] = {253, 4, 0x86, 3, 1, 0x02};
-	fit_begin(b, 14);
-	fit_activity_body(b, FIT_T0);
+	fit_open(b);
 	fit_def(b, 3, 20, 1, 2, fields);
 	bb_u8(b, 3);
 	bb_u32(b, 0); /* overwritten below: big-endian timestamp */
@@ -115,24 +133,18 @@ static void f_bigendian(bb *b)
 	bb_u8(b, ((FIT_T0 + 10) >> 8) & 0xff);
 	bb_u8(b, (FIT_T0 + 10) & 0xff);
 	bb_u8(b, 150);
-	fit_end(b, (uint64_t)-1, CRC_GOOD);
+	fit_close(b);
 }
 static void f_misaligned(bb *b)
 {
 	static const uint8_t fields[] = {253, 4, 0x86, 5, 1, 0x86}; /* 1-byte uint32 */
-	fit_begin(b, 14);
-	fit_activity_body(b, FIT_T0);
-	fit_def(b, 3, 20, 0, 2, fields);
-	bb_u8(b, 3);
-	bb_u32(b, FIT_T0 + 10);
+	fit_record(b, 2, fields);
 	bb_u8(b, 7);
-	fit_end(b, (uint64_t)-1, CRC_GOOD);
+	fit_close(b);
 }
 static void f_255fields(bb *b)
 {
 	uint8_t fields[255 * 3];
-	fit_begin(b, 14);
-	fit_activity_body(b, FIT_T0);
 	for (unsigned i = 0; i < 255; i++) {
 		fields[3 * i] = (uint8_t)(i == 0 ? 253 : 100 + (i % 100));
 		fields[3 * i + 1] = 255;
@@ -140,35 +152,28 @@ static void f_255fields(bb *b)
 	}
 	fields[1] = 4;
 	fields[2] = 0x86;
-	fit_def(b, 3, 20, 0, 255, fields);
-	bb_u8(b, 3);
-	bb_u32(b, FIT_T0 + 10);
+	fit_record(b, 255, fields);
 	for (unsigned i = 1; i < 255; i++)
 		bb_repeat(b, "\xff", 255);
-	fit_end(b, (uint64_t)-1, CRC_GOOD);
+	fit_close(b);
 }
 static void f_size0(bb *b)
 {
 	static const uint8_t fields[] = {253, 4, 0x86, 3, 0, 0x02};
-	fit_begin(b, 14);
-	fit_activity_body(b, FIT_T0);
-	fit_def(b, 3, 20, 0, 2, fields);
-	bb_u8(b, 3);
-	bb_u32(b, FIT_T0 + 10);
-	fit_end(b, (uint64_t)-1, CRC_GOOD);
+	fit_record(b, 2, fields);
+	fit_close(b);
 }
 static void f_dev_undeclared(bb *b)
 {
 	/* definition with the developer flag: 1 dev field of index 7, never
 	 * declared by a developer_data_id */
 	static const uint8_t d[] = {0x63, 0, 0, 20, 0, 1, 253, 4, 0x86, 1, 0, 2, 7};
-	fit_begin(b, 14);
-	fit_activity_body(b, FIT_T0);
+	fit_open(b);
 	bb_put(b, d, sizeof d);
 	bb_u8(b, 3);
 	bb_u32(b, FIT_T0 + 10);
 	bb_u16(b, 0xbeef);
-	fit_end(b, (uint64_t)-1, CRC_GOOD);
+	fit_close(b);
 }
 static void f_compressed_first(bb *b)
 {
@@ -178,37 +183,35 @@ static void f_compressed_first(bb *b)
 	bb_u8(b, 0x80 | (1 << 5) | 3); /* compressed timestamp, no base yet */
 	bb_u8(b, 140);
 	fit_activity_body(b, FIT_T0);
-	fit_end(b, (uint64_t)-1, CRC_GOOD);
+	fit_close(b);
 }
 static void f_relative_time(bb *b)
 {
 	fit_begin(b, 14);
 	fit_activity_body(b, 1000); /* seconds since power-on */
-	fit_end(b, (uint64_t)-1, CRC_GOOD);
+	fit_close(b);
 }
 static void f_backwards(bb *b)
 {
 	static const uint8_t record[] = {253, 4, 0x86, 3, 1, 0x02};
-	fit_begin(b, 14);
-	fit_activity_body(b, FIT_T0);
+	fit_open(b);
 	fit_def(b, 3, 20, 0, 2, record);
 	for (uint32_t i = 0; i < 5; i++) {
 		bb_u8(b, 3);
 		bb_u32(b, FIT_T0 - 1000 * (i + 1));
 		bb_u8(b, 130);
 	}
-	fit_end(b, (uint64_t)-1, CRC_GOOD);
+	fit_close(b);
 }
 static void f_string_nonul(bb *b)
 {
 	static const uint8_t fields[] = {253, 4, 0x86, 5, 16, 0x07}; /* sport name */
-	fit_begin(b, 14);
-	fit_activity_body(b, FIT_T0);
+	fit_open(b);
 	fit_def(b, 3, 12, 0, 2, fields);
 	bb_u8(b, 3);
 	bb_u32(b, FIT_T0 + 5);
 	bb_put(b, "\xff\xfe\xc3\x28<script>\x80\x80\x80\x80\x80", 16);
-	fit_end(b, (uint64_t)-1, CRC_GOOD);
+	fit_close(b);
 }
 static void f_corpus_trunc(bb *b) { bb_file(b, BASE_FIT); b->n = 400; }
 static void f_gz_fit(bb *b)

@@ -1,97 +1,42 @@
 /* The HTML report: structure, escaping of hostile text, UTF-8 repair,
  * self-containment, determinism, allocation failure, palette contrast. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <cmocka.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "alloc.h"
+#include "plan_fixture.h"
 #include "rubdown/report.h"
 #include "writers/chart.h"
 #include "writers/escape.h"
 
-/* ---- A plan built by hand: two weeks from Monday 2026-11-23 ------------ */
+/* ---- The plan (plan_fixture.h) --------------------------------------- */
 
-typedef struct fixture {
-	rd_profile *p;
-	rd_plan plan;
-	rd_appointment appts[3];
-	rd_warning plan_warnings[1];
-	rd_warning appt_warnings[1];
-	rd_plan_month months[2];
-} fixture;
-
-static const char *hostile_script = "<script>alert(1)</script>";
-static const char *hostile_attr = "\" onmouseover=x \"";
-
-static void add_session(rd_profile *p, rd_date d, rd_kind k, double km, int min,
-			const char *title)
-{
-	rd_session s = {d, k, km, min, -1, (char *)title, (char *)"test", 0};
-	assert_int_equal(rd_profile_add_session(p, &s), 0);
-}
+/* Hostile text in the runner's name, the easy run's title, the race's name
+ * and the reason; a hard run 5 days before the plan, the Swedish massage 3
+ * days before it. */
+static const fixture_spec spec = {
+	.name = "Sam <b>\xff\x1b[31m",
+	.history = "Hills",
+	.session = "<script>alert(1)</script>",
+	.race = "\" onmouseover=x \"",
+	.massage_had = -3,
+	.reason = "the day after the hard session <b>&</b>",
+	.focus = {"hamstrings", "calves", "plantar_fascia"}, .focus_count = 3,
+	.pre = {RD_T_GLIDING, RD_T_PNF, RD_T_JOINT_ROM, RD_T_TAPOTEMENT, RD_T_MOTION_PALPATION},
+	.pre_count = 5,
+	.post = {RD_T_MYOFASCIAL}, .post_count = 1,
+	.race_day_cents = 4000,
+	.warning = "budget < frequency",
+	.spent_cents = {9000, 8000},
+};
 
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	assert_int_equal(rd_profile_new(&f->p), 0);
-	rd_profile *p = f->p;
-	rd_date mon = rd_date_from_ymd(2026, 11, 23);
-	p->name = strdup("Sam <b>\xff\x1b[31m");
-	p->budget_cents = 15000;
-	p->week[1] = (rd_session){RD_DATE_NONE, RD_HARD, 10, 50, -1, NULL, NULL, 0};
-	p->week[3] = (rd_session){RD_DATE_NONE, RD_EASY, 8, 0, -1, NULL, NULL, 0};
-	p->week[5] = (rd_session){RD_DATE_NONE, RD_LONG, 24, 0, -1, NULL, NULL, 0};
-	add_session(p, mon - 5, RD_HARD, 12, 60, "Hills");           /* history */
-	add_session(p, mon + 2, RD_EASY, 0, 45, hostile_script);
-	rd_race race = {(char *)hostile_attr, mon + 13, 21.1, 9 * 60};
-	assert_int_equal(rd_profile_add_race(p, &race), 0);
-	rd_massage_had had = {mon - 3, RD_SWEDISH, -1, -1, (char *)"test"};
-	assert_int_equal(rd_profile_add_massage(p, &had), 0);
-
-	rd_appointment *a = f->appts;
-	a[0] = (rd_appointment){.date = mon + 2, .when = RD_WHEN_AFTER_RUN, .start_min = 18 * 60 + 30,
-		.modality = RD_DEEP_TISSUE, .minutes = 60, .pressure = RD_FIRM,
-		.techniques = {RD_T_GLIDING, RD_T_TARGETED}, .technique_count = 2,
-		.focus = {"hamstrings", "calves", "plantar_fascia"}, .focus_count = 3, .price_cents = 9000,
-		.rules = {RD_R_AFTER_HARD, RD_R_FOCUS}, .rule_count = 2,
-		.reason = (char *)"the day after the hard session <b>&</b>"};
-	f->appt_warnings[0] = (rd_warning){RD_R_ACHY_EASE_UP, (char *)"ease up if achy"};
-	a[0].warnings = f->appt_warnings;
-	a[0].warning_count = 1;
-	a[1] = (rd_appointment){.date = mon + 13, .when = RD_WHEN_BEFORE_RUN, .start_min = -1,
-		.modality = RD_SPORTS_PRE, .minutes = 20, .pressure = RD_MEDIUM,
-		.techniques = {RD_T_GLIDING, RD_T_PNF, RD_T_JOINT_ROM, RD_T_TAPOTEMENT,
-			       RD_T_MOTION_PALPATION}, .technique_count = 5,
-		.focus = {"quadriceps"}, .focus_count = 1, .price_cents = 4000,
-		.rules = {RD_R_SPORTS_DAY_OF}, .rule_count = 1, .reason = (char *)"race morning"};
-	a[2] = a[1];
-	a[2].when = RD_WHEN_AFTER_RUN;
-	a[2].modality = RD_SPORTS_POST;
-	a[2].techniques[0] = RD_T_MYOFASCIAL;
-	a[2].technique_count = 1;
-	f->plan_warnings[0] = (rd_warning){RD_R_BUDGET, (char *)"budget < frequency"};
-	f->months[0] = (rd_plan_month){2026 * 12 + 10, 9000, 2, 1, 0};
-	f->months[1] = (rd_plan_month){2026 * 12 + 11, 8000, 2, 1, 0};
-	f->plan = (rd_plan){p, mon, mon + 13, f->appts, 3, f->plan_warnings, 1,
-			    f->months, 2, 3.0};
-	*state = f;
-	return 0;
+	return fixture_setup(state, &spec);
 }
 
-static int teardown(void **state)
+static int write_html(char **out, const rd_plan *plan, const void *opt)
 {
-	fixture *f = *state;
-	free(f->p->name);
-	f->p->name = NULL;
-	rd_profile_free(f->p);
-	free(f);
-	return 0;
+	return rd_plan_to_html(out, plan, opt);
 }
 
 static size_t count(const char *hay, const char *needle)
@@ -100,6 +45,26 @@ static size_t count(const char *hay, const char *needle)
 	for (const char *s = strstr(hay, needle); s; s = strstr(s + 1, needle))
 		n++;
 	return n;
+}
+
+/* Fails naming the first of want[0..n) that s, the part named, lacks. */
+static void must_have(const char *s, const char *part, const char *const *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strstr(s, want[i]))
+			fail_msg("%s lacks %s", part, want[i]);
+}
+
+#define MUST_HAVE(s, part, want) must_have(s, part, want, sizeof(want) / sizeof(want)[0])
+
+/* Ends s (in place) where close first follows; returns that place. */
+static char *cut_at(char *s, const char *close)
+{
+	assert_non_null(s);
+	char *end = strstr(s, close);
+	assert_non_null(end);
+	*end = 0;
+	return end;
 }
 
 static char *render(const fixture *f, const rd_html_options *opt)
@@ -154,13 +119,12 @@ static void has_every_part(void **state)
 	}
 	assert_string_equal(at, "</html>\n");
 	assert_int_equal(count(html, "<article class=\"card\""), 3);
-	assert_non_null(strstr(html, "id=\"appt-1\""));
-	assert_non_null(strstr(html, "id=\"appt-3\""));
+	const char *want[] = {"id=\"appt-1\"", "id=\"appt-3\"", "not medical advice",
+			      "id=\"rule-R-AFTER-HARD\""};
+	MUST_HAVE(html, "the report", want);
 	assert_int_equal(count(html, "href=\"#appt-"), 3);  /* one chip per appointment */
 	assert_int_equal(count(html, "<th class=\"week\" scope=\"row\">"), 2);
 	assert_int_equal(count(html, "<td class=\"day "), 14);
-	assert_non_null(strstr(html, "not medical advice"));
-	assert_non_null(strstr(html, "id=\"rule-R-AFTER-HARD\""));
 	assert_int_equal(count(html, "<dt id=\"rule-"), RD_RULE_COUNT);
 	rd_free(html);
 }
@@ -170,27 +134,20 @@ static void card_has_therapist_sheet(void **state)
 	fixture *f = *state;
 	char *html = render(f, NULL);
 	char *card = strstr(html, "id=\"appt-1\"");
-	assert_non_null(card);
-	char *end = strstr(card, "</article>");
-	assert_non_null(end);
-	*end = 0;
+	char *end = cut_at(card, "</article>");
 	const char *want[] = {"Deep tissue massage", "datetime=\"2026-11-25\"", "18:30",
 			      "after the run", "60 min", "firm", "hamstrings, calves, plantar fascia",
 			      "90.00 EUR", "gliding strokes", "targeted pressure",
 			      "the day after the hard session &lt;b&gt;&amp;&lt;/b&gt;",
 			      "#rule-R-AFTER-HARD", "#rule-R-FOCUS", "R-ACHY-EASE-UP", "ease up if achy"};
-	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-		if (!strstr(card, want[i]))
-			fail_msg("card 1 lacks %s", want[i]);
-	}
+	MUST_HAVE(card, "card 1", want);
 	assert_true(strstr(card, "gliding strokes") < strstr(card, "targeted pressure"));
 	*end = '<';
 	card = strstr(html, "id=\"appt-2\"");
-	end = strstr(card, "</article>");
-	*end = 0;
+	end = cut_at(card, "</article>");
 	assert_int_equal(count(card, "<li>Round "), 3);            /* PNF's three rounds */
-	assert_non_null(strstr(card, "any time"));
-	assert_non_null(strstr(card, "before the run"));
+	const char *want2[] = {"any time", "before the run"};
+	MUST_HAVE(card, "card 2", want2);
 	*end = '<';
 	rd_free(html);
 }
@@ -199,16 +156,11 @@ static void header_has_money_and_warnings(void **state)
 {
 	fixture *f = *state;
 	char *html = render(f, NULL);
-	char *end = strstr(html, "</header>");
-	assert_non_null(end);
-	*end = 0;
-	assert_non_null(strstr(html, "3 planned"));
-	assert_non_null(strstr(html, "170.00 EUR in all; the budget is 150.00 EUR a month"));
-	assert_non_null(strstr(html, "2 weeks"));
-	assert_non_null(strstr(html, "November 2026"));
-	assert_non_null(strstr(html, "December 2026"));
-	assert_non_null(strstr(html, "#rule-R-BUDGET"));
-	assert_non_null(strstr(html, "budget &lt; frequency"));
+	cut_at(html, "</header>");
+	const char *want[] = {"3 planned", "170.00 EUR in all; the budget is 150.00 EUR a month",
+			      "2 weeks", "November 2026", "December 2026", "#rule-R-BUDGET",
+			      "budget &lt; frequency"};
+	MUST_HAVE(html, "the header", want);
 	rd_free(html);
 }
 
@@ -226,11 +178,9 @@ static void chart_shows_days_races_and_massages(void **state)
 	assert_int_equal(count(html, "<g class=\"marker\">"), 3 + 1);
 	assert_int_equal(count(html, "Massage planned: "), 3);
 	assert_int_equal(count(html, "Massage had: Swedish massage"), 1);
-	assert_non_null(strstr(html, "load per day (TRIMP)"));
-	assert_non_null(strstr(html, "plan \xE2\x86\x92"));
-	assert_non_null(strstr(html, "<desc id=\"chart-desc\">"));
-	assert_non_null(strstr(html, "<summary>The chart as a table</summary>"));
-	assert_non_null(strstr(html, "<strong>estimate</strong>"));
+	const char *want[] = {"load per day (TRIMP)", "plan \xE2\x86\x92", "<desc id=\"chart-desc\">",
+			      "<summary>The chart as a table</summary>", "<strong>estimate</strong>"};
+	MUST_HAVE(html, "the chart", want);
 	assert_null(strstr(html, "class=\"fitness\""));
 	rd_free(html);
 }
@@ -243,10 +193,9 @@ static void chart_uses_measured_load(void **state)
 		days[i] = (rd_load_day){f->plan.from - 5 + i, 10.0 * (i + 1), 30, 20, 10};
 	rd_html_options opt = {days, 3, 0};
 	char *html = render(f, &opt);
-	assert_non_null(strstr(html, "class=\"fitness\""));
-	assert_non_null(strstr(html, "class=\"fatigue\""));
-	assert_non_null(strstr(html, "measured from your runs"));
-	assert_non_null(strstr(html, "; load 10</title>"));  /* measured, not estimated */
+	const char *want[] = {"class=\"fitness\"", "class=\"fatigue\"", "measured from your runs",
+			      "; load 10</title>"};  /* measured, not estimated */
+	MUST_HAVE(html, "the chart", want);
 	rd_free(html);
 	opt = (rd_html_options){NULL, 0, -1};
 	html = render(f, &opt);
@@ -316,29 +265,12 @@ static void loads_nothing(void **state)
 
 static void same_plan_same_bytes(void **state)
 {
-	fixture *f = *state;
-	char *a = render(f, NULL), *b = render(f, NULL);
-	assert_string_equal(a, b);
-	rd_free(a);
-	rd_free(b);
+	writes_same_bytes(*state, write_html, NULL);
 }
 
 static void allocation_failure_leaks_nothing(void **state)
 {
-	fixture *f = *state;
-	for (unsigned long n = 1;; n++) {
-		char *html = (char *)1;
-		rd_alloc_fail_at(n);
-		int rc = rd_plan_to_html(&html, &f->plan, NULL);
-		unsigned long made = rd_alloc_fail_at(0);
-		if (rc == 0) {
-			assert_true(made < n);
-			rd_free(html);
-			break;
-		}
-		assert_int_equal(rc, RD_ENOMEM);
-		assert_null(html);
-	}
+	fails_cleanly_at_each_allocation(*state, write_html);
 }
 
 /* ---- The example runner: examples/sam.yaml through the planner ------- */
@@ -458,16 +390,16 @@ static void escape_term_removes_controls(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(has_every_part, setup, teardown),
-		cmocka_unit_test_setup_teardown(card_has_therapist_sheet, setup, teardown),
-		cmocka_unit_test_setup_teardown(header_has_money_and_warnings, setup, teardown),
-		cmocka_unit_test_setup_teardown(chart_shows_days_races_and_massages, setup, teardown),
-		cmocka_unit_test_setup_teardown(chart_uses_measured_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(has_every_part, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(card_has_therapist_sheet, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(header_has_money_and_warnings, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(chart_shows_days_races_and_massages, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(chart_uses_measured_load, setup, fixture_teardown),
 		cmocka_unit_test(load_estimate_follows_kind_and_length),
-		cmocka_unit_test_setup_teardown(hostile_text_is_escaped, setup, teardown),
-		cmocka_unit_test_setup_teardown(loads_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(same_plan_same_bytes, setup, teardown),
-		cmocka_unit_test_setup_teardown(allocation_failure_leaks_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(hostile_text_is_escaped, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(loads_nothing, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(same_plan_same_bytes, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(allocation_failure_leaks_nothing, setup, fixture_teardown),
 		cmocka_unit_test(example_runner_report),
 		cmocka_unit_test(palette_has_contrast),
 		cmocka_unit_test(escape_replaces_maximal_subparts),

@@ -1,83 +1,33 @@
 /* The terminal calendar: cells, appointment details, colour and ASCII
  * modes, hostile text, determinism, allocation failure. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <cmocka.h>
-#include <stdlib.h>
-#include <string.h>
+#include "plan_fixture.h"
 
-#include "alloc.h"
-#include "rubdown/plan.h"
+/* The plan (plan_fixture.h): escape sequences and a bad byte in the
+ * runner's name, an OSC sequence in the reason; the easy run on Wed 25th
+ * is called "<script>", the race's name has curly quotes, the Swedish
+ * massage was on Fri 27th. */
+static const fixture_spec spec = {
+	.name = "Sam\x1b[2J \xC3\xA9\xff",
+	.session = "<script>",
+	.race = "City \xe2\x80\x9cHalf\xe2\x80\x9d",
+	.massage_had = 4,
+	.reason = "after the hard day\x1b]0;pwned\x07",
+	.focus = {"hamstrings", "calves"}, .focus_count = 2,
+	.pre = {RD_T_GLIDING, RD_T_PNF}, .pre_count = 2,
+	.post = {RD_T_GLIDING, RD_T_MYOFASCIAL}, .post_count = 2,
+	.race_day_cents = 4050,
+	.warning = "budget too small",
+	.spent_cents = {16000, 8100}, .optional = {0, 1},
+};
 
-typedef struct fixture {
-	rd_profile *p;
-	rd_plan plan;
-	rd_appointment appts[3];
-	rd_warning plan_warnings[1];
-	rd_warning appt_warnings[1];
-	rd_plan_month months[2];
-} fixture;
-
-/* Two weeks from Monday 2026-11-23: hard Tuesdays, easy Thursdays, long
- * Saturdays, an easy run on Wed 25th, a race on Sun 6 Dec, a Swedish
- * massage booked on Fri 27th; planned: deep tissue Wed 25th, pre- and
- * post-event on race day. */
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	assert_int_equal(rd_profile_new(&f->p), 0);
-	rd_profile *p = f->p;
-	rd_date mon = rd_date_from_ymd(2026, 11, 23);
-	p->name = strdup("Sam\x1b[2J \xC3\xA9\xff");
-	p->budget_cents = 15000;
-	p->week[1] = (rd_session){RD_DATE_NONE, RD_HARD, 10, 50, -1, NULL, NULL, 0};
-	p->week[3] = (rd_session){RD_DATE_NONE, RD_EASY, 8, 0, -1, NULL, NULL, 0};
-	p->week[5] = (rd_session){RD_DATE_NONE, RD_LONG, 24, 0, -1, NULL, NULL, 0};
-	rd_session s = {mon + 2, RD_EASY, 0, 45, -1, (char *)"<script>", (char *)"test", 0};
-	assert_int_equal(rd_profile_add_session(p, &s), 0);
-	rd_race race = {(char *)"City \xe2\x80\x9cHalf\xe2\x80\x9d", mon + 13, 21.1, 9 * 60};
-	assert_int_equal(rd_profile_add_race(p, &race), 0);
-	rd_massage_had had = {mon + 4, RD_SWEDISH, -1, -1, (char *)"test"};
-	assert_int_equal(rd_profile_add_massage(p, &had), 0);
-
-	rd_appointment *a = f->appts;
-	a[0] = (rd_appointment){.date = mon + 2, .when = RD_WHEN_AFTER_RUN, .start_min = 18 * 60 + 30,
-		.modality = RD_DEEP_TISSUE, .minutes = 60, .pressure = RD_FIRM,
-		.techniques = {RD_T_GLIDING, RD_T_TARGETED}, .technique_count = 2,
-		.focus = {"hamstrings", "calves"}, .focus_count = 2, .price_cents = 9000,
-		.rules = {RD_R_AFTER_HARD, RD_R_FOCUS}, .rule_count = 2,
-		.reason = (char *)"after the hard day\x1b]0;pwned\x07"};
-	f->appt_warnings[0] = (rd_warning){RD_R_ACHY_EASE_UP, (char *)"ease up if achy"};
-	a[0].warnings = f->appt_warnings;
-	a[0].warning_count = 1;
-	a[1] = (rd_appointment){.date = mon + 13, .when = RD_WHEN_BEFORE_RUN, .start_min = -1,
-		.modality = RD_SPORTS_PRE, .minutes = 20, .pressure = RD_MEDIUM,
-		.techniques = {RD_T_GLIDING, RD_T_PNF}, .technique_count = 2,
-		.focus = {"quadriceps"}, .focus_count = 1, .price_cents = 4050,
-		.rules = {RD_R_SPORTS_DAY_OF}, .rule_count = 1, .reason = (char *)"race morning"};
-	a[2] = a[1];
-	a[2].when = RD_WHEN_AFTER_RUN;
-	a[2].modality = RD_SPORTS_POST;
-	a[2].techniques[1] = RD_T_MYOFASCIAL;
-	f->plan_warnings[0] = (rd_warning){RD_R_BUDGET, (char *)"budget too small"};
-	f->months[0] = (rd_plan_month){2026 * 12 + 10, 16000, 2, 1, 0};
-	f->months[1] = (rd_plan_month){2026 * 12 + 11, 8100, 2, 1, 1};
-	f->plan = (rd_plan){p, mon, mon + 13, f->appts, 3, f->plan_warnings, 1,
-			    f->months, 2, 3.0};
-	*state = f;
-	return 0;
+	return fixture_setup(state, &spec);
 }
 
-static int teardown(void **state)
+static int write_text(char **out, const rd_plan *plan, const void *opt)
 {
-	fixture *f = *state;
-	free(f->p->name);
-	f->p->name = NULL;
-	rd_profile_free(f->p);
-	free(f);
-	return 0;
+	return rd_plan_to_text(out, plan, opt);
 }
 
 static char *render(const fixture *f, int color, int ascii)
@@ -188,41 +138,25 @@ static void color_only_adds_sgr(void **state)
 
 static void same_plan_same_bytes(void **state)
 {
-	fixture *f = *state;
-	char *a = render(f, 1, 0), *b = render(f, 1, 0);
-	assert_string_equal(a, b);
-	rd_free(a);
-	rd_free(b);
+	rd_text_options opt = {1, 0};
+	writes_same_bytes(*state, write_text, &opt);
 }
 
 static void allocation_failure_leaks_nothing(void **state)
 {
-	fixture *f = *state;
-	for (unsigned long n = 1;; n++) {
-		char *s = (char *)1;
-		rd_alloc_fail_at(n);
-		int rc = rd_plan_to_text(&s, &f->plan, NULL);
-		unsigned long made = rd_alloc_fail_at(0);
-		if (rc == 0) {
-			assert_true(made < n);
-			rd_free(s);
-			break;
-		}
-		assert_int_equal(rc, RD_ENOMEM);
-		assert_null(s);
-	}
+	fails_cleanly_at_each_allocation(*state, write_text);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(calendar_has_a_row_per_week, setup, teardown),
-		cmocka_unit_test_setup_teardown(appointments_keep_every_detail, setup, teardown),
-		cmocka_unit_test_setup_teardown(ascii_mode_is_ascii, setup, teardown),
-		cmocka_unit_test_setup_teardown(hostile_text_cannot_drive_the_terminal, setup, teardown),
-		cmocka_unit_test_setup_teardown(color_only_adds_sgr, setup, teardown),
-		cmocka_unit_test_setup_teardown(same_plan_same_bytes, setup, teardown),
-		cmocka_unit_test_setup_teardown(allocation_failure_leaks_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(calendar_has_a_row_per_week, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(appointments_keep_every_detail, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(ascii_mode_is_ascii, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(hostile_text_cannot_drive_the_terminal, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(color_only_adds_sgr, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(same_plan_same_bytes, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(allocation_failure_leaks_nothing, setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
