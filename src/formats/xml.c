@@ -218,6 +218,8 @@ static int push_binding(xml_reader *x, const char *prefix, const char *uri)
 		why = "must not undeclare prefix";
 	if (why)
 		return xml_fail(x, RD_EFORMAT, "invalid XML: %s", why);
+	if (x->serials == UINT_MAX - 1)
+		return xml_fail(x, RD_ELIMIT, "too many namespace declarations");
 	char *mem = rd_malloc(plen + ulen + 2);
 	if (!mem || rd_grow((void **)&x->ns, &x->capns, x->nns + 1, sizeof *x->ns)) {
 		rd_free(mem);
@@ -225,8 +227,6 @@ static int push_binding(xml_reader *x, const char *prefix, const char *uri)
 	}
 	memcpy(mem, prefix, plen + 1);
 	memcpy(mem + plen + 1, uri, ulen + 1);
-	if (x->serials == UINT_MAX - 1)
-		return xml_fail(x, RD_ELIMIT, "too many namespace declarations");
 	x->ns[x->nns++] = (xml_binding){mem, plen, ulen ? mem + plen + 1 : NULL,
 					ulen, x->depth, ++x->serials};
 	x->dflt_valid = 0; /* x->ns may have moved, too */

@@ -549,6 +549,17 @@ static void x11_namespace_rules(void **state)
 		{"<gpx xmlns=\"http://www.topografix.com/GPX/1/1\" xmlns:xml=\"urn:x\"><trk/></gpx>",
 		 "g.gpx:1:1: error: invalid XML: reserved prefix (xml) must not be undeclared or bound "
 		 "to another namespace name"},
+		{"<gpx xmlns=\"http://www.topografix.com/GPX/1/1\" xmlns:xmlns=\"urn:x\"><trk/></gpx>",
+		 "g.gpx:1:1: error: invalid XML: reserved prefix (xmlns) must not be declared or "
+		 "undeclared"},
+		{"<gpx xmlns=\"http://www.topografix.com/GPX/1/1\" "
+		 "xmlns:a=\"http://www.w3.org/XML/1998/namespace\"><trk/></gpx>",
+		 "g.gpx:1:1: error: invalid XML: prefix must not be bound to one of the reserved "
+		 "namespace names"},
+		{"<gpx xmlns=\"http://www.topografix.com/GPX/1/1\" "
+		 "xmlns:a=\"http://www.w3.org/2000/xmlns/\"><trk/></gpx>",
+		 "g.gpx:1:1: error: invalid XML: prefix must not be bound to one of the reserved "
+		 "namespace names"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		result *r = read_str(bad[i].doc, NULL);
@@ -569,6 +580,16 @@ static void x11_namespace_rules(void **state)
 	assert_int_equal(r->rc, 0);
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->acts[0].records, 2);
+	free(r);
+	/* The xml: prefix is bound without a declaration. */
+	r = read_str("<gpx xmlns=\"http://www.topografix.com/GPX/1/1\" xml:lang=\"sl\"><trk>"
+		     "<name xml:lang=\"en\">Lake</name><trkseg>"
+		     "<trkpt lat=\"1\" lon=\"2\"><time>2026-01-01T00:00:00Z</time></trkpt>"
+		     "<trkpt lat=\"1.001\" lon=\"2\"><time>2026-01-01T00:01:00Z</time></trkpt>"
+		     "</trkseg></trk></gpx>", NULL);
+	assert_int_equal(r->rc, 0);
+	assert_int_equal(r->n, 1);
+	assert_string_equal(r->acts[0].name, "Lake");
 	free(r);
 	r = read_str("<g:gpx xmlns:g=\"http://www.topografix.com/GPX/1/1\"><g:trk><g:trkseg>"
 		     "<g:trkpt lat=\"1\" lon=\"2\"><g:time>2026-01-01T00:00:00Z</g:time></g:trkpt>"
