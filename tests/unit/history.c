@@ -18,7 +18,8 @@
 #include "rubdown/history.h"
 
 /* ---- a fake reader: "A <start> <elapsed> <sport> <records>" lines after a
- * FIT header or "<gpx>"; "ERR" stops it with an error at that offset. ---- */
+ * FIT header or "<gpx>"; "ERR" stops it with an error at that offset; each
+ * "W!" is a warning. ---- */
 
 typedef struct fake {
 	char src[512];
@@ -59,6 +60,11 @@ static int fake_finish(void *st, rd_diag *diag)
 {
 	(void)diag;
 	fake *f = st;
+	for (char *w = strstr(f->text, "W!"); w && f->sink.warn; w = strstr(w + 2, "W!")) {
+		rd_diag d = RD_DIAG_INIT;
+		rd_diag_set(&d, RD_EFORMAT, f->src, 0, 0, "fake warning");
+		f->sink.warn(f->sink.warn_ctx, &d);
+	}
 	for (char *line = strstr(f->text, "A "); line; line = strstr(line + 1, "A ")) {
 		rd_activity a;
 		rd_activity_init(&a);
@@ -379,6 +385,57 @@ static void gzip_damage(void **state)
 	}
 	assert_int_equal(bomb, 1);
 	assert_int_equal(cut, 2);
+	rd_history_free(h);
+}
+
+/* A gzip member holding another gzip member is not unwrapped twice; a file
+ * past max_file_bytes is rejected; a file's warnings past 32 are counted
+ * in one line.  Each names its file and the rest of the folder is read. */
+static void file_limits(void **state)
+{
+	(void)state;
+	char buf[4096];
+	size_t n = fit_bytes(buf, "A 100 60 1 5"), zn, zzn;
+	uint8_t *z = gzip(buf, n, &zn), *zz = gzip(z, zn, &zzn);
+	put_file("f/double.fit.gz", zz, zzn);
+	free(z), free(zz);
+	n = fit_bytes(buf, "A 200 60 1 5 ");
+	memset(buf + n, ' ', 1200);
+	put_file("f/long.fit", buf, n + 1200);
+	char body[200] = "A 300 60 1 5";
+	for (int i = 0; i < 40; i++)
+		strcat(body, " W!");
+	put_fit("f/noisy.fit", body, 0);
+	put_fit("f/ok.fit", "A 400 60 1 5", 0);
+
+	log_t l = {0};
+	rd_history_options opt;
+	rd_history_options_init(&opt);
+	opt.warn = on_warn;
+	opt.warn_ctx = &l;
+	opt.max_file_bytes = 1000;
+	rd_history *h;
+	assert_int_equal(rd_history_new(&h, &opt), 0);
+	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_history_add_path(h, sub("f"), &d), 0);
+	expect_line(&l, "f/double.fit.gz:0x0: error: gzip inside gzip not read");
+	expect_line(&l, "f/long.fit:0x3e8: error: file size limit of 1000 bytes exceeded");
+	expect_line(&l, "f/noisy.fit: error: fake warning");
+	expect_line(&l, "f/noisy.fit: error: 8 more warnings for this file not shown");
+	int noisy = 0;
+	for (int i = 0; i < l.n; i++)
+		noisy += strstr(l.lines[i], "noisy.fit: error: fake warning") != NULL;
+	assert_int_equal(noisy, 32);
+	/* a file past the limit is rejected whole (docs/limits.md), as bad.c's
+	 * Z05 expects of a zip entry; the warnings cost noisy.fit nothing */
+	rd_history_stats st;
+	rd_history_stats_get(h, &st);
+	assert_int_equal(st.files_rejected, 2);
+	assert_int_equal(st.files_ok, 2);
+	assert_int_equal(rd_history_count(h), 2);
+	assert_int_equal(rd_history_get(h, 0)->start_utc, 300);
+	assert_int_equal(rd_history_get(h, 1)->start_utc, 400);
 	rd_history_free(h);
 }
 
@@ -788,7 +845,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(folder), cmocka_unit_test(file_order),
 		cmocka_unit_test(duplicates),
-		cmocka_unit_test(gzip_damage), cmocka_unit_test(strava_zip),
+		cmocka_unit_test(gzip_damage), cmocka_unit_test(file_limits),
+		cmocka_unit_test(strava_zip),
 		cmocka_unit_test(csv_without_files),
 		cmocka_unit_test(zip_limits_hit), cmocka_unit_test(corrupt_zip),
 		cmocka_unit_test(zip_dups_threads),
