@@ -79,9 +79,40 @@ static void expect_warning(const seen *s, const char *text)
 	}
 }
 
-static int read_plan(rd_profile *p, const char *path, const rd_ical_options *o, rd_diag *d)
+/* One calendar read into a new profile: the callbacks' log, the profile,
+ * the options and the diagnostic.  Ended with end_reading(). */
+typedef struct reading {
+	seen *s;
+	rd_profile *p;
+	rd_ical_options o;
+	rd_diag d;
+} reading;
+
+static reading start_reading(rd_date from, rd_date to, const char *tz)
 {
-	return rd_ical_read_plan(p, path, o, d);
+	reading r = {new_seen(), NULL, {0}, RD_DIAG_INIT};
+	r.o = opts(r.s, from, to, tz);
+	assert_int_equal(rd_profile_new(&r.p), 0);
+	return r;
+}
+
+static void end_reading(reading *r)
+{
+	rd_profile_free(r->p);
+	free(r->s);
+}
+
+static int read_plan(reading *r, const char *path)
+{
+	return rd_ical_read_plan(r->p, path, &r->o, &r->d);
+}
+
+/* Reads the plan in path, which must succeed. */
+static reading read_ok(const char *path, rd_date from, rd_date to, const char *tz)
+{
+	reading r = start_reading(from, to, tz);
+	assert_int_equal(read_plan(&r, path), 0);
+	return r;
 }
 
 /* ---- known answers: libical's own table (oracles/libical/icalrecur_test.txt) ---- */
@@ -129,20 +160,16 @@ static int check_row(const char *rrule, const char *dtstart, char *instances, in
 	rd_date first, last;
 	assert_int_equal(rd_date_parse(&first, exp[0], 10), 0);
 	assert_int_equal(rd_date_parse(&last, exp[n - 1], 10), 0);
-	seen *s = new_seen();
-	rd_ical_options o = opts(s, first + RD_ICAL_LOOKBACK_DAYS, last, NULL);
-	rd_profile *p = NULL;
-	rd_diag d = RD_DIAG_INIT;
-	assert_int_equal(rd_profile_new(&p), 0);
-	int r = rd_ical_parse_plan(p, cal, (size_t)len, "row.ics", &o, &d);
-	int ok = r == 0 && s->n >= n;
+	reading r = start_reading(first + RD_ICAL_LOOKBACK_DAYS, last, NULL);
+	const seen *s = r.s;
+	int rc = rd_ical_parse_plan(r.p, cal, (size_t)len, "row.ics", &r.o, &r.d);
+	int ok = rc == 0 && s->n >= n;
 	for (size_t i = 0; ok && i < n; i++)
 		ok = strcmp(s->items[i], exp[i]) == 0;
 	if (!ok)
 		print_message("differs: RRULE:%s DTSTART:%s: got %zu, first %s, want %zu\n", rrule,
 			      dtstart, s->n, s->n ? s->items[0] : "-", n);
-	rd_profile_free(p);
-	free(s);
+	end_reading(&r);
 	return ok;
 }
 
@@ -193,27 +220,16 @@ static void expect_items(const seen *s, const char *const *want, size_t n)
 		assert_string_equal(s->items[i], want[i]);
 }
 
-static void run_file(const char *path, rd_date from, rd_date to, const char *tz, seen *s)
-{
-	rd_profile *p = NULL;
-	rd_diag d = RD_DIAG_INIT;
-	rd_ical_options o = opts(s, from, to, tz);
-	assert_int_equal(rd_profile_new(&p), 0);
-	assert_int_equal(read_plan(p, path, &o, &d), 0);
-	rd_profile_free(p);
-}
-
 /* ical.js: a DST change (PDT -> PST) between instances, RDATEs, floating UNTIL. */
 static void test_icaljs_finite(void **state)
 {
 	(void)state;
 	static const char *const want[] = {"2012-10-02T17:00", "2012-11-05T18:00", "2012-11-06T18:00",
 					   "2012-11-10T18:00", "2012-12-04T18:00"};
-	seen *s = new_seen();
-	run_file(RD_CORPUS "/ics/icaljs/recur_instances_finite.ics", D(2012, 10, 16), D(2012, 12, 31),
-		 "UTC", s);
-	expect_items(s, want, 5);
-	free(s);
+	reading r = read_ok(RD_CORPUS "/ics/icaljs/recur_instances_finite.ics", D(2012, 10, 16),
+			    D(2012, 12, 31), "UTC");
+	expect_items(r.s, want, 5);
+	end_reading(&r);
 }
 
 /* ical.js: EXDATE;VALUE=DATE removes a DATE-TIME instance. */
@@ -221,10 +237,9 @@ static void test_icaljs_exdate_date(void **state)
 {
 	(void)state;
 	static const char *const want[] = {"2024-06-09T03:00", "2024-06-10T03:00", "2024-06-12T03:00"};
-	seen *s = new_seen();
-	run_file(RD_CORPUS "/ics/icaljs/rdate_exdate.ics", D(2024, 6, 23), D(2024, 6, 30), "UTC", s);
-	expect_items(s, want, 3);
-	free(s);
+	reading r = read_ok(RD_CORPUS "/ics/icaljs/rdate_exdate.ics", D(2024, 6, 23), D(2024, 6, 30), "UTC");
+	expect_items(r.s, want, 3);
+	end_reading(&r);
 }
 
 /* ical.js "#next" lists the rule set's first six instances: 10-02, 11-05,
@@ -237,16 +252,15 @@ static void test_icaljs_recurrence_id(void **state)
 	static const char *const master[] = {"2012-11-06T18:00", "2012-11-10T18:00",
 					     "2012-11-30T18:00", "2013-01-01T18:00"};
 	static const char *const moved[] = {"2012-10-02T22:00", "2012-11-07T04:00"};
-	seen *s = new_seen();
-	run_file(RD_CORPUS "/ics/icaljs/recur_instances.ics", D(2012, 10, 16), D(2013, 1, 1), "UTC", s);
-	assert_int_equal(s->n, 6);
+	reading r = read_ok(RD_CORPUS "/ics/icaljs/recur_instances.ics", D(2012, 10, 16), D(2013, 1, 1), "UTC");
+	assert_int_equal(r.s->n, 6);
 	for (size_t i = 0; i < 4; i++)
-		assert_string_equal(s->items[i], master[i]);
+		assert_string_equal(r.s->items[i], master[i]);
 	for (size_t i = 0; i < 2; i++) {
-		assert_string_equal(s->items[4 + i], moved[i]);
-		assert_int_not_equal(s->line[4 + i], s->line[0]);
+		assert_string_equal(r.s->items[4 + i], moved[i]);
+		assert_int_not_equal(r.s->line[4 + i], r.s->line[0]);
 	}
-	free(s);
+	end_reading(&r);
 }
 
 /* Every calendar in the corpus: no crash, an answer, a diagnostic on error. */
@@ -264,15 +278,10 @@ static void test_corpus_survives(void **state)
 		while (fgets(name, sizeof name, ls)) {
 			name[strcspn(name, "\n")] = '\0';
 			snprintf(path, sizeof path, "%s/ics/%s/%s", RD_CORPUS, dirs[k], name);
-			seen *s = new_seen();
-			rd_profile *p = NULL;
-			rd_diag d = RD_DIAG_INIT;
-			rd_ical_options o = opts(s, D(1996, 1, 1), D(2030, 12, 31), NULL);
-			assert_int_equal(rd_profile_new(&p), 0);
-			int r = read_plan(p, path, &o, &d);
-			assert_true(r == 0 || (r < 0 && d.code == r && d.message[0]));
-			rd_profile_free(p);
-			free(s);
+			reading r = start_reading(D(1996, 1, 1), D(2030, 12, 31), NULL);
+			int rc = read_plan(&r, path);
+			assert_true(rc == 0 || (rc < 0 && r.d.code == rc && r.d.message[0]));
+			end_reading(&r);
 			files++;
 		}
 		pclose(ls);
@@ -290,24 +299,19 @@ static void test_read_allocation_failures(void **state)
 	(void)state;
 	unsigned long n;
 	for (n = 1;; n++) {
-		seen *s = new_seen();
-		rd_profile *p = NULL;
-		rd_diag d = RD_DIAG_INIT;
-		rd_ical_options o = opts(s, D(2026, 3, 1), D(2026, 4, 30), NULL);
-		assert_int_equal(rd_profile_new(&p), 0);
+		reading r = start_reading(D(2026, 3, 1), D(2026, 4, 30), NULL);
 		rd_alloc_fail_at(n);
-		int rc = read_plan(p, ICS "training.ics", &o, &d);
+		int rc = read_plan(&r, ICS "training.ics");
 		unsigned long made = rd_alloc_fail_at(0);
-		if (rc == 0 && !p->calendar_timezone)
+		if (rc == 0 && !r.p->calendar_timezone)
 			fail_msg("allocation %lu: read, but no calendar zone (%zu sessions)", n,
-				 p->session_count);
+				 r.p->session_count);
 		if (rc == 0)
-			assert_string_equal(p->calendar_timezone, "Europe/Berlin");
+			assert_string_equal(r.p->calendar_timezone, "Europe/Berlin");
 		else
-			if (rc != RD_ENOMEM || d.code != RD_ENOMEM)
-				fail_msg("allocation %lu: rc %d, %s", n, rc, d.message);
-		rd_profile_free(p);
-		free(s);
+			if (rc != RD_ENOMEM || r.d.code != RD_ENOMEM)
+				fail_msg("allocation %lu: rc %d, %s", n, rc, r.d.message);
+		end_reading(&r);
 		if (made < n)
 			break;
 	}
@@ -318,12 +322,8 @@ static void test_read_allocation_failures(void **state)
 static void test_training_plan(void **state)
 {
 	(void)state;
-	seen *s = new_seen();
-	rd_profile *p = NULL;
-	rd_diag d = RD_DIAG_INIT;
-	rd_ical_options o = opts(s, D(2026, 3, 1), D(2026, 4, 30), NULL);
-	assert_int_equal(rd_profile_new(&p), 0);
-	assert_int_equal(read_plan(p, ICS "training.ics", &o, &d), 0);
+	reading r = read_ok(ICS "training.ics", D(2026, 3, 1), D(2026, 4, 30), NULL);
+	const rd_profile *p = r.p;
 	/* the calendar's X-WR-TIMEZONE, kept to date UTC-only activities */
 	assert_string_equal(p->calendar_timezone, "Europe/Berlin");
 	for (size_t i = 0; i < p->session_count; i++) {
@@ -379,46 +379,37 @@ static void test_training_plan(void **state)
 	assert_int_equal(p->massages[1].modality, RD_ACTIVE_RELEASE);
 	assert_int_equal(p->massages[1].start_min, 17 * 60); /* 16:00Z in Berlin */
 	size_t cross = 0, other = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		cross += s->cls[i] == RD_EV_CROSS;
-		other += s->cls[i] == RD_EV_OTHER;
+	for (size_t i = 0; i < r.s->n; i++) {
+		cross += r.s->cls[i] == RD_EV_CROSS;
+		other += r.s->cls[i] == RD_EV_OTHER;
 	}
 	assert_int_equal(cross, 1);
 	assert_int_equal(other, 1);
-	assert_int_equal(s->nwarn, 0);
-	rd_profile_free(p);
-	free(s);
+	assert_int_equal(r.s->nwarn, 0);
+	end_reading(&r);
 }
 
 /* The same file read in another zone: every time moves with it. */
 static void test_runner_zone(void **state)
 {
 	(void)state;
-	seen *s = new_seen();
-	rd_profile *p = NULL;
-	rd_diag d = RD_DIAG_INIT;
-	rd_ical_options o = opts(s, D(2026, 3, 1), D(2026, 4, 30), "America/New_York");
-	assert_int_equal(rd_profile_new(&p), 0);
-	assert_int_equal(read_plan(p, ICS "training.ics", &o, &d), 0);
+	reading r = read_ok(ICS "training.ics", D(2026, 3, 1), D(2026, 4, 30), "America/New_York");
+	const rd_profile *p = r.p;
 	assert_null(p->calendar_timezone); /* the runner's own zone wins */
 	/* 18:00 CET = 12:00 EST on March 3; 18:00 CEST = 12:00 EDT on March 31;
 	 * but on March 10 New York is already on EDT while Berlin is not: 13:00. */
 	assert_int_equal(p->sessions[0].start_min, 12 * 60);
 	assert_int_equal(p->sessions[1].start_min, 13 * 60);
 	assert_int_equal(p->sessions[2].start_min, 12 * 60);
-	rd_profile_free(p);
-	free(s);
+	end_reading(&r);
 }
 
 static void test_busy(void **state)
 {
 	(void)state;
-	seen *s = new_seen();
-	rd_profile *p = NULL;
-	rd_diag d = RD_DIAG_INIT;
-	rd_ical_options o = opts(s, D(2026, 3, 1), D(2026, 3, 31), "Europe/Berlin");
-	assert_int_equal(rd_profile_new(&p), 0);
-	assert_int_equal(rd_ical_read_busy(p, ICS "busy.ics", &o, &d), 0);
+	reading r = start_reading(D(2026, 3, 1), D(2026, 3, 31), "Europe/Berlin");
+	const rd_profile *p = r.p;
+	assert_int_equal(rd_ical_read_busy(r.p, ICS "busy.ics", &r.o, &r.d), 0);
 	assert_int_equal(p->busy_count, 12);
 	int64_t day = (int64_t)D(2026, 3, 2) * 1440;
 	assert_int_equal(p->busy[0].start, day + 9 * 60);
@@ -432,8 +423,7 @@ static void test_busy(void **state)
 		assert_false(p->busy[i].start == day + 18 * 60 ||
 			     p->busy[i].start == (int64_t)D(2026, 3, 5) * 1440 + 18 * 60);
 	assert_int_equal(p->session_count, 0);
-	rd_profile_free(p);
-	free(s);
+	end_reading(&r);
 }
 
 /* ---- hostile calendars: each with its message ---- */
@@ -474,28 +464,23 @@ static void test_hostile(void **state)
 		const hostile *h = &cases[i];
 		char path[512], msg[600];
 		snprintf(path, sizeof path, "%s%s", ICS, h->file);
-		seen *s = new_seen();
-		rd_profile *p = NULL;
-		rd_diag d = RD_DIAG_INIT;
-		rd_ical_options o = opts(s, D(2026, 3, 1), D(2026, 4, 30), NULL);
-		assert_int_equal(rd_profile_new(&p), 0);
+		reading r = start_reading(D(2026, 3, 1), D(2026, 4, 30), NULL);
 		clock_t t0 = clock();
-		int r = read_plan(p, path, &o, &d);
+		int rc = read_plan(&r, path);
 		double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
-		print_message("%s: rc %d, %zu sessions, %.2f s\n", h->file, r, p->session_count, secs);
-		assert_int_equal(r, h->rc);
+		print_message("%s: rc %d, %zu sessions, %.2f s\n", h->file, rc, r.p->session_count, secs);
+		assert_int_equal(rc, h->rc);
 		if (h->sessions != ANY)
-			assert_int_equal(p->session_count, h->sessions);
+			assert_int_equal(r.p->session_count, h->sessions);
 		if (h->rc != 0) {
-			rd_diag_format(&d, msg, sizeof msg);
+			rd_diag_format(&r.d, msg, sizeof msg);
 			if (!strstr(msg, strchr(h->message, ':')))
 				fail_msg("%s: got '%s'", h->file, msg);
 			assert_non_null(strstr(msg, strchr(h->message, ':')));
 		} else if (h->message) {
-			expect_warning(s, strchr(h->message, ':'));
+			expect_warning(r.s, strchr(h->message, ':'));
 		}
-		rd_profile_free(p);
-		free(s);
+		end_reading(&r);
 	}
 }
 
@@ -503,17 +488,12 @@ static void test_hostile(void **state)
 static void test_fold_utf8(void **state)
 {
 	(void)state;
-	seen *s = new_seen();
-	rd_profile *p = NULL;
-	rd_diag d = RD_DIAG_INIT;
-	rd_ical_options o = opts(s, D(2026, 3, 1), D(2026, 4, 30), NULL);
-	assert_int_equal(rd_profile_new(&p), 0);
-	assert_int_equal(read_plan(p, ICS "folded_utf8_lf_bom.ics", &o, &d), 0);
+	reading r = read_ok(ICS "folded_utf8_lf_bom.ics", D(2026, 3, 1), D(2026, 4, 30), NULL);
+	const rd_profile *p = r.p;
 	assert_int_equal(p->session_count, 1);
 	assert_string_equal(p->sessions[0].title, "Easy run am See \xc3\xa9t\xc3\xa9 10 km");
 	assert_true(p->sessions[0].km > 9.99 && p->sessions[0].km < 10.01);
-	rd_profile_free(p);
-	free(s);
+	end_reading(&r);
 }
 
 /* A 50 MB calendar: 100,000 events with long folded descriptions, one in
@@ -543,17 +523,12 @@ static void test_50mb(void **state)
 	long size = ftell(f);
 	fclose(f);
 	assert_true(size > 50L * 1000 * 1000);
-	seen *s = new_seen();
-	rd_profile *p = NULL;
-	rd_diag d = RD_DIAG_INIT;
-	rd_ical_options o = opts(s, D(2026, 3, 1), D(2026, 4, 30), NULL);
-	o.on_event = NULL;
-	assert_int_equal(rd_profile_new(&p), 0);
-	assert_int_equal(read_plan(p, path, &o, &d), 0);
-	assert_int_equal(p->session_count, 1);
-	expect_warning(s, "more than 100000 components: the rest is skipped");
-	rd_profile_free(p);
-	free(s);
+	reading r = start_reading(D(2026, 3, 1), D(2026, 4, 30), NULL);
+	r.o.on_event = NULL;
+	assert_int_equal(read_plan(&r, path), 0);
+	assert_int_equal(r.p->session_count, 1);
+	expect_warning(r.s, "more than 100000 components: the rest is skipped");
+	end_reading(&r);
 	remove(path);
 }
 

@@ -48,25 +48,16 @@ static void u8(fb *f, unsigned v)
 	put(f, &b, 1);
 }
 
-static void u16le(fb *f, unsigned v)
+/* v as n bytes, the least significant first, or the most when big. */
+static void uint_n(fb *f, uint32_t v, unsigned n, int big)
 {
-	u8(f, v & 0xFF);
-	u8(f, (v >> 8) & 0xFF);
+	for (unsigned i = 0; i < n; i++)
+		u8(f, (v >> 8 * (big ? n - 1 - i : i)) & 0xFF);
 }
 
-static void u32le(fb *f, uint32_t v)
-{
-	u16le(f, v & 0xFFFF);
-	u16le(f, v >> 16);
-}
-
-static void u32be(fb *f, uint32_t v)
-{
-	u8(f, v >> 24);
-	u8(f, (v >> 16) & 0xFF);
-	u8(f, (v >> 8) & 0xFF);
-	u8(f, v & 0xFF);
-}
+static void u16le(fb *f, unsigned v) { uint_n(f, v, 2, 0); }
+static void u32le(fb *f, uint32_t v) { uint_n(f, v, 4, 0); }
+static void u32be(fb *f, uint32_t v) { uint_n(f, v, 4, 1); }
 
 /* Header of hsize bytes (12, 14 or more); data_size patched by end(). */
 static void begin(fb *f, int hsize)
@@ -135,6 +126,13 @@ static const uint8_t rec_fields[4][3] = {
 
 #define T0 1000000000u /* 2021-09-09, FIT seconds */
 
+/* A header, then rec_fields defined as local type 0. */
+static void begin_records(fb *f, int hsize)
+{
+	begin(f, hsize);
+	def(f, 0, 0, FIT_MESG_RECORD, rec_fields, 4, NULL, 0);
+}
+
 static void rec(fb *f, unsigned local, uint32_t ts, unsigned hr,
 		int32_t lat, int32_t lon)
 {
@@ -148,8 +146,7 @@ static void rec(fb *f, unsigned local, uint32_t ts, unsigned hr,
 /* A small valid activity: n records, 1 s apart. */
 static void simple_file(fb *f, int hsize, unsigned n)
 {
-	begin(f, hsize);
-	def(f, 0, 0, FIT_MESG_RECORD, rec_fields, 4, NULL, 0);
+	begin_records(f, hsize);
 	for (unsigned i = 0; i < n; i++)
 		rec(f, 0, T0 + i, 120 + i, 500000000 + (int32_t)i * 1000,
 		    100000000);
@@ -221,6 +218,36 @@ static int warned(const log_t *l, const char *what)
 	return 0;
 }
 
+/* The bare decoder behind the reader interface, so that one loop feeds
+ * both (only feed and finish are set). */
+static int decoder_feed(void *d, const uint8_t *buf, size_t len, rd_diag *diag)
+{
+	return fit_decoder_feed(d, buf, len, diag);
+}
+
+static int decoder_finish(void *d, rd_diag *diag)
+{
+	return fit_decoder_finish(d, diag);
+}
+
+static const reader_ops decoder_ops = {"fit decoder", NULL, decoder_feed,
+				       decoder_finish, NULL};
+
+/* Feeds buf to st in chunks of chunk bytes (0 = one chunk) until one
+ * fails, then finishes st: the first error, or 0. */
+static int feed_chunks(const reader_ops *ops, void *st, const uint8_t *buf,
+		       size_t n, size_t chunk, rd_diag *diag)
+{
+	int rc = 0;
+	if (!chunk)
+		chunk = n ? n : 1;
+	for (size_t off = 0; off < n && !rc; off += chunk)
+		rc = ops->feed(st, buf + off, n - off < chunk ? n - off : chunk,
+			       diag);
+	int frc = ops->finish(st, diag);
+	return rc ? rc : frc;
+}
+
 /* Decodes buf in chunks of chunk bytes (0 = one chunk). */
 static int decode(const uint8_t *buf, size_t n, size_t chunk, log_t *l,
 		  rd_diag *diag, fit_stats *st)
@@ -230,19 +257,25 @@ static int decode(const uint8_t *buf, size_t n, size_t chunk, log_t *l,
 	l->digest = 14695981039346656037ull;
 	assert_int_equal(fit_decoder_new(&d, "t.fit", on_msg, l, on_warn, l,
 					 NULL), 0);
-	int rc = 0;
-	if (!chunk)
-		chunk = n ? n : 1;
-	for (size_t off = 0; off < n && !rc; off += chunk)
-		rc = fit_decoder_feed(d, buf + off,
-				      n - off < chunk ? n - off : chunk, diag);
-	int frc = fit_decoder_finish(d, diag);
-	if (!rc)
-		rc = frc;
+	int rc = feed_chunks(&decoder_ops, d, buf, n, chunk, diag);
 	if (st)
 		*st = *fit_decoder_stats(d);
 	fit_decoder_free(d);
 	return rc;
+}
+
+/* Decodes n bytes of buf in one chunk, which must stop with RD_EFORMAT at
+ * offset at, the message containing what (NULL: any message); returns the
+ * diagnostic. */
+static rd_diag expect_eformat(const uint8_t *buf, size_t n, size_t at,
+			      const char *what, log_t *l, fit_stats *st)
+{
+	rd_diag diag = RD_DIAG_INIT;
+	assert_int_equal(decode(buf, n, 0, l, &diag, st), RD_EFORMAT);
+	assert_int_equal(diag.offset, at);
+	if (what)
+		assert_non_null(strstr(diag.message, what));
+	return diag;
 }
 
 /* ---- header variants ---------------------------------------------------- */
@@ -274,8 +307,7 @@ static void test_header_crc_zero_and_bad(void **state)
 	fb f = {0};
 	log_t l;
 	fit_stats st;
-	begin(&f, 14);
-	def(&f, 0, 0, FIT_MESG_RECORD, rec_fields, 4, NULL, 0);
+	begin_records(&f, 14);
 	rec(&f, 0, T0, 100, 1, 2);
 	end_with(&f, 0, 0, 0); /* header CRC left 0: optional (F04) */
 	assert_int_equal(decode(f.b, f.n, 0, &l, NULL, &st), 0);
@@ -298,30 +330,20 @@ static void test_header_rejects(void **state)
 {
 	(void)state;
 	log_t l;
-	rd_diag diag = RD_DIAG_INIT;
 	/* F01: empty and short */
-	assert_int_equal(decode((const uint8_t *)"", 0, 0, &l, &diag, NULL),
-			 RD_EFORMAT);
+	rd_diag diag = expect_eformat((const uint8_t *)"", 0, 0,
+				      "truncated header", &l, NULL);
 	assert_true(diag.has_offset);
-	assert_int_equal(diag.offset, 0);
-	assert_non_null(strstr(diag.message, "truncated header"));
 	fb f = {0};
 	simple_file(&f, 14, 1);
-	diag = (rd_diag)RD_DIAG_INIT;
-	assert_int_equal(decode(f.b, 11, 0, &l, &diag, NULL), RD_EFORMAT);
-	assert_int_equal(diag.offset, 0);
+	expect_eformat(f.b, 11, 0, NULL, &l, NULL);
 	/* F02: header size below 12 */
 	f.b[0] = 11;
-	diag = (rd_diag)RD_DIAG_INIT;
-	assert_int_equal(decode(f.b, f.n, 0, &l, &diag, NULL), RD_EFORMAT);
-	assert_int_equal(diag.offset, 0);
-	assert_non_null(strstr(diag.message, "below 12"));
+	expect_eformat(f.b, f.n, 0, "below 12", &l, NULL);
 	/* F03: not ".FIT" */
 	f.b[0] = 14;
 	f.b[9] = 'G';
-	diag = (rd_diag)RD_DIAG_INIT;
-	assert_int_equal(decode(f.b, f.n, 0, &l, &diag, NULL), RD_EFORMAT);
-	assert_int_equal(diag.offset, 8);
+	expect_eformat(f.b, f.n, 8, NULL, &l, NULL);
 	assert_int_equal(l.records, 0);
 	free(f.b);
 }
@@ -348,6 +370,17 @@ static void test_bad_crc(void **state)
 	free(f.b);
 }
 
+/* CRC-16/ARC bit by bit: the definition fit_crc16 must agree with. */
+static uint16_t crc_bitwise(uint16_t crc, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		crc ^= b[i];
+		for (int k = 0; k < 8; k++)
+			crc = (uint16_t)(crc & 1 ? (crc >> 1) ^ 0xA001 : crc >> 1);
+	}
+	return crc;
+}
+
 /* The CRC is the FIT SDK's: check value of "123456789" for CRC-16/ARC. */
 static void test_crc_known_value(void **state)
 {
@@ -359,13 +392,7 @@ static void test_crc_known_value(void **state)
 	for (unsigned i = 0; i < sizeof b; i++)
 		b[i] = (uint8_t)(i * 37 + 11);
 	for (unsigned n = 0; n <= sizeof b; n++) {
-		uint16_t want = 0;
-		for (unsigned i = 0; i < n; i++) {
-			want ^= b[i];
-			for (int k = 0; k < 8; k++)
-				want = (uint16_t)(want & 1 ? (want >> 1) ^ 0xA001
-							   : want >> 1);
-		}
+		uint16_t want = crc_bitwise(0, b, n);
 		for (unsigned cut = 0; cut <= n; cut += 3)
 			assert_int_equal(fit_crc16(fit_crc16(0, b, cut), b + cut,
 						   n - cut), want);
@@ -388,18 +415,9 @@ static void test_crc_long_spans(void **state)
 	static const size_t lens[] = {4095, 4096, 4097, 4103, 4104, 4111,
 				      5000, 12289, 19999, N};
 	for (unsigned k = 0; k < sizeof lens / sizeof lens[0]; k++) {
-		for (unsigned off = 0; off < 3 && off + lens[k] <= N; off++) {
-			uint16_t want = 0x1D0F;
-			for (size_t i = 0; i < lens[k]; i++) {
-				want ^= b[off + i];
-				for (int j = 0; j < 8; j++)
-					want = (uint16_t)(want & 1
-						? (want >> 1) ^ 0xA001
-						: want >> 1);
-			}
+		for (unsigned off = 0; off < 3 && off + lens[k] <= N; off++)
 			assert_int_equal(fit_crc16(0x1D0F, b + off, lens[k]),
-					 want);
-		}
+					 crc_bitwise(0x1D0F, b + off, lens[k]));
 	}
 }
 
@@ -471,8 +489,7 @@ static void test_compressed_timestamps(void **state)
 	log_t l;
 	fit_stats st;
 	uint32_t base = T0 - (T0 & 0x1F) + 30; /* low 5 bits = 30 */
-	begin(&f, 12);
-	def(&f, 0, 0, FIT_MESG_RECORD, rec_fields, 4, NULL, 0);
+	begin_records(&f, 12);
 	def(&f, 1, 0, FIT_MESG_RECORD, hr_only, 1, NULL, 0);
 	u8(&f, 0x80 | 1 << 5 | 3); u8(&f, 99); /* before any timestamp */
 	rec(&f, 0, base, 100, 1, 1);
@@ -500,8 +517,7 @@ static void test_redefinition(void **state)
 	static const uint8_t other[2][3] = {{3, 1, 0x02}, {253, 4, 0x86}};
 	fb f = {0};
 	log_t l;
-	begin(&f, 14);
-	def(&f, 0, 0, FIT_MESG_RECORD, rec_fields, 4, NULL, 0);
+	begin_records(&f, 14);
 	rec(&f, 0, T0, 100, 5, 6);
 	def(&f, 0, 0, FIT_MESG_RECORD, other, 2, NULL, 0);
 	u8(&f, 0); u8(&f, 140); u32le(&f, T0 + 9);
@@ -648,18 +664,15 @@ static void test_undefined_local_type(void **state)
 	(void)state;
 	fb f = {0};
 	log_t l;
-	rd_diag diag = RD_DIAG_INIT;
-	begin(&f, 14);
-	def(&f, 0, 0, FIT_MESG_RECORD, rec_fields, 4, NULL, 0);
+	begin_records(&f, 14);
 	rec(&f, 0, T0, 100, 1, 1);
 	size_t bad = f.n;
 	u8(&f, 0x09); /* local type 9: never defined */
 	rec(&f, 0, T0 + 1, 100, 1, 1);
 	end(&f);
-	assert_int_equal(decode(f.b, f.n, 0, &l, &diag, NULL), RD_EFORMAT);
+	rd_diag diag = expect_eformat(f.b, f.n, bad, "undefined local type 9",
+				      &l, NULL);
 	assert_int_equal(l.records, 1);
-	assert_int_equal(diag.offset, bad);
-	assert_non_null(strstr(diag.message, "undefined local type 9"));
 	assert_string_equal(diag.file, "t.fit");
 	free(f.b);
 }
@@ -670,17 +683,13 @@ static void test_bad_architecture(void **state)
 	(void)state;
 	fb f = {0};
 	log_t l;
-	rd_diag diag = RD_DIAG_INIT;
-	begin(&f, 14);
-	def(&f, 0, 0, FIT_MESG_RECORD, rec_fields, 4, NULL, 0);
+	begin_records(&f, 14);
 	rec(&f, 0, T0, 100, 1, 1);
 	size_t at = f.n;
 	def(&f, 1, 0, FIT_MESG_RECORD, rec_fields, 4, NULL, 0);
 	f.b[at + 2] = 84;
 	end(&f);
-	assert_int_equal(decode(f.b, f.n, 0, &l, &diag, NULL), RD_EFORMAT);
-	assert_int_equal(diag.offset, at);
-	assert_non_null(strstr(diag.message, "architecture 84"));
+	expect_eformat(f.b, f.n, at, "architecture 84", &l, NULL);
 	assert_int_equal(l.records, 1);
 	free(f.b);
 }
@@ -711,18 +720,14 @@ static void test_data_size_huge(void **state)
 	fb f = {0};
 	log_t l;
 	fit_stats st;
-	rd_diag diag = RD_DIAG_INIT;
-	begin(&f, 14);
-	def(&f, 0, 0, FIT_MESG_RECORD, rec_fields, 4, NULL, 0);
+	begin_records(&f, 14);
 	rec(&f, 0, T0, 100, 1, 1);
 	rec(&f, 0, T0 + 1, 100, 1, 1);
 	end_with(&f, 1, 1, 0xFFFFFFFFu);
 	f.n -= 2; /* no CRC: the data "continues" */
-	assert_int_equal(decode(f.b, f.n, 0, &l, &diag, &st), RD_EFORMAT);
+	expect_eformat(f.b, f.n, f.n, "truncated", &l, &st);
 	assert_int_equal(l.records, 2);
 	assert_int_equal(st.truncated, 1);
-	assert_int_equal(diag.offset, f.n);
-	assert_non_null(strstr(diag.message, "truncated"));
 	free(f.b);
 }
 
@@ -769,23 +774,30 @@ static int read_file(const char *path, uint8_t **out, size_t *n)
 	return 0;
 }
 
+/* The bytes of RD_CORPUS/fit/name; the caller frees them. */
+static uint8_t *corpus_bytes(const char *name, size_t *n)
+{
+	char path[512];
+	uint8_t *b = NULL;
+	snprintf(path, sizeof path, "%s/fit/%s", RD_CORPUS, name);
+	assert_int_equal(read_file(path, &b, n), 0);
+	return b;
+}
+
 static void test_byte_at_a_time(void **state)
 {
 	(void)state;
 	static const char *files[] = {
-		"/fit/python-fitparse/Activity.fit",
-		"/fit/python-fitparse/antfs-dump.63.fit",
-		"/fit/python-fitparse/DeveloperData.fit",
-		"/fit/python-fitparse/activity-settings.fit",
-		"/fit/python-fitparse/garmin-fenix-5-run.fit",
+		"python-fitparse/Activity.fit",
+		"python-fitparse/antfs-dump.63.fit",
+		"python-fitparse/DeveloperData.fit",
+		"python-fitparse/activity-settings.fit",
+		"python-fitparse/garmin-fenix-5-run.fit",
 	};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-		char path[512];
-		uint8_t *b = NULL;
 		size_t n = 0;
+		uint8_t *b = corpus_bytes(files[i], &n);
 		log_t whole, bytes, odd;
-		snprintf(path, sizeof path, "%s%s", RD_CORPUS, files[i]);
-		assert_int_equal(read_file(path, &b, &n), 0);
 		int rc = decode(b, n, 0, &whole, NULL, NULL);
 		assert_int_equal(decode(b, n, 1, &bytes, NULL, NULL), rc);
 		assert_int_equal(decode(b, n, 7, &odd, NULL, NULL), rc);
@@ -852,15 +864,18 @@ static int read_acts(const uint8_t *b, size_t n, size_t chunk, acts *x,
 	activity_sink sink = {on_emit, x, on_warn, &x->warn};
 	void *st = fit_reader.open("a.fit", &sink, NULL);
 	assert_non_null(st);
-	int rc = 0;
-	if (!chunk)
-		chunk = n ? n : 1;
-	for (size_t off = 0; off < n && !rc; off += chunk)
-		rc = fit_reader.feed(st, b + off, n - off < chunk ? n - off : chunk,
-				     diag);
-	int frc = fit_reader.finish(st, diag);
+	int rc = feed_chunks(&fit_reader, st, b, n, chunk, diag);
 	fit_reader.close(st);
-	return rc ? rc : frc;
+	return rc;
+}
+
+/* Reads b's activities in chunks of chunk bytes: no error, count of them. */
+static void read_acts_ok(const uint8_t *b, size_t n, size_t chunk, acts *x,
+			 unsigned count)
+{
+	rd_diag diag = RD_DIAG_INIT;
+	assert_int_equal(read_acts(b, n, chunk, x, &diag), 0);
+	assert_int_equal(x->n, count);
 }
 
 static const uint8_t sess_fields[9][3] = {
@@ -887,9 +902,7 @@ static void test_activity_mapping(void **state)
 	static const uint8_t act[2][3] = {{253, 4, 0x86}, {5, 4, 0x86}};
 	fb f = {0};
 	acts x;
-	rd_diag diag = RD_DIAG_INIT;
-	begin(&f, 14);
-	def(&f, 0, 0, FIT_MESG_RECORD, rec_fields, 4, NULL, 0);
+	begin_records(&f, 14);
 	def(&f, 1, 0, FIT_MESG_EVENT, ev, 3, NULL, 0);
 	def(&f, 2, 0, FIT_MESG_SESSION, sess_fields, 9, NULL, 0);
 	def(&f, 3, 0, FIT_MESG_ACTIVITY, act, 2, NULL, 0);
@@ -909,8 +922,7 @@ static void test_activity_mapping(void **state)
 	session(&f, T0 + 200, T0 + 300, 2, 0, 100000, 300000);
 	u8(&f, 3); u32le(&f, T0 + 300); u32le(&f, T0 + 300 + 7200);
 	end(&f);
-	assert_int_equal(read_acts(f.b, f.n, 3, &x, &diag), 0);
-	assert_int_equal(x.n, 2);
+	read_acts_ok(f.b, f.n, 3, &x, 2);
 	rd_activity *run = &x.a[0], *bike = &x.a[1];
 	assert_int_equal(run->sport, RD_SPORT_TREADMILL);
 	assert_int_equal(bike->sport, RD_SPORT_BIKE);
@@ -944,13 +956,11 @@ static void test_records_only_relative(void **state)
 	(void)state;
 	fb f = {0};
 	acts x;
-	begin(&f, 14);
-	def(&f, 0, 0, FIT_MESG_RECORD, rec_fields, 4, NULL, 0);
+	begin_records(&f, 14);
 	for (unsigned i = 0; i < 30; i++)
 		rec(&f, 0, 5000 + i, 140, 0x7FFFFFFF, 0x7FFFFFFF);
 	end(&f);
-	assert_int_equal(read_acts(f.b, f.n, 0, &x, NULL), 0);
-	assert_int_equal(x.n, 1);
+	read_acts_ok(f.b, f.n, 0, &x, 1);
 	assert_int_equal(x.a[0].records, 30);
 	assert_true(x.a[0].start_utc == INT64_MIN);
 	assert_true(fabs(x.a[0].elapsed_s - 29) < 1e-9);
@@ -1031,9 +1041,7 @@ static void test_hr_messages(void **state)
 	const uint32_t a0 = 0xFFFE0000u; /* rolls over at sample 128 */
 	fb f = {0};
 	acts x;
-	rd_diag diag = RD_DIAG_INIT;
-	begin(&f, 14);
-	def(&f, 0, 0, FIT_MESG_RECORD, rec_fields, 4, NULL, 0);
+	begin_records(&f, 14);
 	def(&f, 2, 0, FIT_MESG_SESSION, sess_fields, 9, NULL, 0);
 	def(&f, 4, 0, FIT_MESG_HR, anchor_f, 4, NULL, 0);
 	def(&f, 5, 0, FIT_MESG_HR, delta_f, 2, NULL, 0);
@@ -1054,8 +1062,7 @@ static void test_hr_messages(void **state)
 		put_packed12(&f, ev);
 	}
 	end(&f);
-	assert_int_equal(read_acts(f.b, f.n, 7, &x, &diag), 0);
-	assert_int_equal(x.n, 1);
+	read_acts_ok(f.b, f.n, 7, &x, 1);
 	/* samples from T0 - 0.5 to T0 + 119.5: 60 s at 120, 60 s at 150 */
 	assert_int_equal(rd_activity_hr_at(&x.a[0], 120), 60);
 	assert_int_equal(rd_activity_hr_at(&x.a[0], 150), 60);
@@ -1076,9 +1083,7 @@ static void test_timestamp_correlation(void **state)
 	for (int with_activity = 0; with_activity < 3; with_activity++) {
 		fb f = {0};
 		acts x;
-		rd_diag diag = RD_DIAG_INIT;
-		begin(&f, 14);
-		def(&f, 0, 0, FIT_MESG_RECORD, rec_fields, 4, NULL, 0);
+		begin_records(&f, 14);
 		def(&f, 3, 0, FIT_MESG_ACTIVITY, act, 2, NULL, 0);
 		def(&f, 6, 0, FIT_MESG_TIMESTAMP_CORRELATION, tc, 2, NULL, 0);
 		if (with_activity == 2) {
@@ -1091,8 +1096,7 @@ static void test_timestamp_correlation(void **state)
 			u8(&f, 3); u32le(&f, T0 + 5); u32le(&f, T0 + 5 + 7200);
 		}
 		end(&f);
-		assert_int_equal(read_acts(f.b, f.n, 0, &x, &diag), 0);
-		assert_int_equal(x.n, 1);
+		read_acts_ok(f.b, f.n, 0, &x, 1);
 		assert_int_equal(x.a[0].has_utc_offset, 1);
 		int want = with_activity == 0 ? 3600 :
 			   with_activity == 1 ? 7200 : -18000;
@@ -1119,16 +1123,11 @@ static void test_corpus_hr_messages(void **state)
 		{"python-fitparse/event_timestamp.fit", 4567.485, 142, 6},
 	};
 	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
-		char path[512];
-		uint8_t *b = NULL;
 		size_t n = 0;
+		uint8_t *b = corpus_bytes(c[i].file, &n);
 		acts x;
-		rd_diag diag = RD_DIAG_INIT;
-		snprintf(path, sizeof path, RD_CORPUS "/fit/%s", c[i].file);
-		assert_int_equal(read_file(path, &b, &n), 0);
-		assert_int_equal(read_acts(b, n, 0, &x, &diag), 0);
+		read_acts_ok(b, n, 0, &x, 1);
 		free(b);
-		assert_int_equal(x.n, 1);
 		double secs = 0, bw = 0;
 		for (unsigned k = 0; k < RD_HR_BINS; k++) {
 			secs += rd_activity_hr_at(&x.a[0], k);
@@ -1241,10 +1240,7 @@ static void corpus_decode(const char *path, cres *r)
 	assert_int_equal(read_file(path, &b, &n), 0);
 	assert_int_equal(fit_decoder_new(&d, path, corpus_msg, r, NULL, NULL,
 					 NULL), 0);
-	r->rc = fit_decoder_feed(d, b, n, NULL);
-	int frc = fit_decoder_finish(d, NULL);
-	if (!r->rc)
-		r->rc = frc;
+	r->rc = feed_chunks(&decoder_ops, d, b, n, 0, NULL);
 	r->st = *fit_decoder_stats(d);
 	fit_decoder_free(d);
 	r->reader_rc = read_acts(b, n, 4096, &r->x, NULL);

@@ -31,6 +31,7 @@ typedef struct seen {
 	size_t wanted, bytes, max_chunk, ends, rejects, errors;
 	char reject_msg[8][300];
 	char end_msg[300]; /* the last entry error */
+	rd_diag diag;      /* the walk's own error */
 } seen;
 
 static int want(void *ctx, size_t index, const char *name)
@@ -80,8 +81,14 @@ static void add(struct archive *a, const char *name, const void *p, size_t n)
 	archive_entry_free(e);
 }
 
-/* A new zip archive at a fresh temporary path (path: "...XXXXXX"). */
-static struct archive *zip_create(char *path)
+typedef struct entry {
+	const char *name;
+	const void *data;
+	size_t size;
+} entry;
+
+/* A zip archive of n entries at a fresh temporary path (path: "...XXXXXX"). */
+static void zip_write(char *path, const entry *e, size_t n)
 {
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
@@ -89,76 +96,81 @@ static struct archive *zip_create(char *path)
 	struct archive *a = archive_write_new();
 	archive_write_set_format_zip(a);
 	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
-	return a;
-}
-
-static void zip_close(struct archive *a)
-{
+	for (size_t i = 0; i < n; i++)
+		add(a, e[i].name, e[i].data, e[i].size);
 	archive_write_close(a);
 	archive_write_free(a);
+}
+
+/* Walks the archive at path with lim, counting into s (cleared first). */
+static int walk_counting(const char *path, const zip_limits *lim, seen *s)
+{
+	memset(s, 0, sizeof *s);
+	s->diag = (rd_diag)RD_DIAG_INIT;
+	zip_visitor v = {s, want, data, end, reject};
+	return zip_walk(path, lim, &v, &s->diag);
+}
+
+/* msg must be "<path>!<rest>": an entry's message names the archive. */
+static void expect_entry_msg(const char *msg, const char *path, const char *rest)
+{
+	char want_msg[400];
+	snprintf(want_msg, sizeof want_msg, "%s!%s", path, rest);
+	assert_string_equal(msg, want_msg);
 }
 
 static void walk(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/rd_zip_XXXXXX";
-	struct archive *a = zip_create(path);
 	size_t big = 300000;
 	char *zeros = calloc(1, big);
-	add(a, "big.bin", zeros, big);
-	add(a, "Dup.fit", "a", 1);
-	add(a, "dup.FIT", "b", 1);
-	add(a, "dir/../../up.fit", "c", 1);
-	zip_close(a);
+	const entry files[] = {
+		{"big.bin", zeros, big}, {"Dup.fit", "a", 1}, {"dup.FIT", "b", 1},
+		{"dir/../../up.fit", "c", 1},
+	};
+	zip_write(path, files, 4);
 
-	seen s = {0};
-	zip_visitor v = {&s, want, data, end, reject};
+	seen s;
 	zip_limits lim = {100, 0, 0, NULL, NULL, 0};
-	rd_diag d = RD_DIAG_INIT;
-	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
 	assert_int_equal(s.wanted, 2);
 	assert_int_equal(s.ends, 2);
 	assert_int_equal(s.bytes, big + 1);
 	assert_true(s.max_chunk <= ZIP_CHUNK);
 	assert_int_equal(s.rejects, 2);
-	char want1[400], want2[400];
-	snprintf(want1, sizeof want1, "%s!dup.FIT: error: duplicate zip entry name; the first one is used", path);
-	snprintf(want2, sizeof want2, "%s!dir/../../up.fit: error: zip entry name escapes the archive", path);
-	assert_string_equal(s.reject_msg[0], want1);
-	assert_string_equal(s.reject_msg[1], want2);
+	expect_entry_msg(s.reject_msg[0], path,
+			 "dup.FIT: error: duplicate zip entry name; the first one is used");
+	expect_entry_msg(s.reject_msg[1], path,
+			 "dir/../../up.fit: error: zip entry name escapes the archive");
 
 	/* per-entry size cap: the entry ends with an error, the walk goes on */
-	memset(&s, 0, sizeof s);
 	lim.max_entry = 100000;
-	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
 	assert_int_equal(s.errors, 1);
 	assert_int_equal(s.ends, 2);
 
 	/* ratio cap (a zip bomb): 300,000 zeros deflate to a few hundred
 	 * bytes, but stay under the 1 MiB the cap waits for */
-	memset(&s, 0, sizeof s);
 	lim.max_entry = 0;
 	lim.max_ratio = 200;
-	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
 	assert_int_equal(s.errors, 0);
 	lim.max_ratio = 0;
 
 	/* total cap across entries, shared through total_out: the walk stops */
-	memset(&s, 0, sizeof s);
 	atomic_uint_least64_t total;
 	atomic_init(&total, 0);
 	zip_limits lim2 = {100, 1000, 0, &total, NULL, 0};
-	rd_diag d2 = RD_DIAG_INIT;
-	assert_int_equal(zip_walk(path, &lim2, &v, &d2), RD_ELIMIT);
+	assert_int_equal(walk_counting(path, &lim2, &s), RD_ELIMIT);
 	assert_int_equal(s.ends, 1);
 
 	/* not a zip */
 	FILE *f = fopen(path, "wb");
 	fputs("plain text, not an archive", f);
 	fclose(f);
-	rd_diag d3 = RD_DIAG_INIT;
-	assert_true(zip_walk(path, &lim, &v, &d3) < 0);
-	assert_true(d3.code != 0);
+	assert_true(walk_counting(path, &lim, &s) < 0);
+	assert_true(s.diag.code != 0);
 	unlink(path);
 	free(zeros);
 }
@@ -171,31 +183,26 @@ static void ratio_bomb(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/rd_zip_XXXXXX";
-	struct archive *a = zip_create(path);
 	size_t big = 20u << 20;
 	char *zeros = calloc(1, big);
 	assert_non_null(zeros);
-	add(a, "bomb.gpx", zeros, big);
-	add(a, "after.fit", "abc", 3);
-	zip_close(a);
+	const entry files[] = {{"bomb.gpx", zeros, big}, {"after.fit", "abc", 3}};
+	zip_write(path, files, 2);
 
-	seen s = {0};
-	zip_visitor v = {&s, want, data, end, reject};
+	seen s;
 	zip_limits lim = {100, 0, 0, NULL, NULL, 200};
-	rd_diag d = RD_DIAG_INIT;
-	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
 	assert_int_equal(s.ends, 2);
 	assert_int_equal(s.errors, 1);
 	assert_true(s.bytes >= 200u * ZIP_CHUNK && s.bytes < (14u << 20));
-	char want1[400];
-	snprintf(want1, sizeof want1, "%s!bomb.gpx:0x%zx: error: decompression ratio above 200:1",
-		 path, (size_t)200 * ZIP_CHUNK + ZIP_CHUNK);
-	assert_string_equal(s.end_msg, want1);
+	char rest[200];
+	snprintf(rest, sizeof rest, "bomb.gpx:0x%zx: error: decompression ratio above 200:1",
+		 (size_t)200 * ZIP_CHUNK + ZIP_CHUNK);
+	expect_entry_msg(s.end_msg, path, rest);
 
 	/* without the ratio cap the whole entry is read */
-	memset(&s, 0, sizeof s);
 	lim.max_ratio = 0;
-	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
 	assert_int_equal(s.errors, 0);
 	assert_int_equal(s.bytes, big + 3);
 	unlink(path);
@@ -298,34 +305,24 @@ static void walk_shared(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/rd_zip_XXXXXX";
-	struct archive *a = zip_create(path);
-	add(a, "one.fit", "a", 1);
-	add(a, "Two.fit", "b", 1);
-	add(a, "ONE.fit", "c", 1);
-	add(a, "three.fit", "d", 1);
-	zip_close(a);
+	const entry files[] = {
+		{"one.fit", "a", 1}, {"Two.fit", "b", 1}, {"ONE.fit", "c", 1}, {"three.fit", "d", 1},
+	};
+	zip_write(path, files, 4);
 
 	zip_seen *shared;
 	assert_int_equal(zip_seen_new(&shared), 0);
 	const char *why;
 	assert_int_equal(zip_seen_check(shared, 0, "one.fit", 0, &why), 0);
 	assert_int_equal(zip_seen_check(shared, 1, "TWO.FIT", 1000, &why), 0);
-	seen s = {0};
-	zip_visitor v = {&s, want, data, end, reject};
+	seen s;
 	zip_limits lim = {100, 0, 0, NULL, shared, 0};
-	rd_diag d = RD_DIAG_INIT;
-	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
-	assert_int_equal(s.wanted, 3);
-	assert_int_equal(s.rejects, 1);
-	char want1[400];
-	snprintf(want1, sizeof want1, "%s!ONE.fit: error: duplicate zip entry name; the first one is used", path);
-	assert_string_equal(s.reject_msg[0], want1);
-	for (int pass = 0; pass < 2; pass++) { /* the same again */
-		memset(&s, 0, sizeof s);
-		assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
+	for (int pass = 0; pass < 3; pass++) { /* the first, then the same again */
+		assert_int_equal(walk_counting(path, &lim, &s), 0);
 		assert_int_equal(s.wanted, 3);
 		assert_int_equal(s.rejects, 1);
-		assert_string_equal(s.reject_msg[0], want1);
+		expect_entry_msg(s.reject_msg[0], path,
+				 "ONE.fit: error: duplicate zip entry name; the first one is used");
 	}
 	zip_seen_free(shared);
 
@@ -333,11 +330,10 @@ static void walk_shared(void **state)
 	assert_int_equal(zip_seen_new(&shared), 0);
 	assert_int_equal(zip_seen_check(shared, 0, "THREE.FIT", -1, &why), 0);
 	lim.seen = shared;
-	memset(&s, 0, sizeof s);
-	assert_int_equal(zip_walk(path, &lim, &v, &d), 0);
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
 	assert_int_equal(s.rejects, 2);
-	snprintf(want1, sizeof want1, "%s!three.fit: error: duplicate zip entry name; the first one is used", path);
-	assert_string_equal(s.reject_msg[1], want1);
+	expect_entry_msg(s.reject_msg[1], path,
+			 "three.fit: error: duplicate zip entry name; the first one is used");
 	zip_seen_free(shared);
 	unlink(path);
 }
