@@ -969,6 +969,50 @@ static void test_records_only_relative(void **state)
 	free(f.b);
 }
 
+/* Fields written with a float base type: the definition's base type is
+ * what is read, and the profile's scale still applies (distance: 100 per
+ * metre).  NaN, infinities and float32's all-ones invalid value are
+ * missing values, not numbers. */
+static void test_float_fields(void **state)
+{
+	(void)state;
+	static const uint8_t f32[3][3] = {{253, 4, 0x86}, {3, 1, 0x02}, {5, 4, 0x88}};
+	static const uint8_t f64[3][3] = {{253, 4, 0x86}, {3, 1, 0x02}, {5, 8, 0x89}};
+	fb f = {0};
+	acts x;
+	begin(&f, 14);
+	def(&f, 0, 0, FIT_MESG_RECORD, f32, 3, NULL, 0);
+	def(&f, 1, 0, FIT_MESG_RECORD, f64, 3, NULL, 0);
+	for (unsigned i = 0; i < 60; i++) {
+		unsigned local = i % 2;
+		u8(&f, local);
+		u32le(&f, T0 + i);
+		u8(&f, 140);
+		double metres = 3.0 * i;
+		if (i == 20 || i == 21 || i == 59) /* missing, each kind */
+			metres = i == 20 ? NAN : i == 21 ? INFINITY : -INFINITY;
+		if (local == 0) {
+			float v = (float)(metres * 100);
+			uint32_t bits;
+			memcpy(&bits, &v, 4);
+			u32le(&f, i == 58 ? 0xFFFFFFFFu : bits);
+		} else {
+			double v = metres * 100;
+			uint64_t bits;
+			memcpy(&bits, &v, 8);
+			u32le(&f, (uint32_t)bits);
+			u32le(&f, (uint32_t)(bits >> 32));
+		}
+	}
+	end(&f);
+	read_acts_ok(f.b, f.n, 0, &x, 1);
+	assert_int_equal(x.a[0].records, 60);
+	/* the device's distance at its last valid value, 57 s in */
+	assert_true(fabs(x.a[0].distance_m - 171) < 1e-6);
+	assert_int_equal(x.a[0].status, RD_READ_OK);
+	free(f.b);
+}
+
 /* A truncated file still yields its activity, marked PARTIAL; a file with
  * a bad header yields none. */
 static void test_partial_activity(void **state)
@@ -1070,6 +1114,56 @@ static void test_hr_messages(void **state)
 	assert_int_equal(x.a[0].avg_hr, 135);
 	assert_int_equal(x.a[0].max_hr, 150);
 	assert_true(fabs(x.a[0].moving_s - 120) < 1e-9);
+	free(f.b);
+}
+
+/* hr messages at their edges: one before any anchor has no time and is
+ * ignored; heart rates past the last event timestamp are ignored; 0 and
+ * 0xFF are no heart rate. */
+static void test_hr_message_edges(void **state)
+{
+	(void)state;
+	static const uint8_t anchor_f[3][3] = {{253, 4, 0x86}, {9, 4, 0x86}, {6, 1, 0x02}};
+	static const uint8_t delta_f[2][3] = {{6, 8, 0x02}, {10, 12, 0x0D}};
+	static const uint8_t short_f[2][3] = {{6, 8, 0x02}, {10, 6, 0x0D}}; /* 4 events */
+	fb f = {0};
+	acts x;
+	begin_records(&f, 14);
+	def(&f, 2, 0, FIT_MESG_SESSION, sess_fields, 9, NULL, 0);
+	def(&f, 4, 0, FIT_MESG_HR, anchor_f, 3, NULL, 0);
+	def(&f, 5, 0, FIT_MESG_HR, delta_f, 2, NULL, 0);
+	def(&f, 6, 0, FIT_MESG_HR, short_f, 2, NULL, 0);
+	for (unsigned i = 0; i <= 60; i++)
+		rec(&f, 0, T0 + i, 0xFF, 0x7FFFFFFF, 0x7FFFFFFF);
+	session(&f, T0, T0 + 60, 1, 0, 60000, 15000);
+	uint32_t ev[8];
+	u8(&f, 5); /* before the anchor: 200 bpm that must not count */
+	for (unsigned i = 0; i < 8; i++) {
+		ev[i] = (i + 1) * 1024u;
+		u8(&f, 200);
+	}
+	put_packed12(&f, ev);
+	u8(&f, 4); u32le(&f, T0); u32le(&f, 0); u8(&f, 140); /* anchor at T0 */
+	u8(&f, 6); /* 8 heart rates, 4 events: the last 4 (200) are dropped */
+	for (unsigned i = 0; i < 8; i++) {
+		ev[i] = (i + 1) * 1024u;
+		u8(&f, i < 4 ? 140 : 200);
+	}
+	put_packed12(&f, ev); /* writes 12 bytes; the definition keeps 6 */
+	f.n -= 6;
+	u8(&f, 5); /* T0 + 5 .. T0 + 12, with a 0 and a 0xFF */
+	static const uint8_t bpm[8] = {140, 0, 0xFF, 140, 140, 140, 140, 140};
+	for (unsigned i = 0; i < 8; i++) {
+		ev[i] = (i + 5) * 1024u;
+		u8(&f, bpm[i]);
+	}
+	put_packed12(&f, ev);
+	end(&f);
+	read_acts_ok(f.b, f.n, 0, &x, 1);
+	assert_int_equal(x.a[0].max_hr, 140);
+	assert_int_equal(x.a[0].avg_hr, 140);
+	assert_int_equal(rd_activity_hr_at(&x.a[0], 200), 0);
+	assert_true(rd_activity_hr_at(&x.a[0], 140) >= 10);
 	free(f.b);
 }
 
@@ -1545,6 +1639,7 @@ int main(void)
 		cmocka_unit_test(test_crc_long_spans),
 		cmocka_unit_test(test_big_endian),
 		cmocka_unit_test(test_big_endian_uint16),
+		cmocka_unit_test(test_float_fields),
 		cmocka_unit_test(test_compressed_timestamps),
 		cmocka_unit_test(test_redefinition),
 		cmocka_unit_test(test_developer_fields),
@@ -1563,6 +1658,7 @@ int main(void)
 		cmocka_unit_test(test_partial_activity),
 		cmocka_unit_test(test_sport_map),
 		cmocka_unit_test(test_hr_messages),
+		cmocka_unit_test(test_hr_message_edges),
 		cmocka_unit_test(test_timestamp_correlation),
 		cmocka_unit_test(test_corpus_hr_messages),
 		cmocka_unit_test(test_corpus_expected),
