@@ -26,6 +26,9 @@ typedef struct ctx {
 	yaml_document_t *doc;
 	rd_profile *p;
 	rd_diag *diag;
+	/* where values checked against each other were given (NULL: default) */
+	const yaml_node_t *lead_min, *lead_max, *after_min, *after_max, *days;
+	int loaded; /* doc holds a document to delete */
 } ctx;
 
 static int fail(ctx *c, const yaml_node_t *n, const char *fmt, ...)
@@ -36,7 +39,7 @@ static int fail(ctx *c, const yaml_node_t *n, const char *fmt, ...)
 
 static int fail(ctx *c, const yaml_node_t *n, const char *fmt, ...)
 {
-	char msg[256];
+	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -73,6 +76,28 @@ static int get_string(ctx *c, const yaml_node_t *n, const char *what, char **out
 	return *out ? 0 : rd_diag_set(c->diag, RD_ENOMEM, c->file, 0, 0, "out of memory");
 }
 
+/* [+-]digits[.digits][e[+-]digits], at least one digit before the
+ * exponent: what strtod() takes, without hex, inf, nan or spaces. */
+static int is_decimal(const char *s)
+{
+	size_t digits = 0;
+	s += *s == '+' || *s == '-';
+	for (; *s >= '0' && *s <= '9'; s++)
+		digits++;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			digits++;
+	if (digits && (*s == 'e' || *s == 'E')) {
+		s++;
+		s += *s == '+' || *s == '-';
+		if (*s < '0' || *s > '9')
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return digits && !*s;
+}
+
 static int get_number(ctx *c, const yaml_node_t *n, const char *what, double lo,
 		      double hi, double *out)
 {
@@ -82,7 +107,7 @@ static int get_number(ctx *c, const yaml_node_t *n, const char *what, double lo,
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (!*s || *end || errno || !isfinite(v))
+	if (!is_decimal(s) || *end || errno || !isfinite(v))
 		return fail(c, n, "%s must be a number, found '%s'", what, s);
 	if (v < lo || v > hi)
 		return fail(c, n, "%s must be between %g and %g, found %s", what, lo, hi, s);
@@ -265,7 +290,7 @@ static int session_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 	if (strcmp(key, "title") == 0)
 		return get_string(c, v, "title", &s->title);
 	if (strcmp(key, "time") == 0)
-		return get_time(c, v, "time", &s->start_min);
+		return get_time(c, v, "session time", &s->start_min);
 	if (strcmp(key, "date") == 0 && in->allow_date)
 		return get_date(c, v, "date", &s->date);
 	return unknown(c, k, key, "a session",
@@ -371,17 +396,25 @@ static const struct {
 	{"knee pain", RD_COND_KNEE_PAIN, "knee"},
 };
 
+typedef struct condition_in {
+	rd_condition x;
+	const yaml_node_t *until; /* where until was given */
+} condition_in;
+
 static int condition_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
-	rd_condition *x = arg;
+	condition_in *in = arg;
+	rd_condition *x = &in->x;
 	if (strcmp(key, "name") == 0)
 		return get_string(c, v, "condition name", &x->name);
 	if (strcmp(key, "site") == 0)
 		return get_string(c, v, "condition site", &x->site);
 	if (strcmp(key, "since") == 0)
 		return get_date(c, v, "condition since", &x->since);
-	if (strcmp(key, "until") == 0)
+	if (strcmp(key, "until") == 0) {
+		in->until = v;
 		return get_date(c, v, "condition until", &x->until);
+	}
 	return unknown(c, k, key, "a condition", "name, site, since, until");
 }
 
@@ -400,8 +433,9 @@ static char *site_id(const char *site)
 
 static int condition_item(ctx *c, yaml_node_t *n)
 {
-	rd_condition x = {NULL, NULL, NULL, RD_COND_OTHER, RD_DATE_NONE, RD_DATE_NONE};
-	int rc = each_pair(c, n, "a condition", condition_pair, &x);
+	condition_in in = {{NULL, NULL, NULL, RD_COND_OTHER, RD_DATE_NONE, RD_DATE_NONE}, NULL};
+	int rc = each_pair(c, n, "a condition", condition_pair, &in);
+	rd_condition x = in.x;
 	if (!rc && !x.name)
 		rc = fail(c, n, "a condition needs a name");
 	const char *focus = NULL;
@@ -413,8 +447,13 @@ static int condition_item(ctx *c, yaml_node_t *n)
 	}
 	if (!rc && !focus && !x.site)
 		rc = fail(c, n, "condition '%s' needs a site (where it hurts)", x.name);
-	if (!rc && x.since != RD_DATE_NONE && x.until != RD_DATE_NONE && x.until < x.since)
-		rc = fail(c, n, "condition '%s' ends before it starts", x.name);
+	if (!rc && x.since != RD_DATE_NONE && x.until != RD_DATE_NONE && x.until < x.since) {
+		char since[11], until[11];
+		rd_date_format(x.since, since);
+		rd_date_format(x.until, until);
+		rc = fail(c, in.until, "condition '%s' ends (%s) before it starts (%s)", x.name,
+			  until, since);
+	}
 	if (!rc && !(x.focus = focus ? rd_strdup(focus) : site_id(x.site)))
 		rc = oom(c);
 	if (!rc && rd_grow((void **)&c->p->conditions, &c->p->condition_cap,
@@ -523,7 +562,8 @@ static int hours_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, v
 	(void)arg;
 	int d = weekday_of(key);
 	if (d < 0)
-		return fail(c, k, "unknown week day '%s' in hours", key);
+		return fail(c, k, "unknown week day '%s' in hours: expected mon, tue, wed, thu, "
+			    "fri, sat or sun", key);
 	return get_hours(c, v, 1 << d);
 }
 
@@ -533,6 +573,7 @@ static int availability_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_
 	if (strcmp(key, "days") == 0) {
 		if (want(c, v, YAML_SEQUENCE_NODE, "availability.days"))
 			return RD_EFORMAT;
+		c->days = v;
 		c->p->availability = 0;
 		for (yaml_node_item_t *it = v->data.sequence.items.start;
 		     it < v->data.sequence.items.top; it++) {
@@ -580,7 +621,8 @@ static int minutes_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 	(void)arg;
 	rd_modality m;
 	if (rd_modality_from_id(&m, key))
-		return fail(c, k, "unknown modality '%s' in settings.minutes", key);
+		return fail(c, k, "unknown modality '%s' in settings.minutes: expected swedish, "
+			    "deep_tissue, active_release, sports_pre_event or sports_post_event", key);
 	return get_int(c, v, "minutes", 10, 180, &c->p->params.minutes[m]);
 }
 
@@ -593,16 +635,24 @@ static int settings_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v
 		return get_int(c, v, key, 0, 28, &r->min_gap_days);
 	if (strcmp(key, "marathon_blackout_days") == 0)
 		return get_int(c, v, key, 0, 28, &r->marathon_blackout_days);
-	if (strcmp(key, "race_lead_min_days") == 0)
+	if (strcmp(key, "race_lead_min_days") == 0) {
+		c->lead_min = v;
 		return get_int(c, v, key, 1, 14, &r->race_lead_min);
-	if (strcmp(key, "race_lead_max_days") == 0)
+	}
+	if (strcmp(key, "race_lead_max_days") == 0) {
+		c->lead_max = v;
 		return get_int(c, v, key, 1, 14, &r->race_lead_max);
+	}
 	if (strcmp(key, "race_no_deep_days") == 0)
 		return get_int(c, v, key, 0, 14, &r->race_no_deep_days);
-	if (strcmp(key, "after_min_days") == 0)
+	if (strcmp(key, "after_min_days") == 0) {
+		c->after_min = v;
 		return get_int(c, v, key, 0, 7, &r->after_min_days);
-	if (strcmp(key, "after_max_days") == 0)
+	}
+	if (strcmp(key, "after_max_days") == 0) {
+		c->after_max = v;
 		return get_int(c, v, key, 0, 7, &r->after_max_days);
+	}
 	if (strcmp(key, "marathon_km") == 0)
 		return get_number(c, v, key, 1, 1000, &r->marathon_km);
 	if (strcmp(key, "before_run_gap_minutes") == 0)
@@ -676,35 +726,70 @@ static int top_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, voi
 		       "availability, classify, settings, timezone");
 }
 
-static int check(ctx *c, yaml_node_t *root)
+/* A minimum above its maximum: named where it was given, with both values. */
+static int min_max(ctx *c, const char *name, int lo, const yaml_node_t *lo_at, int hi,
+		   const yaml_node_t *hi_at)
+{
+	if (lo <= hi)
+		return 0;
+	return fail(c, lo_at ? lo_at : hi_at, "settings: %s_min_days (%d%s) is above %s_max_days (%d%s)",
+		    name, lo, lo_at ? "" : ", the default", name, hi, hi_at ? "" : ", the default");
+}
+
+static int check(ctx *c)
 {
 	rd_params *r = &c->p->params;
-	if (r->race_lead_min > r->race_lead_max)
-		return fail(c, root, "settings: race_lead_min_days is above race_lead_max_days");
-	if (r->after_min_days > r->after_max_days)
-		return fail(c, root, "settings: after_min_days is above after_max_days");
-	if (c->p->availability == 0)
-		return fail(c, root, "availability.days is empty: no day to book a massage");
-	return 0;
+	int rc = min_max(c, "race_lead", r->race_lead_min, c->lead_min, r->race_lead_max,
+			 c->lead_max);
+	if (!rc)
+		rc = min_max(c, "after", r->after_min_days, c->after_min, r->after_max_days,
+			     c->after_max);
+	if (!rc && c->p->availability == 0) /* only an empty days list clears it */
+		rc = fail(c, c->days, "availability.days is empty: no day to book a massage");
+	return rc;
+}
+
+static int yaml_error(ctx *c, const yaml_parser_t *parser)
+{
+	return rd_diag_set(c->diag, RD_EFORMAT, c->file,
+			   (unsigned long)parser->problem_mark.line + 1,
+			   (unsigned long)parser->problem_mark.column + 1,
+			   "invalid YAML: %s%s%s", parser->problem ? parser->problem : "syntax error",
+			   parser->context ? " " : "", parser->context ? parser->context : "");
+}
+
+/* A profile is one document: a second one ("---") would be ignored. */
+static int only_document(ctx *c, yaml_parser_t *parser)
+{
+	yaml_document_t next;
+	if (!yaml_parser_load(parser, &next)) /* libyaml cleans next up */
+		return yaml_error(c, parser);
+	int rc = 0;
+	if (yaml_document_get_root_node(&next))
+		rc = rd_diag_set(c->diag, RD_EFORMAT, c->file,
+				 (unsigned long)next.start_mark.line + 1,
+				 (unsigned long)next.start_mark.column + 1,
+				 "a second YAML document: a profile is one document");
+	yaml_document_delete(&next);
+	return rc;
 }
 
 static int load_document(ctx *c, yaml_parser_t *parser)
 {
-	if (!yaml_parser_load(parser, c->doc)) {
-		return rd_diag_set(c->diag, RD_EFORMAT, c->file,
-				   (unsigned long)parser->problem_mark.line + 1,
-				   (unsigned long)parser->problem_mark.column + 1,
-				   "invalid YAML: %s%s%s", parser->problem ? parser->problem : "syntax error",
-				   parser->context ? " " : "", parser->context ? parser->context : "");
-	}
+	if (!yaml_parser_load(parser, c->doc))
+		return yaml_error(c, parser);
+	c->loaded = 1;
+	int rc = only_document(c, parser);
+	if (rc)
+		return rc;
 	yaml_node_t *root = yaml_document_get_root_node(c->doc);
-	if (!root)
+	if (!root || is_null(root))
 		return rd_diag_set(c->diag, RD_EFORMAT, c->file, 1, 1, "the profile is empty");
 	int pressure_given = 0;
-	int rc = each_pair(c, root, "the profile", top_pair, &pressure_given);
+	rc = each_pair(c, root, "the profile", top_pair, &pressure_given);
 	if (!rc && !pressure_given && c->p->level == RD_BEGINNER)
 		c->p->pressure = RD_LIGHT; /* beginners start light (our choice) */
-	return rc ? rc : check(c, root);
+	return rc ? rc : check(c);
 }
 
 int rd_profile_parse(rd_profile **out, const char *data, size_t len, const char *name,
@@ -714,7 +799,7 @@ int rd_profile_parse(rd_profile **out, const char *data, size_t len, const char 
 	rd_profile *p = NULL;
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	int have_doc = 0, rc = rd_profile_new(&p);
+	int rc = rd_profile_new(&p);
 	if (rc)
 		return rd_diag_set(diag, rc, name, 0, 0, "out of memory");
 	if (!yaml_parser_initialize(&parser)) {
@@ -722,13 +807,12 @@ int rd_profile_parse(rd_profile **out, const char *data, size_t len, const char 
 		return rd_diag_set(diag, RD_ENOMEM, name, 0, 0, "out of memory");
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	ctx c = {name, &doc, p, diag};
+	ctx c = {name, &doc, p, diag, NULL, NULL, NULL, NULL, NULL, 0};
 	rd_diag local = RD_DIAG_INIT;
 	if (!diag)
 		c.diag = &local;
 	rc = load_document(&c, &parser);
-	have_doc = parser.error == YAML_NO_ERROR;
-	if (have_doc)
+	if (c.loaded)
 		yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	if (rc) {

@@ -31,7 +31,7 @@ enum {
  * offset is meaningful. */
 typedef struct rd_diag {
 	int code;
-	char message[256];
+	char message[512];
 	char file[256];
 	unsigned long line, col;
 	uint64_t offset;

@@ -190,8 +190,8 @@ static const prow prows[] = {
 	   "p.yaml:1:23: error: hours must be 'HH:MM-HH:MM' with the end after the start, found '25:00-26:00'"),
 	PR("P16", "settings: {min_gap_days: 100000}\n", -3,
 	   "p.yaml:1:26: error: min_gap_days must be between 0 and 28, found 100000"),
-	PR("P17", "--- \n...\n---\nrunner: {name: Sam}\n", 0,
-	   "rubdown: error: "),
+	PR("P17", "--- \n...\n---\nrunner: {name: Sam}\n", -3,
+	   "p.yaml:3:1: error: a second YAML document: a profile is one document"),
 	PR("P18", "\xef\xbb\xbfrunner: {name: Sam}\n", 0,
 	   "rubdown: error: "),
 };

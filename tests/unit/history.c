@@ -711,7 +711,7 @@ static void zip_dups_threads(void **state)
 static void deep_folders(void **state)
 {
 	(void)state;
-	char rel[300] = "deep", deepest[300] = "";
+	char rel[300] = "deep", deepest[320] = "";
 	put_fit("deep/top.fit", "A 100 60 1 5", 0);
 	for (int level = 1; level <= 33; level++) {
 		strcat(rel, "/x");

@@ -163,7 +163,7 @@ typedef struct log {
 	uint64_t digest;       /* every message's bytes, for equality tests */
 	uint64_t dev_value;
 	unsigned ndev_seen;
-	char warn[8][256];
+	char warn[8][512];
 } log_t;
 
 static void mix(uint64_t *h, const void *p, size_t n)
@@ -206,7 +206,7 @@ static void on_warn(void *ctx, const rd_diag *w)
 {
 	log_t *l = ctx;
 	if (l->warnings < 8)
-		snprintf(l->warn[l->warnings], 256, "%s", w->message);
+		snprintf(l->warn[l->warnings], sizeof l->warn[0], "%s", w->message);
 	l->warnings++;
 }
 

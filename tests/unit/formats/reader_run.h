@@ -17,7 +17,7 @@ typedef struct run_result {
 	rd_activity acts[RUN_MAX_ACTS]; /* the first ones emitted */
 	int n;                          /* all emitted */
 	int warnings;
-	char warning[4][300];           /* "line:col: message" of the first ones */
+	char warning[4][560];           /* "line:col: message" of the first ones */
 	int rc;
 	char error[700];                /* the formatted error when rc != 0 */
 } run_result;

@@ -13,7 +13,7 @@
 
 typedef struct warns {
 	int n;
-	char last[300];
+	char last[512];
 	unsigned long line;
 } warns;
 
