@@ -228,6 +228,48 @@ static const struct {
 };
 #define SEEN_N (sizeof seen_entries / sizeof *seen_entries)
 
+/* An entry whose stored bytes no longer match its CRC-32: the entry ends
+ * with an error naming it, and the walk goes on to the next entry. */
+static void bad_crc(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/rd_zip_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	char body[1000];
+	memset(body, 'A', sizeof body);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_zip(a);
+	assert_int_equal(archive_write_set_options(a, "zip:compression=store"), ARCHIVE_OK);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	add(a, "a.fit", body, sizeof body);
+	add(a, "b.fit", "hello", 5);
+	archive_write_close(a);
+	archive_write_free(a);
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	uint8_t head[30];
+	assert_int_equal(fread(head, 1, 30, f), 30);
+	long data_at = 30 + (head[26] | head[27] << 8) + (head[28] | head[29] << 8);
+	assert_int_equal(fseek(f, data_at + 500, SEEK_SET), 0);
+	fputc('B', f); /* one byte of a.fit's stored data */
+	fclose(f);
+
+	seen s;
+	zip_limits lim = {100, 0, 0, NULL, NULL, 0};
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	assert_int_equal(s.ends, 2);
+	assert_int_equal(s.errors, 1);
+	assert_int_equal(s.bytes, sizeof body + 5);
+	char want_prefix[400];
+	snprintf(want_prefix, sizeof want_prefix, "%s!a.fit:0x", path);
+	if (strncmp(s.end_msg, want_prefix, strlen(want_prefix)) ||
+	    !strstr(s.end_msg, ": error: corrupt zip entry: ZIP bad CRC"))
+		fail_msg("got %s", s.end_msg);
+	unlink(path);
+}
+
 static void check_entry(zip_seen *s, size_t i)
 {
 	const char *why = NULL;
@@ -344,6 +386,7 @@ int main(void)
 		cmocka_unit_test(names), cmocka_unit_test(walk),
 		cmocka_unit_test(seen_interleaved), cmocka_unit_test(seen_many),
 		cmocka_unit_test(walk_shared), cmocka_unit_test(ratio_bomb),
+		cmocka_unit_test(bad_crc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
