@@ -89,7 +89,13 @@ static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
 			t->load->hr_rest, rd_hr_source_name(t->load->hr_rest_source));
 }
 
-int cmd_history(int argc, char **argv)
+typedef struct history_args {
+	const char *profile, *format;
+	int quiet, strict;
+} history_args;
+
+/* Returns -1 on a bad option or no PATH (after saying why), 1 for --help. */
+static int parse(int argc, char **argv, history_args *a)
 {
 	static const struct option opts[] = {
 		{"profile", required_argument, NULL, 'p'},
@@ -99,37 +105,48 @@ int cmd_history(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *profile = NULL, *format = "text";
-	int quiet = 0, strict = 0, c;
+	*a = (history_args){NULL, "text", 0, 0};
+	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:qh", opts, NULL)) != -1) {
 		if (c == 'h')
-			return cli_help(usage, options);
+			return 1;
 		if (c == 'p')
-			profile = optarg;
+			a->profile = optarg;
 		else if (c == 'q')
-			quiet = 1;
+			a->quiet = 1;
 		else if (c == 's')
-			strict = 1;
+			a->strict = 1;
 		else if (c == 'f' && (strcmp(optarg, "text") == 0 || strcmp(optarg, "json") == 0))
-			format = optarg;
+			a->format = optarg;
 		else if (c == 'f') {
 			cli_error("--format: '%s' is not one of text, json", optarg);
-			return cli_usage(usage);
+			return -1;
 		} else
-			return cli_usage(usage);
+			return -1;
 	}
 	if (optind >= argc) {
 		cli_error("history needs at least one PATH");
-		return cli_usage(usage);
+		return -1;
 	}
+	return 0;
+}
+
+int cmd_history(int argc, char **argv)
+{
+	history_args a;
+	int parsed = parse(argc, argv, &a);
+	if (parsed > 0)
+		return cli_help(usage, options);
+	if (parsed)
+		return cli_usage(usage);
 	rd_profile *p = NULL;
 	rd_history *h = NULL;
 	rd_training *t = NULL;
 	rd_history_stats stats;
 	rd_diag diag = RD_DIAG_INIT;
 	int status = RD_EXIT_FAIL;
-	if (profile && rd_profile_load(&p, profile, &diag)) {
+	if (a.profile && rd_profile_load(&p, a.profile, &diag)) {
 		cli_diag(&diag);
 		goto done;
 	}
@@ -139,7 +156,7 @@ int cmd_history(int argc, char **argv)
 		cli_diag(&diag);
 		goto done;
 	}
-	if (strcmp(format, "json") == 0) {
+	if (strcmp(a.format, "json") == 0) {
 		char *json = NULL;
 		if (rd_training_to_json(&json, t) || cli_write(NULL, json)) {
 			rd_free(json);
@@ -147,9 +164,9 @@ int cmd_history(int argc, char **argv)
 		}
 		rd_free(json);
 	} else {
-		for (size_t i = 0; !quiet && i < t->count; i++)
+		for (size_t i = 0; !a.quiet && i < t->count; i++)
 			activity_line(stdout, t, i);
-		if (!quiet)
+		if (!a.quiet)
 			weeks(stdout, t);
 		summary(stdout, t, &stats);
 	}
@@ -157,7 +174,7 @@ int cmd_history(int argc, char **argv)
 		cli_error("cannot write the output");
 		goto done;
 	}
-	status = stats.files_rejected || (strict && stats.files_partial) || !t->count ?
+	status = stats.files_rejected || (a.strict && stats.files_partial) || !t->count ?
 			 RD_EXIT_FAIL : RD_EXIT_OK;
 	if (!t->count)
 		cli_error("no activity could be read");
