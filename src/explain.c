@@ -33,6 +33,20 @@ static const rd_appointment *nearest(const rd_plan *plan, rd_date d)
 	return best;
 }
 
+/* "deep_tissue on 2026-12-23; ": what the plan books in d's month, so a
+ * reason about the month's budget or count says where it went. */
+static void month_booked(rd_buf *b, const rd_plan *plan, rd_date d)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		const rd_appointment *a = &plan->appointments[i];
+		if (rd_date_month(a->date) != rd_date_month(d))
+			continue;
+		char s[11];
+		rd_date_format(a->date, s);
+		rd_buf_printf(b, "%s on %s; ", rd_modality_get(a->modality)->id, s);
+	}
+}
+
 static void why_not(rd_buf *b, const planner *pl, const rd_plan *plan, rd_date d, const verdict *v)
 {
 	const rd_profile *p = pl->p;
@@ -48,10 +62,14 @@ static void why_not(rd_buf *b, const planner *pl, const rd_plan *plan, rd_date d
 		rd_buf_printf(b, "not picked: that day already has %s", rd_modality_get(n->modality)->id);
 	} else if ((p->budget_cents >= 0 && mo->spent_cents >= p->budget_cents) ||
 		   (p->budget_sessions >= 0 && mo->count >= p->budget_sessions)) {
-		rd_buf_puts(b, "not picked: the month's budget is used (R-BUDGET)");
+		rd_buf_puts(b, "not picked: the month's budget is used (");
+		month_booked(b, plan, d);
+		rd_buf_puts(b, "R-BUDGET)");
 	} else if (mo->count >= mo->target && v->score <= p->params.w_surplus) {
-		rd_buf_printf(b, "not picked: the month already has its %d massage%s (R-FREQUENCY), and "
-			      "this one is not worth an extra booking", mo->target, mo->target == 1 ? "" : "s");
+		rd_buf_printf(b, "not picked: the month already has its %d massage%s (", mo->target,
+			      mo->target == 1 ? "" : "s");
+		month_booked(b, plan, d);
+		rd_buf_puts(b, "R-FREQUENCY), and this one is not worth an extra booking");
 	} else {
 		rd_buf_puts(b, "not picked: the planner found a better-scoring combination of days");
 	}

@@ -48,7 +48,7 @@ static void budget_used(void **state)
 	has_line(t, "  deep_tissue: allowed, score 30 from R-AFTER-HARD, R-REST-DAY-DEEP (recovery the "
 		    "day after your hard session on Tuesday 2026-12-08; a rest day with no race coming "
 		    "up: time for the soreness to pass)");
-	has_line(t, "    not picked: the month's budget is used (R-BUDGET)");
+	has_line(t, "    not picked: the month's budget is used (deep_tissue on 2026-12-23; R-BUDGET)");
 	rd_free(t);
 	t = explain(yaml, "2026-12-23");
 	has_line(t, "    PICKED by the planner");
@@ -62,8 +62,8 @@ static void frequency_met(void **state)
 {
 	(void)state;
 	char *t = explain(WEEK, "2026-12-09");
-	has_line(t, "    not picked: the month already has its 1 massage (R-FREQUENCY), and this one "
-		    "is not worth an extra booking");
+	has_line(t, "    not picked: the month already has its 1 massage (deep_tissue on 2026-12-23; "
+		    "R-FREQUENCY), and this one is not worth an extra booking");
 	rd_free(t);
 }
 
