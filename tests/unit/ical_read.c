@@ -115,6 +115,14 @@ static reading read_ok(const char *path, rd_date from, rd_date to, const char *t
 	return r;
 }
 
+/* Reads the busy times in path, which must succeed. */
+static reading read_busy_ok(const char *path, rd_date from, rd_date to, const char *tz)
+{
+	reading r = start_reading(from, to, tz);
+	assert_int_equal(rd_ical_read_busy(r.p, path, &r.o, &r.d), 0);
+	return r;
+}
+
 /* ---- known answers: libical's own table (oracles/libical/icalrecur_test.txt) ---- */
 
 static void to_item(const char *v, char out[40])
@@ -291,32 +299,44 @@ static void test_corpus_survives(void **state)
 
 /* ---- our own calendars ---- */
 
+/* Reads file (a plan, or busy times when busy) once with each of our
+ * allocations failing in turn: RD_ENOMEM with a message, or a read that
+ * complete() checks.  Returns how many allocations failed. */
+static unsigned long fail_each_allocation(const char *file, int busy,
+					  void (*complete)(const rd_profile *p, unsigned long n))
+{
+	unsigned long n;
+	for (n = 1;; n++) {
+		reading r = start_reading(D(2026, 3, 1), D(2026, 4, 30), busy ? "Europe/Berlin" : NULL);
+		rd_alloc_fail_at(n);
+		int rc = busy ? rd_ical_read_busy(r.p, file, &r.o, &r.d) : read_plan(&r, file);
+		unsigned long made = rd_alloc_fail_at(0);
+		if (rc == 0)
+			complete(r.p, n);
+		else if (rc != RD_ENOMEM || r.d.code != RD_ENOMEM)
+			fail_msg("allocation %lu: rc %d, %s", n, rc, r.d.message);
+		end_reading(&r);
+		if (made < n)
+			break;
+	}
+	print_message("%s: %lu allocations failed in turn\n", file, n - 1);
+	return n - 1;
+}
+
+static void training_complete(const rd_profile *p, unsigned long n)
+{
+	if (!p->calendar_timezone)
+		fail_msg("allocation %lu: read, but no calendar zone (%zu sessions)", n, p->session_count);
+	assert_string_equal(p->calendar_timezone, "Europe/Berlin");
+}
+
 /* Every one of our allocations while reading a calendar can fail (keeping
  * X-WR-TIMEZONE among them): RD_ENOMEM with a message, never a half-kept
  * zone; ASan checks that nothing leaks. */
 static void test_read_allocation_failures(void **state)
 {
 	(void)state;
-	unsigned long n;
-	for (n = 1;; n++) {
-		reading r = start_reading(D(2026, 3, 1), D(2026, 4, 30), NULL);
-		rd_alloc_fail_at(n);
-		int rc = read_plan(&r, ICS "training.ics");
-		unsigned long made = rd_alloc_fail_at(0);
-		if (rc == 0 && !r.p->calendar_timezone)
-			fail_msg("allocation %lu: read, but no calendar zone (%zu sessions)", n,
-				 r.p->session_count);
-		if (rc == 0)
-			assert_string_equal(r.p->calendar_timezone, "Europe/Berlin");
-		else
-			if (rc != RD_ENOMEM || r.d.code != RD_ENOMEM)
-				fail_msg("allocation %lu: rc %d, %s", n, rc, r.d.message);
-		end_reading(&r);
-		if (made < n)
-			break;
-	}
-	print_message("training.ics: %lu allocations failed in turn\n", n - 1);
-	assert_true(n > 10);
+	assert_true(fail_each_allocation(ICS "training.ics", 0, training_complete) > 10);
 }
 
 static void test_training_plan(void **state)
@@ -407,9 +427,8 @@ static void test_runner_zone(void **state)
 static void test_busy(void **state)
 {
 	(void)state;
-	reading r = start_reading(D(2026, 3, 1), D(2026, 3, 31), "Europe/Berlin");
+	reading r = read_busy_ok(ICS "busy.ics", D(2026, 3, 1), D(2026, 3, 31), "Europe/Berlin");
 	const rd_profile *p = r.p;
-	assert_int_equal(rd_ical_read_busy(r.p, ICS "busy.ics", &r.o, &r.d), 0);
 	assert_int_equal(p->busy_count, 12);
 	int64_t day = (int64_t)D(2026, 3, 2) * 1440;
 	assert_int_equal(p->busy[0].start, day + 9 * 60);
@@ -426,6 +445,95 @@ static void test_busy(void **state)
 	end_reading(&r);
 }
 
+/* A massage in a busy calendar ("Deep tissue massage", or CATEGORIES
+ * massage,active_release) is a massage booked, with its modality, and busy. */
+static void test_busy_massage(void **state)
+{
+	(void)state;
+	reading r = read_busy_ok(ICS "busy_massage.ics", D(2026, 3, 1), D(2026, 4, 30), "Europe/Berlin");
+	const rd_profile *p = r.p;
+	assert_int_equal(p->massage_count, 2);
+	assert_int_equal(p->massages[0].date, D(2026, 3, 20));
+	assert_int_equal(p->massages[0].modality, RD_DEEP_TISSUE);
+	assert_int_equal(p->massages[0].start_min, 17 * 60);
+	assert_int_equal(p->massages[0].price_cents, -1);
+	assert_string_equal(p->massages[0].origin, ICS "busy_massage.ics:10");
+	assert_int_equal(p->massages[1].date, D(2026, 4, 2));
+	assert_int_equal(p->massages[1].modality, RD_ACTIVE_RELEASE);
+	assert_int_equal(p->massages[1].start_min, 17 * 60); /* 15:00Z, CEST */
+	assert_int_equal(p->busy_count, 3); /* work and both massages */
+	int64_t at = (int64_t)D(2026, 3, 20) * 1440 + 17 * 60;
+	assert_int_equal(p->busy[1].start, at);
+	assert_int_equal(p->busy[1].end, at + 60);
+	assert_int_equal(p->session_count, 0);
+	assert_int_equal(r.s->nwarn, 0);
+	end_reading(&r);
+}
+
+static void busy_massage_complete(const rd_profile *p, unsigned long n)
+{
+	if (p->massage_count != 2 || p->busy_count != 3)
+		fail_msg("allocation %lu: read, but %zu massages, %zu busy blocks", n, p->massage_count,
+			 p->busy_count);
+}
+
+/* The same with busy times and massages: none half-kept. */
+static void test_busy_allocation_failures(void **state)
+{
+	(void)state;
+	assert_true(fail_each_allocation(ICS "busy_massage.ics", 1, busy_massage_complete) > 5);
+}
+
+/* The plan of a runner with seven sessions a week over four weeks from
+ * 2026-03-02, with the massages of busy_massage.ics that fall in it. */
+static rd_plan *plan_with_busy(const char *busy)
+{
+	static const char yaml[] = "week: {mon: easy, tue: hard, wed: easy, thu: hard, fri: easy, "
+				   "sat: easy, sun: long}\nbudget: {per_month: 1000}\n";
+	rd_profile *p = NULL;
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_profile_parse(&p, yaml, sizeof yaml - 1, "t.yaml", &d), 0);
+	rd_plan_options po = {D(2026, 3, 2), 4};
+	rd_ical_options o = {po.from, po.from + 27, "Europe/Berlin", NULL, NULL, NULL, NULL};
+	if (busy) {
+		assert_int_equal(rd_ical_read_busy(p, busy, &o, &d), 0);
+		assert_int_equal(p->massage_count, 1); /* April is past the horizon */
+	}
+	rd_plan *plan = NULL;
+	assert_int_equal(rd_plan_make(&plan, p, &po, &d), 0);
+	return plan;
+}
+
+/* Planned appointments within the minimum gap of day (2 days by default). */
+static size_t near(const rd_plan *plan, rd_date day)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < plan->count; i++)
+		n += labs((long)(plan->appointments[i].date - day)) < plan->profile->params.min_gap_days;
+	return n;
+}
+
+static void free_plan(rd_plan *plan)
+{
+	rd_profile *p = (rd_profile *)plan->profile;
+	rd_plan_free(plan);
+	rd_profile_free(p);
+}
+
+/* The planner keeps the minimum gap around a massage booked in a calendar:
+ * without it the plan has one the day after (2026-03-21). */
+static void test_busy_massage_planned_around(void **state)
+{
+	(void)state;
+	rd_plan *alone = plan_with_busy(NULL);
+	rd_plan *booked = plan_with_busy(ICS "busy_massage.ics");
+	assert_int_equal(near(alone, D(2026, 3, 20)), 1);
+	assert_int_equal(near(booked, D(2026, 3, 20)), 0);
+	assert_true(booked->count >= 1);
+	free_plan(alone);
+	free_plan(booked);
+}
+
 /* ---- hostile calendars: each with its message ---- */
 
 #define ANY ((size_t)-1)
@@ -435,30 +543,52 @@ typedef struct hostile {
 	int rc;
 	size_t sessions;
 	const char *message; /* in a warning, or in the error when rc != 0 */
+	const char *dates;   /* the sessions kept, "YYYY-MM-DD,...": NULL, not checked */
 } hostile;
+
+/* The dates of the profile's sessions, in order, comma-separated. */
+static void session_dates(const rd_profile *p, char *out, size_t size)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < p->session_count && used + 12 < size; i++) {
+		char d[11];
+		rd_date_format(p->sessions[i].date, d);
+		used += (size_t)snprintf(out + used, size - used, "%s%s", i ? "," : "", d);
+	}
+}
 
 static void test_hostile(void **state)
 {
 	(void)state;
 	static const hostile cases[] = {
-		{"unterminated.ics", 0, 1, "unterminated.ics:9:1: error: BEGIN:VEVENT is never ended (END:VEVENT missing): skipped"},
-		{"no_dtstart.ics", 0, 1, "no_dtstart.ics:9:1: error: event has no DTSTART: skipped"},
-		{"dtend_before.ics", 0, 1, "dtend_before.ics:12:7: error: DTEND is before DTSTART: event skipped"},
-		{"bad_date.ics", 0, 1, "bad_date.ics:11:9: error: DTSTART '20260231T070000Z' is not a valid date or date-time: event skipped"},
-		{"bad_date.ics", 0, 1, "bad_date.ics:16:9: error: DTSTART value '2026' is not valid: event skipped"},
-		{"unknown_tzid.ics", 0, 1, "unknown_tzid.ics:6:1: error: unknown time zone 'Mars/Olympus_Mons'"},
-		{"count_huge.ics", 0, 1, "count_huge.ics:12:7: error: recurrence too large: more than 1000000 steps"},
-		{"secondly.ics", 0, 1, "secondly.ics:12:7: error: recurrence too large: more than 5000 instances"},
-		{"interval0.ics", 0, 1, "interval0.ics:12:7: error: RRULE INTERVAL must be > 0: event skipped"},
-		{"count_until.ics", 0, 1, "count_until.ics:12:7: error: RRULE has both COUNT and UNTIL"},
-		{"end_before_begin.ics", 0, 1, "end_before_begin.ics:4:1: error: END:VEVENT does not match BEGIN:VCALENDAR at line 1"},
-		{"end_before_begin.ics", 0, 1, "end_before_begin.ics:13:1: error: END:VTODO does not match BEGIN:VEVENT at line 10"},
-		{"unsatisfiable.ics", 0, 1, "unsatisfiable.ics:12:1: error: RRULE can never occur"},
-		{"dup_dtstart.ics", 0, 1, "dup_dtstart.ics:7:1: error: a second DTSTART in one event: the first is used"},
-		{"hourly_parity.ics", 0, ANY, NULL}, /* I05: ends; 3.0.16 ignores the parity */
-		{"all_bad.ics", RD_EFORMAT, 0, "all_bad.ics:4:1: error: no usable event: event has no DTSTART"},
-		{"empty.ics", RD_EFORMAT, 0, "empty.ics:1:1: error: empty file: expected an iCalendar calendar (BEGIN:VCALENDAR)"},
-		{"junk.ics", RD_EFORMAT, 0, "junk.ics:1:1: error: not an iCalendar file: expected BEGIN:VCALENDAR"},
+		{"unterminated.ics", 0, 1, "unterminated.ics:9:1: error: BEGIN:VEVENT is never ended (END:VEVENT missing): skipped", NULL},
+		{"no_dtstart.ics", 0, 1, "no_dtstart.ics:9:1: error: event has no DTSTART: skipped", NULL},
+		{"dtend_before.ics", 0, 1, "dtend_before.ics:12:7: error: DTEND is before DTSTART: event skipped", NULL},
+		{"bad_date.ics", 0, 1, "bad_date.ics:11:9: error: DTSTART '20260231T070000Z' is not a valid date or date-time: event skipped", NULL},
+		{"bad_date.ics", 0, 1, "bad_date.ics:16:9: error: DTSTART value '2026' is not valid: event skipped", NULL},
+		{"unknown_tzid.ics", 0, 1, "unknown_tzid.ics:6:1: error: unknown time zone 'Mars/Olympus_Mons'", NULL},
+		{"count_huge.ics", 0, 1, "count_huge.ics:12:7: error: recurrence too large: more than 1000000 steps", NULL},
+		{"secondly.ics", 0, 1, "secondly.ics:12:7: error: recurrence too large: more than 5000 instances", NULL},
+		{"interval0.ics", 0, 1, "interval0.ics:12:7: error: RRULE INTERVAL must be > 0: event skipped", NULL},
+		{"count_until.ics", 0, 1, "count_until.ics:12:7: error: RRULE has both COUNT and UNTIL", NULL},
+		{"end_before_begin.ics", 0, 1, "end_before_begin.ics:4:1: error: END:VEVENT does not match BEGIN:VCALENDAR at line 1", NULL},
+		{"end_before_begin.ics", 0, 1, "end_before_begin.ics:13:1: error: END:VTODO does not match BEGIN:VEVENT at line 10", NULL},
+		{"unsatisfiable.ics", 0, 1, "unsatisfiable.ics:12:1: error: RRULE can never occur", NULL},
+		{"dup_dtstart.ics", 0, 1, "dup_dtstart.ics:7:1: error: a second DTSTART in one event: the first is used", NULL},
+		{"hourly_parity.ics", 0, ANY, NULL, NULL}, /* I05: ends; 3.0.16 ignores the parity */
+		{"all_bad.ics", RD_EFORMAT, 0, "all_bad.ics:4:1: error: no usable event: event has no DTSTART", NULL},
+		{"empty.ics", RD_EFORMAT, 0, "empty.ics:1:1: error: empty file: expected an iCalendar calendar (BEGIN:VCALENDAR)", NULL},
+		{"junk.ics", RD_EFORMAT, 0, "junk.ics:1:1: error: not an iCalendar file: expected BEGIN:VCALENDAR", NULL},
+		/* each with a good event before and after the bad one, both kept */
+		{"no_freq.ics", 0, 2, "no_freq.ics:12:7: error: RRULE has no FREQ: event skipped", "2026-03-10,2026-03-12"},
+		/* libical takes "BEGIN;X-A=1:VALARM" as a BEGIN that is never ended */
+		{"vevent_unparsable.ics", 0, 2, "vevent_unparsable.ics:9:1: error: VEVENT could not be parsed: skipped", "2026-03-10,2026-03-12"},
+		{"nested_deep.ics", 0, 2, "nested_deep.ics:19:1: error: components nested more than 8 deep", "2026-03-10,2026-03-12"},
+		{"end_without_begin.ics", 0, 2, "end_without_begin.ics:10:1: error: END:VEVENT without a BEGIN", "2026-03-10,2026-03-12"},
+		/* the file ends inside an event: the one before it is kept */
+		{"eof_in_event.ics", 0, 1, "eof_in_event.ics:9:1: error: BEGIN:VEVENT is never ended (END:VEVENT missing): skipped", "2026-03-10"},
+		{"eof_in_event.ics", 0, 1, "eof_in_event.ics:1:1: error: BEGIN:VCALENDAR is never ended (END:VCALENDAR missing)", "2026-03-10"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		const hostile *h = &cases[i];
@@ -480,6 +610,107 @@ static void test_hostile(void **state)
 		} else if (h->message) {
 			expect_warning(r.s, strchr(h->message, ':'));
 		}
+		if (h->dates) {
+			session_dates(r.p, msg, sizeof msg);
+			assert_string_equal(msg, h->dates);
+		}
+		end_reading(&r);
+	}
+}
+
+/* A VFREEBUSY libical cannot parse is skipped; the blocks around it stay. */
+static void test_freebusy_unparsable(void **state)
+{
+	(void)state;
+	reading r = read_busy_ok(ICS "freebusy_unparsable.ics", D(2026, 3, 1), D(2026, 3, 31), "UTC");
+	expect_warning(r.s, "freebusy_unparsable.ics:10:1: error: VFREEBUSY could not be parsed: skipped");
+	assert_int_equal(r.s->nwarn, 1);
+	assert_int_equal(r.p->busy_count, 2);
+	assert_int_equal(r.p->busy[0].start, (int64_t)D(2026, 3, 2) * 1440 + 8 * 60);
+	assert_int_equal(r.p->busy[1].start, (int64_t)D(2026, 3, 4) * 1440 + 17 * 60);
+	end_reading(&r);
+}
+
+/* Reads the calendar in text (NUL-terminated) as a plan named name. */
+static int parse_text(reading *r, const char *text, const char *name)
+{
+	return rd_ical_parse_plan(r->p, text, strlen(text), name, &r->o, &r->d);
+}
+
+/* I12: 60 lines that are not content lines: 50 warnings, then one line
+ * saying how many more there were; both events are read. */
+static void test_warning_flood(void **state)
+{
+	(void)state;
+	char cal[4096];
+	size_t n = (size_t)snprintf(cal, sizeof cal, "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"
+				    "DTSTART:20260310T070000Z\r\nSUMMARY:Easy run\r\n");
+	for (int i = 0; i < 60; i++) /* lines 5 to 64 */
+		n += (size_t)snprintf(cal + n, sizeof cal - n, "junk %d\r\n", i);
+	snprintf(cal + n, sizeof cal - n, "END:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART:20260312T070000Z\r\n"
+					  "SUMMARY:Tempo\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+	reading r = start_reading(D(2026, 3, 1), D(2026, 4, 30), NULL);
+	assert_int_equal(parse_text(&r, cal, "flood.ics"), 0);
+	assert_int_equal(r.s->nwarn, RD_ICAL_MAX_WARNINGS + 1);
+	assert_string_equal(r.s->warnings[0],
+			    "flood.ics:5:1: error: 'junk 0' is not a content line (NAME:value), ignored");
+	assert_string_equal(r.s->warnings[49],
+			    "flood.ics:54:1: error: 'junk 49' is not a content line (NAME:value), ignored");
+	assert_string_equal(r.s->warnings[50], "flood.ics: error: 10 more warnings not shown");
+	assert_int_equal(r.p->session_count, 2);
+	end_reading(&r);
+}
+
+/* A logical line over RD_ICAL_MAX_LINE, one physical line or folded in 64
+ * KiB pieces, starting on line 4: the error names that line. */
+static void test_long_line(void **state)
+{
+	(void)state;
+	static const char head[] = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260310T070000Z\r\nDESCRIPTION:";
+	static const char tail[] = "\r\nSUMMARY:Easy run\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	size_t body = RD_ICAL_MAX_LINE + 1, piece = 65536, size = sizeof head + body + body / piece * 3 + sizeof tail;
+	char *cal = malloc(size);
+	assert_non_null(cal);
+	for (int folded = 0; folded < 2; folded++) {
+		size_t n = (size_t)snprintf(cal, size, "%s", head);
+		for (size_t k = 0; k < body; k++) {
+			if (folded && k > 0 && k % piece == 0)
+				n += (size_t)snprintf(cal + n, size - n, "\r\n ");
+			cal[n++] = 'x';
+		}
+		snprintf(cal + n, size - n, "%s", tail);
+		reading r = start_reading(D(2026, 3, 1), D(2026, 4, 30), NULL);
+		char msg[600];
+		assert_int_not_equal(parse_text(&r, cal, "long.ics"), 0);
+		rd_diag_format(&r.d, msg, sizeof msg);
+		assert_string_equal(msg, "long.ics:4:1: error: line longer than 1048576 bytes");
+		end_reading(&r);
+	}
+	free(cal);
+}
+
+/* The runner's zone (options.tzid) must be one libical knows. */
+static void test_unknown_runner_zone(void **state)
+{
+	(void)state;
+	reading r = start_reading(D(2026, 3, 1), D(2026, 4, 30), "Mars/Olympus_Mons");
+	assert_int_equal(read_plan(&r, ICS "training.ics"), RD_EUNSUPPORTED);
+	assert_string_equal(r.d.message, "unknown time zone 'Mars/Olympus_Mons'");
+	assert_int_equal(r.p->session_count, 0);
+	end_reading(&r);
+}
+
+static void test_missing_file(void **state)
+{
+	(void)state;
+	char msg[600];
+	for (int busy = 0; busy < 2; busy++) {
+		reading r = start_reading(D(2026, 3, 1), D(2026, 4, 30), NULL);
+		int rc = busy ? rd_ical_read_busy(r.p, ICS "missing.ics", &r.o, &r.d)
+			      : read_plan(&r, ICS "missing.ics");
+		assert_int_equal(rc, RD_EIO);
+		rd_diag_format(&r.d, msg, sizeof msg);
+		assert_string_equal(msg, ICS "missing.ics: error: cannot open: No such file or directory");
 		end_reading(&r);
 	}
 }
@@ -566,7 +797,15 @@ int main(void)
 		cmocka_unit_test(test_read_allocation_failures),
 		cmocka_unit_test(test_runner_zone),
 		cmocka_unit_test(test_busy),
+		cmocka_unit_test(test_busy_massage),
+		cmocka_unit_test(test_busy_allocation_failures),
+		cmocka_unit_test(test_busy_massage_planned_around),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_freebusy_unparsable),
+		cmocka_unit_test(test_warning_flood),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_unknown_runner_zone),
+		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_fold_utf8),
 		cmocka_unit_test(test_bad_utf8_title),
 		cmocka_unit_test(test_50mb),
