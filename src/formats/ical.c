@@ -366,13 +366,15 @@ static int add_busy(ical_ctx *c, const ev_info *e, struct icaltimetype t, const 
 	ical_local_time(c, t, &d, &m);
 	int64_t start = (int64_t)d * 1440 + (m < 0 ? 0 : m);
 	int64_t end = start + (ev->seconds + 59) / 60;
-	if (e->kind.cls == RD_EV_MASSAGE) {
+	if (e->kind.cls == RD_EV_MASSAGE) { /* booked, and busy then too */
 		rd_massage_had h = {d, e->kind.modality, -1, m, (char *)e->origin};
 		if (rd_profile_add_massage(c->p, &h))
 			return RD_ENOMEM;
+		notify(c, e, d, m, (int)(end - start), RD_EV_MASSAGE, e->kind.reason);
+	} else {
+		notify(c, e, d, m, (int)(end - start), end > start ? RD_EV_BUSY : RD_EV_FREE,
+		       end > start ? "OPAQUE event" : "no duration");
 	}
-	notify(c, e, d, m, (int)(end - start), end > start ? RD_EV_BUSY : RD_EV_FREE,
-	       end > start ? "OPAQUE event" : "no duration");
 	return end > start ? rd_profile_add_busy(c->p, start, end) : 0;
 }
 
@@ -624,7 +626,8 @@ static int parse(rd_profile *p, const char *text, size_t len, const char *name,
 		c.runner = builtin(o->tzid);
 		c.runner_fixed = 1;
 		if (!c.runner)
-			r = rd_diag_set(diag, RD_EUNSUPPORTED, name, 0, 0, "unknown time zone '%s'", o->tzid);
+			r = rd_diag_set(diag, RD_EUNSUPPORTED, name, 0, 0,
+					"the runner's time zone '%s' is not one libical knows", o->tzid);
 	}
 	if (!r)
 		r = ical_scan(&c, diag);
@@ -655,11 +658,11 @@ static int read_file(char **out, size_t *len, const char *path, rd_diag *diag)
 		return rd_diag_set(diag, RD_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= RD_ICAL_MAX_BYTES)
 		rd_buf_put(&b, chunk, n);
-	int bad = ferror(f), oom = b.oom; /* read before the dispose resets them */
+	int bad = ferror(f) ? errno : 0, oom = b.oom; /* read before the dispose resets them */
 	fclose(f);
 	if (bad || oom || b.len > RD_ICAL_MAX_BYTES) {
 		rd_buf_dispose(&b);
-		return bad ? rd_diag_set(diag, RD_EIO, path, 0, 0, "read error")
+		return bad ? rd_diag_set(diag, RD_EIO, path, 0, 0, "read error: %s", strerror(bad))
 		       : oom ? rd_diag_set(diag, RD_ENOMEM, path, 0, 0, "out of memory")
 			     : rd_diag_set(diag, RD_ELIMIT, path, 0, 0,
 					   "calendar larger than %u MiB", RD_ICAL_MAX_BYTES >> 20);

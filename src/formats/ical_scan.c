@@ -4,14 +4,18 @@
  * Lines end in CRLF; we also take LF and a lone CR.  A line starting with a
  * space or tab continues the previous one (a fold, removed before anything
  * else, so a fold inside a UTF-8 sequence heals).  A logical line longer
- * than RD_ICAL_MAX_LINE is an error.
+ * than RD_ICAL_MAX_LINE is skipped with a warning, and so is the component
+ * holding it.
  *
  * libical does not say where in the file an error is, so we scan the lines
  * ourselves first: BEGIN/END nesting (at most MAX_DEPTH deep), text outside
  * a calendar, lines that are not content lines, NUL bytes, and the cap of
- * RD_ICAL_MAX_COMPONENTS; each problem is a warning with its line.  What
- * survives is a list of components (VEVENT, VTIMEZONE, VFREEBUSY) by byte
- * range and line.  Later, each is handed to libical on its own, unfolded,
+ * RD_ICAL_MAX_COMPONENTS; each problem is a warning with its line, and a
+ * component it breaks is skipped with a warning naming the component's
+ * line.  A BEGIN of a component that only a calendar may hold (a VEVENT
+ * inside a VTODO left open) ends what is open, so one missing END costs one
+ * component, not the rest of the file.  What survives is a list of
+ * components (VEVENT, VTIMEZONE, VFREEBUSY) by byte range and line.  Later, each is handed to libical on its own, unfolded,
  * with CRLF ends, and the lines of its properties are kept so that messages
  * about them can name a line and column.
  */
@@ -50,7 +54,8 @@ static size_t line_end(const line_iter *it, size_t pos, size_t *next)
 }
 
 /* Reads the next logical line into out.  Returns 1, 0 at the end, or
- * RD_ELIMIT when it is longer than RD_ICAL_MAX_LINE. */
+ * RD_ELIMIT when it is longer than RD_ICAL_MAX_LINE (then it is passed over
+ * whole, and out holds only its start). */
 static int next_line(line_iter *it, rd_buf *out, unsigned long *first)
 {
 	if (it->pos >= it->len)
@@ -62,16 +67,17 @@ static int next_line(line_iter *it, rd_buf *out, unsigned long *first)
 	rd_buf_put(out, it->s + it->pos, e - it->pos);
 	it->pos = next;
 	it->lineno++;
+	int too_long = out->len > RD_ICAL_MAX_LINE;
 	while (it->pos < it->len && (it->s[it->pos] == ' ' || it->s[it->pos] == '\t')) {
 		e = line_end(it, it->pos, &next);
-		rd_buf_put(out, it->s + it->pos + 1, e - it->pos - 1);
+		if (!too_long)
+			rd_buf_put(out, it->s + it->pos + 1, e - it->pos - 1);
+		too_long |= out->len > RD_ICAL_MAX_LINE;
 		it->pos = next;
 		it->lineno++;
-		if (out->len > RD_ICAL_MAX_LINE)
-			return RD_ELIMIT;
 	}
-	if (out->len > RD_ICAL_MAX_LINE)
-		return RD_ELIMIT;
+	if (too_long)
+		return RD_ELIMIT; /* the whole logical line is consumed */
 	return out->oom ? RD_ENOMEM : 1;
 }
 
@@ -87,9 +93,19 @@ typedef struct scan_state {
 	char names[MAX_DEPTH][32];
 	unsigned long lines[MAX_DEPTH];
 	size_t depth;
+	size_t refused; /* BEGINs past MAX_DEPTH still open: their ENDs are theirs */
 	comp cur;
 	int in_comp, broken;
+	unsigned long broken_at; /* the line that broke cur */
 } scan_state;
+
+/* Line ln breaks the component being read (if any): it will be skipped. */
+static void breaks(scan_state *s, unsigned long ln)
+{
+	if (s->in_comp && !s->broken)
+		s->broken_at = ln;
+	s->broken = 1;
+}
 
 static int comp_kind_of(const char *name, comp_kind *k)
 {
@@ -104,11 +120,40 @@ static int comp_kind_of(const char *name, comp_kind *k)
 	return 1;
 }
 
+/* A component that may only sit directly in a calendar. */
+static int top_level(const char *name)
+{
+	static const char *const names[] = {"VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcasecmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Ends the components open above depth d, each never ended. */
+static void unwind_to(ical_ctx *c, scan_state *s, size_t d)
+{
+	while (s->depth > d) {
+		s->depth--;
+		ical_warn(c, s->lines[s->depth], 1, "BEGIN:%s is never ended (END:%s missing)%s",
+			  s->names[s->depth], s->names[s->depth], s->depth == 1 ? ": skipped" : "");
+		breaks(s, s->lines[s->depth]);
+		if (s->depth == 1 && s->in_comp) {
+			s->in_comp = 0;
+			c->broken++;
+		}
+	}
+	s->refused = 0;
+}
+
 static void scan_begin(ical_ctx *c, scan_state *s, const char *name, unsigned long ln, size_t raw)
 {
+	if (s->depth >= 2 && top_level(name))
+		unwind_to(c, s, 1);
 	if (s->depth == MAX_DEPTH) {
-		ical_warn(c, ln, 1, "components nested more than %d deep", MAX_DEPTH);
-		s->broken = 1;
+		if (!s->refused++)
+			ical_warn(c, ln, 1, "components nested more than %d deep", MAX_DEPTH);
+		breaks(s, ln);
 		return;
 	}
 	snprintf(s->names[s->depth], sizeof s->names[0], "%s", name);
@@ -121,7 +166,9 @@ static void scan_begin(ical_ctx *c, scan_state *s, const char *name, unsigned lo
 	}
 }
 
-/* An END that closes an outer component: the inner ones were never ended. */
+/* An END that closes an outer component: the inner ones were never ended.
+ * An END that matches nothing open is a stray line, and breaks the
+ * component it stands in. */
 static int close_outer(ical_ctx *c, scan_state *s, const char *name, unsigned long ln)
 {
 	size_t d = s->depth;
@@ -130,24 +177,19 @@ static int close_outer(ical_ctx *c, scan_state *s, const char *name, unsigned lo
 	if (d == 0) {
 		ical_warn(c, ln, 1, "END:%s does not match BEGIN:%s at line %lu", name,
 			  s->names[s->depth - 1], s->lines[s->depth - 1]);
-		s->broken = 1;
+		breaks(s, ln);
 		return 0;
 	}
-	while (s->depth > d) {
-		s->depth--;
-		ical_warn(c, s->lines[s->depth], 1, "BEGIN:%s is never ended (END:%s missing)%s",
-			  s->names[s->depth], s->names[s->depth], s->depth == 1 ? ": skipped" : "");
-		s->broken = 1;
-		if (s->depth == 1 && s->in_comp) {
-			s->in_comp = 0;
-			c->broken++;
-		}
-	}
+	unwind_to(c, s, d);
 	return 1;
 }
 
 static int scan_end(ical_ctx *c, scan_state *s, const char *name, unsigned long ln, size_t raw)
 {
+	if (s->refused) { /* the END of a BEGIN refused for its depth */
+		s->refused--;
+		return 0;
+	}
 	if (s->depth == 0) {
 		ical_warn(c, ln, 1, "END:%s without a BEGIN", name);
 		return 0;
@@ -159,6 +201,8 @@ static int scan_end(ical_ctx *c, scan_state *s, const char *name, unsigned long 
 		return 0;
 	s->in_comp = 0;
 	if (s->broken) {
+		ical_warn(c, s->cur.line, 1, "%s skipped because of line %lu", s->names[1],
+			  s->broken_at);
 		c->broken++;
 		return 0;
 	}
@@ -182,7 +226,16 @@ static int scan_line(ical_ctx *c, scan_state *s, const rd_buf *l, unsigned long 
 	char name[32];
 	if (memchr(t, '\0', l->len)) {
 		ical_warn(c, ln, 1, "binary data (a NUL byte) in a text line");
-		s->broken = s->in_comp;
+		if (s->in_comp)
+			breaks(s, ln);
+		return 0;
+	}
+	if (starts(t, l->len, "BEGIN;") || starts(t, l->len, "END;")) {
+		char b[48];
+		ical_warn(c, ln, 1, "'%s': BEGIN and END take no parameters%s", ical_shown(b, t, l->len),
+			  s->in_comp ? "" : "; ignored");
+		if (s->in_comp)
+			breaks(s, ln);
 		return 0;
 	}
 	if (starts(t, l->len, "BEGIN:") || starts(t, l->len, "END:")) {
@@ -241,14 +294,16 @@ int ical_scan(ical_ctx *c, rd_diag *diag)
 	unsigned long ln = 1;
 	int r;
 	size_t at = it.pos;
-	while ((r = next_line(&it, &c->line, &ln)) == 1) {
-		if ((r = scan_line(c, &s, &c->line, ln, at, it.pos)) < 0)
-			return rd_diag_set(diag, r, c->name, ln, 1, "out of memory");
+	while ((r = next_line(&it, &c->line, &ln)) != 0) {
+		if (r == RD_ELIMIT) {
+			ical_warn(c, ln, 1, "line longer than %u bytes: skipped", RD_ICAL_MAX_LINE);
+			if (s.in_comp)
+				breaks(&s, ln);
+		} else if (r < 0 || (r = scan_line(c, &s, &c->line, ln, at, it.pos)) < 0) {
+			break;
+		}
 		at = it.pos;
 	}
-	if (r == RD_ELIMIT)
-		return rd_diag_set(diag, RD_ELIMIT, c->name, ln, 1,
-				   "line longer than %u bytes", RD_ICAL_MAX_LINE);
 	if (r < 0)
 		return rd_diag_set(diag, r, c->name, ln, 1, "out of memory");
 	for (size_t d = s.depth; d-- > 0;) {

@@ -582,9 +582,14 @@ static void test_hostile(void **state)
 		{"junk.ics", RD_EFORMAT, 0, "junk.ics:1:1: error: not an iCalendar file: expected BEGIN:VCALENDAR", NULL},
 		/* each with a good event before and after the bad one, both kept */
 		{"no_freq.ics", 0, 2, "no_freq.ics:12:7: error: RRULE has no FREQ: event skipped", "2026-03-10,2026-03-12"},
-		/* libical takes "BEGIN;X-A=1:VALARM" as a BEGIN that is never ended */
-		{"vevent_unparsable.ics", 0, 2, "vevent_unparsable.ics:9:1: error: VEVENT could not be parsed: skipped", "2026-03-10,2026-03-12"},
+		/* "BEGIN;X-A=1:VALARM" is a BEGIN to libical, a property to a
+		 * plain reading: the event holding it is skipped */
+		{"vevent_unparsable.ics", 0, 2, "vevent_unparsable.ics:12:1: error: 'BEGIN;X-A=1:VALARM': BEGIN and END take no parameters", "2026-03-10,2026-03-12"},
+		{"vevent_unparsable.ics", 0, 2, "vevent_unparsable.ics:9:1: error: VEVENT skipped because of line 12", "2026-03-10,2026-03-12"},
 		{"nested_deep.ics", 0, 2, "nested_deep.ics:19:1: error: components nested more than 8 deep", "2026-03-10,2026-03-12"},
+		{"nested_deep.ics", 0, 2, "nested_deep.ics:9:1: error: VEVENT skipped because of line 19", "2026-03-10,2026-03-12"},
+		/* a VTODO closed by END:VEVENT: the VEVENT after it still counts */
+		{"todo_wrong_end.ics", 0, 2, "todo_wrong_end.ics:9:1: error: BEGIN:VTODO is never ended (END:VTODO missing): skipped", "2026-03-03,2026-03-05"},
 		{"end_without_begin.ics", 0, 2, "end_without_begin.ics:10:1: error: END:VEVENT without a BEGIN", "2026-03-10,2026-03-12"},
 		/* the file ends inside an event: the one before it is kept */
 		{"eof_in_event.ics", 0, 1, "eof_in_event.ics:9:1: error: BEGIN:VEVENT is never ended (END:VEVENT missing): skipped", "2026-03-10"},
@@ -618,13 +623,16 @@ static void test_hostile(void **state)
 	}
 }
 
-/* A VFREEBUSY libical cannot parse is skipped; the blocks around it stay. */
+/* A VFREEBUSY holding a BEGIN with parameters is skipped; the blocks
+ * around it stay. */
 static void test_freebusy_unparsable(void **state)
 {
 	(void)state;
 	reading r = read_busy_ok(ICS "freebusy_unparsable.ics", D(2026, 3, 1), D(2026, 3, 31), "UTC");
-	expect_warning(r.s, "freebusy_unparsable.ics:10:1: error: VFREEBUSY could not be parsed: skipped");
-	assert_int_equal(r.s->nwarn, 1);
+	expect_warning(r.s, "freebusy_unparsable.ics:13:1: error: 'BEGIN;X-A=1:VALARM': BEGIN and END "
+			    "take no parameters");
+	expect_warning(r.s, "freebusy_unparsable.ics:10:1: error: VFREEBUSY skipped because of line 13");
+	assert_int_equal(r.s->nwarn, 2);
 	assert_int_equal(r.p->busy_count, 2);
 	assert_int_equal(r.p->busy[0].start, (int64_t)D(2026, 3, 2) * 1440 + 8 * 60);
 	assert_int_equal(r.p->busy[1].start, (int64_t)D(2026, 3, 4) * 1440 + 17 * 60);
@@ -662,12 +670,15 @@ static void test_warning_flood(void **state)
 }
 
 /* A logical line over RD_ICAL_MAX_LINE, one physical line or folded in 64
- * KiB pieces, starting on line 4: the error names that line. */
+ * KiB pieces, starting on line 4: a warning names that line, its event is
+ * skipped, and the event after it is read. */
 static void test_long_line(void **state)
 {
 	(void)state;
 	static const char head[] = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260310T070000Z\r\nDESCRIPTION:";
-	static const char tail[] = "\r\nSUMMARY:Easy run\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	static const char tail[] = "\r\nSUMMARY:Easy run\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\n"
+				   "DTSTART:20260312T070000Z\r\nSUMMARY:Tempo\r\nEND:VEVENT\r\n"
+				   "END:VCALENDAR\r\n";
 	size_t body = RD_ICAL_MAX_LINE + 1, piece = 65536, size = sizeof head + body + body / piece * 3 + sizeof tail;
 	char *cal = malloc(size);
 	assert_non_null(cal);
@@ -680,10 +691,13 @@ static void test_long_line(void **state)
 		}
 		snprintf(cal + n, size - n, "%s", tail);
 		reading r = start_reading(D(2026, 3, 1), D(2026, 4, 30), NULL);
-		char msg[600];
-		assert_int_not_equal(parse_text(&r, cal, "long.ics"), 0);
-		rd_diag_format(&r.d, msg, sizeof msg);
-		assert_string_equal(msg, "long.ics:4:1: error: line longer than 1048576 bytes");
+		char dates[64];
+		assert_int_equal(parse_text(&r, cal, "long.ics"), 0);
+		expect_warning(r.s, "long.ics:4:1: error: line longer than 1048576 bytes: skipped");
+		expect_warning(r.s, "long.ics:2:1: error: VEVENT skipped because of line 4");
+		assert_int_equal(r.s->nwarn, 2);
+		session_dates(r.p, dates, sizeof dates);
+		assert_string_equal(dates, "2026-03-12");
 		end_reading(&r);
 	}
 	free(cal);
@@ -695,7 +709,8 @@ static void test_unknown_runner_zone(void **state)
 	(void)state;
 	reading r = start_reading(D(2026, 3, 1), D(2026, 4, 30), "Mars/Olympus_Mons");
 	assert_int_equal(read_plan(&r, ICS "training.ics"), RD_EUNSUPPORTED);
-	assert_string_equal(r.d.message, "unknown time zone 'Mars/Olympus_Mons'");
+	assert_string_equal(r.d.message, "the runner's time zone 'Mars/Olympus_Mons' is not one "
+					 "libical knows");
 	assert_int_equal(r.p->session_count, 0);
 	end_reading(&r);
 }
