@@ -164,21 +164,27 @@ static int has_line(const log_t *l, const char *text)
 	return 0;
 }
 
-/* A history on the fake readers, its warnings into l; max_activities 0
- * keeps the default. */
+/* A history with options opt on the fake readers, its warnings into l. */
+static rd_history *make_opt(log_t *l, rd_history_options *opt)
+{
+	opt->warn = on_warn;
+	opt->warn_ctx = l;
+	rd_history *h;
+	assert_int_equal(rd_history_new(&h, opt), 0);
+	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+	return h;
+}
+
+/* The same with default options but these; max_activities 0 keeps the
+ * default. */
 static rd_history *make_max(log_t *l, unsigned threads, size_t max_activities)
 {
 	rd_history_options opt;
 	rd_history_options_init(&opt);
-	opt.warn = on_warn;
-	opt.warn_ctx = l;
 	opt.threads = threads;
 	if (max_activities)
 		opt.max_activities = max_activities;
-	rd_history *h;
-	assert_int_equal(rd_history_new(&h, &opt), 0);
-	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
-	return h;
+	return make_opt(l, &opt);
 }
 
 static rd_history *make(log_t *l, unsigned threads)
@@ -411,12 +417,8 @@ static void file_limits(void **state)
 	log_t l = {0};
 	rd_history_options opt;
 	rd_history_options_init(&opt);
-	opt.warn = on_warn;
-	opt.warn_ctx = &l;
 	opt.max_file_bytes = 1000;
-	rd_history *h;
-	assert_int_equal(rd_history_new(&h, &opt), 0);
-	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+	rd_history *h = make_opt(&l, &opt);
 	rd_diag d = RD_DIAG_INIT;
 	assert_int_equal(rd_history_add_path(h, sub("f"), &d), 0);
 	expect_line(&l, "f/double.fit.gz:0x0: error: gzip inside gzip not read");
@@ -591,12 +593,8 @@ static void zip_limits_hit(void **state)
 	rd_history_options opt;
 	rd_history_options_init(&opt);
 	log_t l = {0};
-	opt.warn = on_warn;
-	opt.warn_ctx = &l;
 	opt.max_zip_entries = 3;
-	rd_history *h;
-	assert_int_equal(rd_history_new(&h, &opt), 0);
-	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+	rd_history *h = make_opt(&l, &opt);
 	rd_diag d = RD_DIAG_INIT;
 	assert_int_equal(rd_history_add_path(h, sub("e/limits.zip"), &d), 0);
 	expect_line(&l, "e/limits.zip: error: zip entry limit of 3 entries reached");
@@ -606,8 +604,7 @@ static void zip_limits_hit(void **state)
 	opt.max_zip_entries = 200000;
 	opt.max_zip_bytes = 100;
 	l.n = 0;
-	assert_int_equal(rd_history_new(&h, &opt), 0);
-	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+	h = make_opt(&l, &opt);
 	assert_int_equal(rd_history_add_path(h, sub("e/limits.zip"), &d), 0);
 	int found = 0;
 	for (int i = 0; i < l.n; i++)
@@ -781,11 +778,10 @@ static void progress(void **state)
 	rd_history_options opt;
 	rd_history_options_init(&opt);
 	prog pr = {0};
+	log_t l = {0};
 	opt.progress = on_progress;
 	opt.progress_ctx = &pr;
-	rd_history *h;
-	assert_int_equal(rd_history_new(&h, &opt), 0);
-	history_set_readers(h, &fake_fit, &fake_gpx, &fake_gpx);
+	rd_history *h = make_opt(&l, &opt);
 	rd_diag d = RD_DIAG_INIT;
 	assert_int_equal(rd_history_add_path(h, sub("p"), &d), 0);
 	assert_int_equal(pr.calls, 3);
