@@ -15,9 +15,10 @@
  * line.  A BEGIN of a component that only a calendar may hold (a VEVENT
  * inside a VTODO left open) ends what is open, so one missing END costs one
  * component, not the rest of the file.  What survives is a list of
- * components (VEVENT, VTIMEZONE, VFREEBUSY) by byte range and line.  Later, each is handed to libical on its own, unfolded,
- * with CRLF ends, and the lines of its properties are kept so that messages
- * about them can name a line and column.
+ * components (VEVENT, VTIMEZONE, VFREEBUSY) by byte range and line.  Later,
+ * each is handed to libical on its own, unfolded, with CRLF ends, and the
+ * lines of its properties are kept so that messages about them can name a
+ * line and column.
  */
 #include "alloc.h"
 #include "buf.h"
@@ -99,10 +100,12 @@ typedef struct scan_state {
 	unsigned long broken_at; /* the line that broke cur */
 } scan_state;
 
-/* Line ln breaks the component being read (if any): it will be skipped. */
+/* Line ln breaks the component being read, if any: it will be skipped. */
 static void breaks(scan_state *s, unsigned long ln)
 {
-	if (s->in_comp && !s->broken)
+	if (!s->in_comp)
+		return;
+	if (!s->broken)
 		s->broken_at = ln;
 	s->broken = 1;
 }
@@ -226,16 +229,14 @@ static int scan_line(ical_ctx *c, scan_state *s, const rd_buf *l, unsigned long 
 	char name[32];
 	if (memchr(t, '\0', l->len)) {
 		ical_warn(c, ln, 1, "binary data (a NUL byte) in a text line");
-		if (s->in_comp)
-			breaks(s, ln);
+		breaks(s, ln);
 		return 0;
 	}
 	if (starts(t, l->len, "BEGIN;") || starts(t, l->len, "END;")) {
 		char b[48];
 		ical_warn(c, ln, 1, "'%s': BEGIN and END take no parameters%s", ical_shown(b, t, l->len),
 			  s->in_comp ? "" : "; ignored");
-		if (s->in_comp)
-			breaks(s, ln);
+		breaks(s, ln);
 		return 0;
 	}
 	if (starts(t, l->len, "BEGIN:") || starts(t, l->len, "END:")) {
@@ -297,8 +298,7 @@ int ical_scan(ical_ctx *c, rd_diag *diag)
 	while ((r = next_line(&it, &c->line, &ln)) != 0) {
 		if (r == RD_ELIMIT) {
 			ical_warn(c, ln, 1, "line longer than %u bytes: skipped", RD_ICAL_MAX_LINE);
-			if (s.in_comp)
-				breaks(&s, ln);
+			breaks(&s, ln);
 		} else if (r < 0 || (r = scan_line(c, &s, &c->line, ln, at, it.pos)) < 0) {
 			break;
 		}
