@@ -65,6 +65,7 @@ static int init_months(planner *pl)
 	for (int i = 0; i < pl->days; i++)
 		pl->months[rd_date_month(pl->from + i) - first].target++; /* days, for now */
 	for (size_t i = 0; i < pl->month_count; i++) {
+		pl->months[i].days = pl->months[i].target;
 		pl->months[i].target = (t4 * pl->months[i].target + 14) / 28;
 		pl->months[i].optional = pl->sessions_per_week < 3;
 	}
@@ -156,6 +157,11 @@ static void warning_dispose(rd_warning *w, size_t n)
 	for (size_t i = 0; i < n; i++)
 		rd_free(w[i].message);
 	rd_free(w);
+}
+
+int rd_plan_month_partial(const rd_plan_month *m)
+{
+	return m->days < rd_days_in_month(m->month / 12, m->month % 12 + 1);
 }
 
 void rd_plan_free(rd_plan *plan)

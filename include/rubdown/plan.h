@@ -58,7 +58,11 @@ typedef struct rd_plan_month {
 	int count;                     /* planned plus had or booked */
 	int target;                    /* R-FREQUENCY for the days of this month in the horizon */
 	int optional;                  /* 1 when the target is marked optional */
+	int days;                      /* days of this month in the horizon */
 } rd_plan_month;
+
+/* 1 when the horizon holds only part of the month (its target is prorated). */
+int rd_plan_month_partial(const rd_plan_month *m);
 
 typedef struct rd_plan {
 	const rd_profile *profile;     /* borrowed */

@@ -220,8 +220,11 @@ static void put_month_row(rd_buf *b, const rd_profile *p, const rd_plan_month *m
 		   (p->budget_sessions >= 0 && m->count > p->budget_sessions);
 	rd_buf_puts(b, "<tr><th scope=\"row\">");
 	put_month(b, m->month);
-	rd_buf_printf(b, "</th><td>%d</td><td>%d%s</td><td%s>", m->count, m->target,
-		      m->optional ? " (optional)" : "", over ? " class=\"over\"" : "");
+	rd_buf_printf(b, "</th><td>%d</td><td>%d", m->count, m->target);
+	if (rd_plan_month_partial(m))
+		rd_buf_printf(b, " for %d days", m->days);
+	rd_buf_printf(b, "%s</td><td%s>", m->optional ? " (optional)" : "",
+		      over ? " class=\"over\"" : "");
 	put_money(b, p, m->spent_cents);
 	rd_buf_puts(b, "</td><td>");
 	if (p->budget_cents >= 0)

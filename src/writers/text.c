@@ -278,9 +278,11 @@ static void months(const text_ctx *t)
 	heading(t, "Per month (planned plus had or booked):");
 	for (size_t i = 0; i < t->plan->month_count; i++) {
 		const rd_plan_month *m = &t->plan->months[i];
-		rd_buf_printf(t->b, "  %04d-%02d  %d massage%s (target %d%s), ", m->month / 12,
-			      m->month % 12 + 1, m->count, m->count == 1 ? "" : "s", m->target,
-			      m->optional ? ", optional" : "");
+		rd_buf_printf(t->b, "  %04d-%02d  %d massage%s (target %d", m->month / 12,
+			      m->month % 12 + 1, m->count, m->count == 1 ? "" : "s", m->target);
+		if (rd_plan_month_partial(m))
+			rd_buf_printf(t->b, " for the %d days planned", m->days);
+		rd_buf_printf(t->b, "%s), ", m->optional ? ", optional" : "");
 		money(t, m->spent_cents);
 		if (p->budget_cents >= 0) {
 			rd_buf_puts(t->b, " of ");

@@ -164,6 +164,18 @@ static void header_has_money_and_warnings(void **state)
 	rd_free(html);
 }
 
+/* The month table: a month the plan covers in part has its target for the
+ * days planned. */
+static void months_say_partial_targets(void **state)
+{
+	fixture *f = *state;
+	char *html = render(f, NULL);
+	const char *want[] = {"<th scope=\"row\">November 2026</th><td>2</td><td>1 for 8 days</td>",
+			      "<th scope=\"row\">December 2026</th><td>2</td><td>1 for 6 days</td>"};
+	MUST_HAVE(html, "the month table", want);
+	rd_free(html);
+}
+
 /* ---- Chart ---------------------------------------------------------- */
 
 static void chart_shows_days_races_and_massages(void **state)
@@ -393,6 +405,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(has_every_part, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(card_has_therapist_sheet, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(header_has_money_and_warnings, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(months_say_partial_targets, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(chart_shows_days_races_and_massages, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(chart_uses_measured_load, setup, fixture_teardown),
 		cmocka_unit_test(load_estimate_follows_kind_and_length),

@@ -115,7 +115,7 @@ static inline int fixture_setup(void **state, const fixture_spec *spec)
 	f->plan_warnings[0] = (rd_warning){RD_R_BUDGET, (char *)spec->warning};
 	for (int i = 0; i < 2; i++)
 		f->months[i] = (rd_plan_month){2026 * 12 + 10 + i, spec->spent_cents[i], 2, 1,
-					       spec->optional[i]};
+					       spec->optional[i], i ? 6 : 8}; /* Nov 23 to Dec 6 */
 	f->plan = (rd_plan){f->p, mon, mon + 13, f->appts, 3, f->plan_warnings, 1,
 			    f->months, 2, 3.0};
 	*state = f;

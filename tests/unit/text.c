@@ -73,8 +73,8 @@ static void appointments_keep_every_detail(void **state)
 		"      2. PNF stretching: 3 rounds per muscle group",
 		"Post-event sports massage, 20 min, medium pressure, after the run",
 		"Warnings:\n  ! R-BUDGET: budget too small\n",
-		"  2026-11  2 massages (target 1), 160 EUR of 150 EUR\n",
-		"  2026-12  2 massages (target 1, optional), 81 EUR of 150 EUR\n",
+		"  2026-11  2 massages (target 1 for the 8 days planned), 160 EUR of 150 EUR\n",
+		"  2026-12  2 massages (target 1 for the 6 days planned, optional), 81 EUR of 150 EUR\n",
 		"Not medical advice", "rubdown rules"};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		must_have(s, want[i]);
