@@ -6,6 +6,7 @@
  * marathon (R-REST).
  */
 #include "alloc.h"
+#include "money.h"
 #include "plan_internal.h"
 
 #include <string.h>
@@ -28,10 +29,8 @@ static void month_name(rd_buf *b, int month)
 
 static void money(rd_buf *b, long cents, const char *currency)
 {
-	if (cents % 100)
-		rd_buf_printf(b, "%ld.%02ld %s", cents / 100, cents % 100, currency);
-	else
-		rd_buf_printf(b, "%ld %s", cents / 100, currency);
+	rd_buf_money(b, cents, 0);
+	rd_buf_printf(b, " %s", currency);
 }
 
 /* The cheapest modality allowed on some day of month mi, or -1 when no day

@@ -12,6 +12,7 @@
  */
 #include "rubdown/report.h"
 #include "alloc.h"
+#include "money.h"
 #include "chart.h"
 #include "escape.h"
 #include "rubdown/version.h"
@@ -112,7 +113,8 @@ static void put_money(rd_buf *b, const rd_profile *p, long cents)
 		rd_buf_puts(b, "unknown");
 		return;
 	}
-	rd_buf_printf(b, "%ld.%02ld ", cents / 100, cents % 100);
+	rd_buf_money(b, cents, 1);
+	rd_buf_putc(b, ' ');
 	escape_html_str(b, p->currency);
 }
 

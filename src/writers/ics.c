@@ -22,6 +22,7 @@
 #include "rubdown/version.h"
 #include "alloc.h"
 #include "buf.h"
+#include "money.h"
 
 #include <libical/ical.h>
 
@@ -83,7 +84,9 @@ static void put_price(rd_buf *b, const rd_plan *plan, long cents)
 	const char *cur = plan->profile ? plan->profile->currency : "";
 	if (cents < 0)
 		return;
-	rd_buf_printf(b, "Price: %ld.%02ld%s%s\n", cents / 100, cents % 100, cur[0] ? " " : "", cur);
+	rd_buf_puts(b, "Price: ");
+	rd_buf_money(b, cents, 1);
+	rd_buf_printf(b, "%s%s\n", cur[0] ? " " : "", cur);
 }
 
 static void put_techniques(rd_buf *b, const rd_appointment *a)

@@ -19,6 +19,7 @@
  */
 #include "rubdown/plan.h"
 #include "buf.h"
+#include "money.h"
 #include "writers/escape.h"
 
 #include <string.h>
@@ -59,14 +60,13 @@ static void text(const text_ctx *t, const char *s)
 
 static void money(const text_ctx *t, long cents)
 {
-	if (cents < 0)
+	if (cents < 0) {
 		rd_buf_puts(t->b, "price unknown");
-	else if (cents % 100)
-		rd_buf_printf(t->b, "%ld.%02ld ", cents / 100, cents % 100);
-	else
-		rd_buf_printf(t->b, "%ld ", cents / 100);
-	if (cents >= 0)
-		text(t, t->plan->profile->currency);
+		return;
+	}
+	rd_buf_money(t->b, cents, 0);
+	rd_buf_putc(t->b, ' ');
+	text(t, t->plan->profile->currency);
 }
 
 static void date_long(rd_buf *b, rd_date d)
