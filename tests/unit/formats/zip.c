@@ -87,19 +87,27 @@ typedef struct entry {
 	size_t size;
 } entry;
 
-/* A zip archive of n entries at a fresh temporary path (path: "...XXXXXX"). */
-static void zip_write(char *path, const entry *e, size_t n)
+/* A zip archive of n entries at a fresh temporary path (path: "...XXXXXX"),
+ * written with libarchive's options (NULL: its defaults). */
+static void zip_write_with(char *path, const char *options, const entry *e, size_t n)
 {
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
 	struct archive *a = archive_write_new();
 	archive_write_set_format_zip(a);
+	if (options)
+		assert_int_equal(archive_write_set_options(a, options), ARCHIVE_OK);
 	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
 	for (size_t i = 0; i < n; i++)
 		add(a, e[i].name, e[i].data, e[i].size);
 	archive_write_close(a);
 	archive_write_free(a);
+}
+
+static void zip_write(char *path, const entry *e, size_t n)
+{
+	zip_write_with(path, NULL, e, n);
 }
 
 /* Walks the archive at path with lim, counting into s (cleared first). */
@@ -234,19 +242,10 @@ static void bad_crc(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/rd_zip_XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
 	char body[1000];
 	memset(body, 'A', sizeof body);
-	struct archive *a = archive_write_new();
-	archive_write_set_format_zip(a);
-	assert_int_equal(archive_write_set_options(a, "zip:compression=store"), ARCHIVE_OK);
-	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
-	add(a, "a.fit", body, sizeof body);
-	add(a, "b.fit", "hello", 5);
-	archive_write_close(a);
-	archive_write_free(a);
+	const entry files[] = {{"a.fit", body, sizeof body}, {"b.fit", "hello", 5}};
+	zip_write_with(path, "zip:compression=store", files, 2);
 	FILE *f = fopen(path, "r+b");
 	assert_non_null(f);
 	uint8_t head[30];
