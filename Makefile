@@ -2,6 +2,7 @@
 # Debian packages they need (as root) and build from scratch when needed.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
@@ -9,7 +10,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= fit gpx tcx profile plan csv gz zip ical
 
-.PHONY: all deps demo check check-asan bench fuzz clean
+.PHONY: all deps demo check check-asan check-tsan bench fuzz clean
 
 all: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
@@ -40,6 +41,17 @@ check-asan:
 		ctest --output-on-failure -j$(JOBS) >ctest.log 2>&1; rc=$$?; \
 		cat ctest.log; grep -E '^[0-9]+% tests passed' ctest.log | tail -1; exit $$rc; }
 
+# Every test under ThreadSanitizer: the history is read on two threads.
+# setarch -R turns address randomisation off for the run, as TSan needs on
+# kernels with more mmap randomisation bits than gcc 12's TSan knows.
+check-tsan:
+	@sh scripts/deps.sh asan
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRD_TSAN=ON >/dev/null
+	@cmake --build $(TSAN_BUILD) -j$(JOBS)
+	@cd $(TSAN_BUILD) && { TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp \
+		setarch "$$(uname -m)" -R ctest --output-on-failure -j$(JOBS) >ctest.log 2>&1; rc=$$?; \
+		cat ctest.log; grep -E '^[0-9]+% tests passed' ctest.log | tail -1; exit $$rc; }
+
 # The other tools the history benchmark compares against: gpsbabel and
 # python3-gpxpy from Debian, Garmin's own FIT SDK from npm.
 bench: all
@@ -59,4 +71,4 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do sh fuzz/run.sh $(FUZZ_BUILD) $$t $(FUZZ_SECONDS) || exit 1; done
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

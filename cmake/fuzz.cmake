@@ -102,7 +102,7 @@ endif()
 
 # Valgrind memcheck on the example plan, on an unsanitized build only.
 find_program(RD_VALGRIND valgrind)
-if(RD_VALGRIND AND NOT RD_SANITIZE)
+if(RD_VALGRIND AND NOT RD_SANITIZE AND NOT RD_TSAN)
 	add_test(NAME valgrind_demo COMMAND ${RD_VALGRIND} --tool=memcheck
 		--error-exitcode=99 --leak-check=full
 		--errors-for-leak-kinds=definite,indirect
