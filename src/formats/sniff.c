@@ -17,6 +17,57 @@ static int is_fit(const uint8_t *p, size_t n)
 	return n >= 12 && p[0] >= 12 && memcmp(p + 8, ".FIT", 4) == 0;
 }
 
+/* Where `end` next occurs at or after i, plus its length; n if nowhere. */
+static size_t past(const uint8_t *p, size_t n, size_t i, const char *end)
+{
+	size_t m = strlen(end);
+	for (; m <= n && i <= n - m; i++)
+		if (memcmp(p + i, end, m) == 0)
+			return i + m;
+	return n;
+}
+
+static int name_char(uint8_t c)
+{
+	return c != '>' && c != '/' && c != ' ' && c != '\t' && c != '\r' &&
+	       c != '\n';
+}
+
+/* The kind the root element's local name says (a namespace prefix such as
+ * "gpx:" does not count), found after the declaration, comments,
+ * processing instructions and a DOCTYPE; SNIFF_UNKNOWN when the head ends
+ * first.  A GPX root declaring the TCX namespace is still GPX. */
+static sniff_kind root_kind(const uint8_t *p, size_t n, size_t i)
+{
+	while (i < n && p[i] != '<')
+		i++;
+	while (i + 1 < n) {
+		if (p[i + 1] == '?')
+			i = past(p, n, i, "?>");
+		else if (n - i >= 4 && memcmp(p + i, "<!--", 4) == 0)
+			i = past(p, n, i + 4, "-->");
+		else if (p[i + 1] == '!') { /* DOCTYPE, past any internal subset */
+			size_t gt = past(p, n, i, ">"), sub = past(p, n, i, "[");
+			i = sub < gt ? past(p, n, sub, "]") : gt;
+		} else
+			break;
+		while (i < n && p[i] != '<')
+			i++;
+	}
+	size_t start = i + 1, end = start, local = start;
+	while (end < n && name_char(p[end]))
+		if (p[end++] == ':')
+			local = end;
+	if (i + 1 >= n || end == n)
+		return SNIFF_UNKNOWN;
+	size_t len = end - local;
+	if (len == 3 && memcmp(p + local, "gpx", 3) == 0)
+		return SNIFF_GPX;
+	if (len == 22 && memcmp(p + local, "TrainingCenterDatabase", 22) == 0)
+		return SNIFF_TCX;
+	return SNIFF_XML;
+}
+
 /* XML root test on ASCII text (UTF-8, or UTF-16 narrowed by the caller). */
 static sniff_kind xml_kind(const uint8_t *p, size_t n)
 {
@@ -31,6 +82,10 @@ static sniff_kind xml_kind(const uint8_t *p, size_t n)
 	}
 	if (i >= n || p[i] != '<')
 		return SNIFF_UNKNOWN;
+	sniff_kind k = root_kind(p, n, i);
+	if (k != SNIFF_UNKNOWN)
+		return k;
+	/* The root is past the head (a long comment first): guess from words. */
 	if (has(p + i, n - i, "TrainingCenterDatabase"))
 		return SNIFF_TCX;
 	if (has(p + i, n - i, "<gpx") || has(p + i, n - i, ":gpx "))

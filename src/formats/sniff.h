@@ -8,9 +8,13 @@
  *   zip   "PK\3\4" or "PK\5\6" (empty archive)   (APPNOTE local header / EOCD)
  *   FIT   byte 0 (header size) is 12 or more and bytes 8..11 are ".FIT"
  *   XML   after an optional UTF-8 BOM and ASCII whitespace the first byte is
- *         '<'; then "<gpx" means GPX and "TrainingCenterDatabase" means TCX,
- *         searched in the first SNIFF_HEAD bytes.  A UTF-16 BOM is followed by
- *         the same test on every other byte.
+ *         '<'; then the root element decides: local name "gpx" is GPX,
+ *         "TrainingCenterDatabase" is TCX, whatever namespaces it declares
+ *         (a GPX converted from TCX declares the TCX one).  The declaration,
+ *         comments, processing instructions and a DOCTYPE before it are
+ *         skipped.  When the root is not in the first SNIFF_HEAD bytes, the
+ *         words "TrainingCenterDatabase", then "<gpx" there decide.  A
+ *         UTF-16 BOM is followed by the same test on every other byte.
  *
  * Anything else is SNIFF_UNKNOWN.  A prefix too short to decide (fewer than
  * 12 bytes for FIT) also gives SNIFF_UNKNOWN: feed at least SNIFF_HEAD bytes,

@@ -39,6 +39,21 @@ static void xml_roots(void **state)
 	assert_int_equal(S("\xef\xbb\xbf\r\n\t<?xml version=\"1.0\"?><TrainingCenterDatabase>"),
 			 SNIFF_TCX);
 	assert_int_equal(S("<?xml version=\"1.0\"?><kml>"), SNIFF_XML);
+	/* the root decides, not the namespaces it declares (gpxpy's
+	 * track-with-empty-segment.gpx declares the TCX one) */
+	assert_int_equal(S("<?xml version=\"1.0\"?><gpx xmlns:tc2=\"http://www.garmin.com/"
+			   "xmlschemas/TrainingCenterDatabase/v2\">"), SNIFF_GPX);
+	assert_int_equal(S("<!-- exported from <gpx> --><TrainingCenterDatabase>"), SNIFF_TCX);
+	assert_int_equal(S("<?xml version=\"1.0\"?><g:gpx xmlns:g=\"x\">"), SNIFF_GPX);
+	assert_int_equal(S("<t:TrainingCenterDatabase xmlns:t=\"x\"/>"), SNIFF_TCX);
+	assert_int_equal(S("<kml xmlns:g=\"TrainingCenterDatabase\"><gpx>"), SNIFF_XML);
+	assert_int_equal(S("<gpxdata>"), SNIFF_XML);
+	assert_int_equal(S("<?xml version=\"1.0\"?><!DOCTYPE gpx [<!ENTITY a \"<kml>\">]>\n"
+			   "<?pi x?><!-- c --><gpx>"), SNIFF_GPX);
+	assert_int_equal(S("<!DOCTYPE TrainingCenterDatabase><TrainingCenterDatabase>"), SNIFF_TCX);
+	/* the root not in the head: the words decide */
+	assert_int_equal(S("<!-- a comment that does not end <gpx"), SNIFF_GPX);
+	assert_int_equal(S("<TrainingCenterDat"), SNIFF_XML);
 	/* text that is not XML */
 	assert_int_equal(S("Activity ID,Activity Date\n"), SNIFF_UNKNOWN);
 	assert_int_equal(S("  x<gpx>"), SNIFF_UNKNOWN);
@@ -97,6 +112,8 @@ static void corpus(void **state)
 			 SNIFF_TCX);
 	assert_int_equal(sniff_file(RD_CORPUS "/strava/gz/14582164182.fit.gz"), SNIFF_GZIP);
 	assert_int_equal(sniff_file(RD_CORPUS "/tcx/sports-lib/6281425038.tcx"), SNIFF_TCX);
+	assert_int_equal(sniff_file(RD_CORPUS "/gpx/gpxpy/track-with-empty-segment.gpx"),
+			 SNIFF_GPX);
 	assert_int_equal(sniff_file(RD_CORPUS "/fit/python-fitparse/activity-settings.fit"),
 			 SNIFF_FIT);
 }
