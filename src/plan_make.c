@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "plan_internal.h"
 #include "rules.h"
+#include "schedule.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -281,6 +282,17 @@ static void missed_slot(const planner *pl, rd_date d, rd_modality m, int score, 
 	}
 }
 
+/* A second massage the same day (race day's post-event after the pre-event)
+ * goes after the first, and after the race when its time is unknown
+ * (schedule_slot_after); when nothing fits then, its time is left open. */
+static void second_slot(const planner *pl, const rd_appointment *first, rd_appointment *a)
+{
+	schedule_first f = {first->start_min, first->minutes, first->when};
+	if (first->date == a->date && first->start_min >= 0 && a->start_min >= 0)
+		schedule_slot_after(pl->p, calendar_day(&pl->cal, a->date), a->when,
+				    a->minutes, &f, &a->start_min);
+}
+
 static int make_appointment(const planner *pl, rd_plan *plan, int day, rd_modality m,
 			    int counts_toward)
 {
@@ -295,6 +307,8 @@ static int make_appointment(const planner *pl, rd_plan *plan, int day, rd_modali
 	a->start_min = v.start_min;
 	a->modality = m;
 	a->minutes = pl->p->params.minutes[m];
+	if (plan->count)
+		second_slot(pl, &plan->appointments[plan->count - 1], a);
 	a->pressure = clamp_pressure(pl->p->pressure, mi);
 	memcpy(a->techniques, mi->techniques, mi->technique_count * sizeof *mi->techniques);
 	a->technique_count = mi->technique_count;

@@ -14,6 +14,11 @@
  * RACE_MIN_PER_KM per km (DEFAULT_RACE_MIN when its distance is unknown).
  * No slot overlaps the run or a busy block.  Starts are tried every
  * SLOT_STEP minutes from the window start; the first that fits wins.
+ *
+ * A second massage the same day (race day's pre- and post-event) starts
+ * after the first ends.  When the run has no start time, the run is taken to
+ * begin before_run_gap after a before_run massage ends, so an after_run one
+ * waits for the run and after_run_gap.
  */
 #include "schedule.h"
 
@@ -68,13 +73,16 @@ static int window(const rd_profile *p, const rd_day *day, int *from, int *to)
 	return 1;
 }
 
-int schedule_slot(const rd_profile *p, const rd_day *day, rd_when when,
-		  int minutes, int *start_min)
+/* The earliest slot starting at not_before or later (see schedule_slot). */
+static int slot(const rd_profile *p, const rd_day *day, rd_when when,
+		int minutes, int not_before, int *start_min)
 {
 	int from, to, run_start, run_min;
 	*start_min = -1;
 	if (!window(p, day, &from, &to))
 		return 1;
+	if (from < not_before)
+		from = not_before;
 	run_of(day, &run_start, &run_min);
 	if (run_start >= 0 && when == RD_WHEN_BEFORE_RUN && to > run_start - p->before_run_gap)
 		to = run_start - p->before_run_gap;
@@ -91,4 +99,21 @@ int schedule_slot(const rd_profile *p, const rd_day *day, rd_when when,
 		}
 	}
 	return 0;
+}
+
+int schedule_slot(const rd_profile *p, const rd_day *day, rd_when when,
+		  int minutes, int *start_min)
+{
+	return slot(p, day, when, minutes, 0, start_min);
+}
+
+int schedule_slot_after(const rd_profile *p, const rd_day *day, rd_when when,
+			int minutes, const schedule_first *first, int *start_min)
+{
+	int run_start, run_min, not_before = first->start_min + first->minutes;
+	run_of(day, &run_start, &run_min);
+	if (run_start < 0 && run_min > 0 && first->when == RD_WHEN_BEFORE_RUN &&
+	    when == RD_WHEN_AFTER_RUN)
+		not_before += p->before_run_gap + run_min + p->after_run_gap;
+	return slot(p, day, when, minutes, not_before, start_min) && *start_min >= 0;
 }

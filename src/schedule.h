@@ -20,4 +20,17 @@
 int schedule_slot(const rd_profile *p, const rd_day *day, rd_when when,
 		  int minutes, int *start_min);
 
+/* The massage already placed earlier the same day. */
+typedef struct schedule_first {
+	int start_min, minutes;
+	rd_when when;
+} schedule_first;
+
+/* The slot for a second massage the same day: after `first` ends, and, when
+ * the run has no start time and `first` was before it, after the run too
+ * (the run taken to start before_run_gap after `first`).  Returns 1 with
+ * *start_min >= 0, or 0 when nothing fits (*start_min is then -1). */
+int schedule_slot_after(const rd_profile *p, const rd_day *day, rd_when when,
+			int minutes, const schedule_first *first, int *start_min);
+
 #endif

@@ -36,7 +36,8 @@ static rd_profile *random_profile(rd_date from)
 	}
 	for (int i = (int)rnd(4); i > 0; i--) {
 		static const double km[] = {5, 10, 21.1, 42.195, 50};
-		rd_race r = {"Race", from - 5 + (rd_date)rnd(70), km[rnd(5)], -1};
+		rd_race r = {"Race", from - 5 + (rd_date)rnd(70), km[rnd(5)],
+			     rnd(2) ? -1 : 6 * 60 + 15 * (int)rnd(40)};
 		assert_int_equal(rd_profile_add_race(p, &r), 0);
 	}
 	for (int i = (int)rnd(3); i > 0; i--) {
@@ -64,6 +65,11 @@ static rd_profile *random_profile(rd_date from)
 	default: p->budget_cents = (long)rnd(50) * 100; break;
 	}
 	p->availability = 1u + rnd(127);
+	for (int d = 0; d < 7; d++)
+		if (rnd(2)) {
+			p->avail_from[d] = 6 * 60 + 30 * (int)rnd(20);
+			p->avail_to[d] = p->avail_from[d] + 60 + 30 * (int)rnd(20);
+		}
 	p->params.min_gap_days = 1 + (int)rnd(4);
 	return p;
 }
@@ -157,6 +163,27 @@ static void check_gap_and_budget(const rd_profile *p, const rd_plan *plan)
 	}
 }
 
+/* Timed appointments lie inside the day's hours, and two the same day never
+ * overlap: race day's post-event massage starts after the pre-event one. */
+static void check_times(const rd_profile *p, const rd_plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		const rd_appointment *a = &plan->appointments[i];
+		int wd = rd_date_weekday(a->date);
+		if (a->start_min < 0)
+			continue;
+		if (p->avail_from[wd] >= 0) {
+			assert_true(a->start_min >= p->avail_from[wd]);
+			assert_true(a->start_min + a->minutes <= p->avail_to[wd]);
+		}
+		for (size_t j = 0; j < i; j++) {
+			const rd_appointment *b = &plan->appointments[j];
+			if (b->date == a->date && b->start_min >= 0)
+				assert_true(b->start_min + b->minutes <= a->start_min);
+		}
+	}
+}
+
 static void random_profiles(void **state)
 {
 	(void)state;
@@ -170,6 +197,7 @@ static void random_profiles(void **state)
 		for (size_t k = 0; k < a->count; k++)
 			check_never(p, &a->appointments[k]);
 		check_gap_and_budget(p, a);
+		check_times(p, a);
 		char *ja = NULL, *jb = NULL;
 		assert_int_equal(rd_plan_to_json(&ja, a), 0);
 		assert_int_equal(rd_plan_to_json(&jb, b), 0);

@@ -101,6 +101,38 @@ static void test_race(void **state)
 	rd_profile_free(p);
 }
 
+/* A second massage the same day: after the first, and after a race with no
+ * start time, taken to start before_run_gap after a before_run massage. */
+static void test_second_massage(void **state)
+{
+	(void)state;
+	rd_profile *p = profile();
+	rd_race r = {(char *)"10K", DAY, 10, -1};
+	rd_day d = {DAY, RD_RACE, NULL, &r, NULL};
+	int wd = rd_date_weekday(DAY), start = 0;
+	p->avail_from[wd] = 8 * 60;
+	p->avail_to[wd] = 14 * 60;
+	schedule_first pre = {8 * 60, 20, RD_WHEN_BEFORE_RUN};
+	/* 08:20 + 60 (gap) + 60 (10 km) + 30 (gap) = 11:00 */
+	assert_int_equal(schedule_slot_after(p, &d, RD_WHEN_AFTER_RUN, 30, &pre, &start), 1);
+	assert_int_equal(start, 11 * 60);
+	/* nothing fits: the time is left open */
+	r.km = 42.195;
+	assert_int_equal(schedule_slot_after(p, &d, RD_WHEN_AFTER_RUN, 30, &pre, &start), 0);
+	assert_int_equal(start, -1);
+	/* a race with a start time: the after-run rule alone decides */
+	r.start_min = 9 * 60;
+	r.km = 10;
+	assert_int_equal(schedule_slot_after(p, &d, RD_WHEN_AFTER_RUN, 30, &pre, &start), 1);
+	assert_int_equal(start, 10 * 60 + 30);
+	/* a massage the same day with no run: just after the first */
+	rd_day rest = {DAY, RD_REST, NULL, NULL, NULL};
+	schedule_first first = {8 * 60, 60, RD_WHEN_NO_RUN};
+	assert_int_equal(schedule_slot_after(p, &rest, RD_WHEN_NO_RUN, 30, &first, &start), 1);
+	assert_int_equal(start, 9 * 60);
+	rd_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_hours_and_run),
 		cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_race),
+		cmocka_unit_test(test_second_massage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
