@@ -185,6 +185,34 @@ static json_t *activity_json(int *bad, const rd_training *t, size_t i)
 	return o;
 }
 
+/* Every ISO week from the first activity's to the last one's, empty ones
+ * too (rd_load_weeks). */
+static json_t *weeks_json(int *bad, const rd_training *t)
+{
+	json_t *list = json_array();
+	rd_week *w = NULL;
+	size_t n = 0;
+	if (t->first != RD_DATE_NONE &&
+	    rd_load_weeks(&w, &n, t->acts, t->load, t->count, t->first, t->last, NULL))
+		*bad = 1;
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+		char week[16], monday[11];
+		snprintf(week, sizeof week, "%04d-W%02d", w[i].iso_year, w[i].iso_week);
+		rd_date_format(w[i].monday, monday);
+		jb_set(bad, o, "week", json_string(week));
+		jb_set(bad, o, "monday", json_string(monday));
+		jb_set(bad, o, "sessions", json_integer(w[i].sessions));
+		jb_set(bad, o, "runs", json_integer(w[i].runs));
+		jb_set(bad, o, "km", json_real(w[i].km));
+		jb_set(bad, o, "hours", json_real(w[i].hours));
+		jb_set(bad, o, "load", json_real(w[i].load));
+		jb_push(bad, list, o);
+	}
+	rd_free(w);
+	return list;
+}
+
 int rd_training_to_json(char **out, const rd_training *t)
 {
 	int failed = 0, *bad = &failed;
@@ -192,6 +220,7 @@ int rd_training_to_json(char **out, const rd_training *t)
 	for (size_t i = 0; i < t->count; i++)
 		jb_push(bad, list, activity_json(bad, t, i));
 	jb_set(bad, root, "activities", list);
+	jb_set(bad, root, "weeks", weeks_json(bad, t));
 	json_t *hr = json_object();
 	jb_set(bad, hr, "max", json_integer(t->load->hr_max));
 	jb_set(bad, hr, "max_source", json_string(rd_hr_source_name(t->load->hr_max_source)));

@@ -59,6 +59,11 @@ static void activity_line(FILE *b, const rd_training *t, size_t i)
 		      a->source, a->status == RD_READ_PARTIAL ? " (partial)" : "");
 }
 
+/* Weekly volume, every week from the first activity to the last.  A rest
+ * week or three shows as such; this many empty weeks in a row or more (a
+ * season off, or a gap between old and new files) print as one line. */
+#define GAP_WEEKS 4
+
 static void weeks(FILE *b, const rd_training *t)
 {
 	rd_week *w = NULL;
@@ -67,9 +72,19 @@ static void weeks(FILE *b, const rd_training *t)
 	    rd_load_weeks(&w, &n, t->acts, t->load, t->count, t->first, t->last, NULL))
 		return;
 	fputs("\nWeek       sessions runs      km   hours   load\n", b);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i; j < n && w[j].sessions == 0; j++)
+			;
+		if (j - i >= GAP_WEEKS) {
+			fprintf(b, "%04d-W%02d .. %04d-W%02d  no activities (%zu weeks)\n",
+				w[i].iso_year, w[i].iso_week, w[j - 1].iso_year, w[j - 1].iso_week,
+				j - i);
+			continue;
+		}
+		j = i + 1;
 		fprintf(b, "%04d-W%02d   %5d %5d %7.1f %7.1f %6.0f\n", w[i].iso_year,
 			      w[i].iso_week, w[i].sessions, w[i].runs, w[i].km, w[i].hours, w[i].load);
+	}
 	rd_free(w);
 }
 

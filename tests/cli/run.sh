@@ -153,6 +153,14 @@ assert fit["kind"] in ("easy", "long", "hard", "race") and fit["reason"], fit
 assert all(a["load"] >= 0 for a in acts)
 assert {a["kind"] for a in acts} >= {"easy", "long", "hard", "race", "other"}
 assert h["heart_rate"]["max_source"] == "estimated", h["heart_rate"]
+weeks = h["weeks"]
+import datetime
+first = datetime.date.fromisoformat(min(a["date"] for a in acts if a["date"]))
+assert 0 <= (first - datetime.date.fromisoformat(weeks[0]["monday"])).days < 7, weeks[0]
+assert sum(w["sessions"] for w in weeks) == sum(1 for a in acts if a["date"]), weeks
+assert abs(sum(w["load"] for w in weeks) - sum(a["load"] for a in acts if a["date"])) < 0.01  # 8 digits each
+assert [w["monday"] for w in weeks] == sorted(w["monday"] for w in weeks)
+assert weeks[-1]["week"] == "2026-W47" and weeks[-1]["monday"] == "2026-11-16", weeks[-1]
 PY
 	then ok; else bad "history --format json"; fi
 	# One bad file among good ones: reported with its name, the rest read, exit 1.
@@ -232,6 +240,11 @@ then ok; else bad "GPX days in the calendar's time zone"; cat "$work/err"; fi
 "$rd" history "$work/tz" >"$work/tz.txt" 2>"$work/err"
 if grep -q "^heart rate: max unknown (no heart-rate data" "$work/tz.txt" && ! grep -q -- "max -1" "$work/tz.txt"
 then ok; else bad "history without heart rate"; tail -2 "$work/tz.txt"; fi
+# Weeks: the two runs' weeks, and the 17 empty weeks between them in one line.
+if grep -q "^2024-W09 *1 *1 " "$work/tz.txt" && grep -q "^2024-W27 *1 *1 " "$work/tz.txt" &&
+	grep -q "^2024-W10 \.\. 2024-W26  no activities (17 weeks)$" "$work/tz.txt" &&
+	[ "$(grep -c "^2024-W" "$work/tz.txt")" = 3 ]
+then ok; else bad "history weeks: empty weeks in one line"; grep "^2024-W" "$work/tz.txt"; fi
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
