@@ -3,13 +3,19 @@
 
 #include <string.h>
 
-static int has(const uint8_t *p, size_t n, const char *needle)
+/* Where needle first occurs at or after i, or n when it does not. */
+static size_t find(const uint8_t *p, size_t n, size_t i, const char *needle)
 {
 	size_t m = strlen(needle);
-	for (size_t i = 0; m <= n && i <= n - m; i++)
+	for (; m <= n && i <= n - m; i++)
 		if (memcmp(p + i, needle, m) == 0)
-			return 1;
-	return 0;
+			return i;
+	return n;
+}
+
+static int has(const uint8_t *p, size_t n, const char *needle)
+{
+	return find(p, n, 0, needle) < n;
 }
 
 static int is_fit(const uint8_t *p, size_t n)
@@ -17,14 +23,11 @@ static int is_fit(const uint8_t *p, size_t n)
 	return n >= 12 && p[0] >= 12 && memcmp(p + 8, ".FIT", 4) == 0;
 }
 
-/* Where `end` next occurs at or after i, plus its length; n if nowhere. */
+/* Just past the next `end` at or after i; n when there is none. */
 static size_t past(const uint8_t *p, size_t n, size_t i, const char *end)
 {
-	size_t m = strlen(end);
-	for (; m <= n && i <= n - m; i++)
-		if (memcmp(p + i, end, m) == 0)
-			return i + m;
-	return n;
+	size_t at = find(p, n, i, end);
+	return at < n ? at + strlen(end) : n;
 }
 
 static int name_char(uint8_t c)
