@@ -11,7 +11,8 @@
  *   hard  marked as a workout, or >= 25% of the heart-rate seconds at or
  *         above 80% of heart-rate reserve, or load per minute above the
  *         runner's own 80th percentile (nearest rank, over runs with a load;
- *         needs 5 runs);
+ *         needs 5 runs) and at least 15% above their median, so a runner
+ *         whose runs are all alike has no "hardest fifth";
  *   easy  anything else.
  * Activities that are not runs are "other" (cross-training).
  *
@@ -30,6 +31,7 @@
 
 #define WINDOW_MIN_RUNS 3
 #define PERCENTILE_MIN_RUNS 5
+#define HARD_OVER_MEDIAN 1.15 /* load per minute at least this x the median */
 
 const char *rd_run_kind_name(rd_run_kind k)
 {
@@ -213,7 +215,9 @@ static int cmp_double(const void *pa, const void *pb)
 	return (a > b) - (a < b);
 }
 
-static int per_minute_percentile(double *out, const rd_activity *acts,
+/* The percentile p of the runs' load per minute, and their median (NAN
+ * both when there are too few runs). */
+static int per_minute_percentile(double *out, double *med, const rd_activity *acts,
 				 const rd_load *load, size_t n, double p)
 {
 	double *v = rd_calloc(n ? n : 1, sizeof *v);
@@ -223,11 +227,12 @@ static int per_minute_percentile(double *out, const rd_activity *acts,
 	for (size_t i = 0; i < n; i++)
 		if (rd_sport_is_run(acts[i].sport) && load->items[i].minutes > 0)
 			v[k++] = load->items[i].per_minute;
-	*out = NAN;
+	*out = *med = NAN;
 	if (k >= PERCENTILE_MIN_RUNS) {
 		qsort(v, k, sizeof *v, cmp_double);
 		size_t rank = (size_t)ceil(p * (double)k);
 		*out = v[rank ? rank - 1 : 0];
+		*med = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2.0;
 	}
 	rd_free(v);
 	return 0;
@@ -239,6 +244,7 @@ typedef struct ctx {
 	const rd_classify_options *opt;
 	const rd_load *load;
 	double p_per_minute; /* NAN when too few runs */
+	double med_per_minute;
 } ctx;
 
 static int as_race(const rd_activity *a, rd_class *c)
@@ -291,7 +297,8 @@ static int as_hard(const ctx *x, const rd_activity *a, const rd_activity_load *l
 		snprintf(c->reason, sizeof c->reason,
 			 "hard: %ld%% of the time at or above 80%% of heart-rate reserve (%d bpm)",
 			 lround(100.0 * l->hard_share), bpm);
-	} else if (!isnan(x->p_per_minute) && l->per_minute > x->p_per_minute * (1 + 1e-9)) {
+	} else if (!isnan(x->p_per_minute) && l->per_minute > x->p_per_minute * (1 + 1e-9) &&
+		   l->per_minute >= x->med_per_minute * HARD_OVER_MEDIAN) {
 		fmt_tenths(v, sizeof v, l->per_minute);
 		fmt_tenths(p, sizeof p, x->p_per_minute);
 		snprintf(c->reason, sizeof c->reason,
@@ -314,8 +321,10 @@ static void as_easy(const ctx *x, const rd_activity *a, const rd_activity_load *
 		snprintf(c->reason, sizeof c->reason, "easy: %s, no sign of a race, long or hard effort", d);
 		return;
 	}
+	/* the most a run may have without being hard by load per minute */
+	double bar = x->med_per_minute * HARD_OVER_MEDIAN;
 	fmt_tenths(v, sizeof v, l->per_minute);
-	fmt_tenths(p, sizeof p, x->p_per_minute);
+	fmt_tenths(p, sizeof p, bar > x->p_per_minute ? bar : x->p_per_minute);
 	snprintf(c->reason, sizeof c->reason, "easy: %s at load %s per minute, within your usual (up to %s)",
 		 d, v, p);
 }
@@ -339,13 +348,14 @@ int rd_classify(rd_class **out, const rd_activity *acts, const rd_load *load,
 	static const rd_classify_options defaults = RD_CLASSIFY_OPTIONS_INIT;
 	assert(out && load && load->count == n && (acts || !n));
 	*out = NULL;
-	ctx x = {opt ? opt : &defaults, load, NAN};
+	ctx x = {opt ? opt : &defaults, load, NAN, NAN};
 	window u = {NULL, NULL, NULL, 0, NAN};
 	double *med = rd_calloc(n ? n : 1, sizeof *med);
 	rd_class *c = rd_calloc(n ? n : 1, sizeof *c);
 	int rc = RD_ENOMEM;
 	if (!med || !c || collect_runs(&u, acts, n) < 0 ||
-	    per_minute_percentile(&x.p_per_minute, acts, load, n, x.opt->hard_percentile) < 0)
+	    per_minute_percentile(&x.p_per_minute, &x.med_per_minute, acts, load, n,
+				  x.opt->hard_percentile) < 0)
 		goto done;
 	for (size_t i = 0; i < n; i++)
 		med[i] = u.all_median;

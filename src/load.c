@@ -23,7 +23,9 @@
  * Reference heart rates: hr_max given, else the highest "2-minute max" of
  * any activity: the highest heart rate at or above which that activity
  * spent 120 s (read from its histogram, so single-second spikes from an
- * optical sensor do not count).  hr_rest given, else RD_HR_REST_DEFAULT:
+ * optical sensor do not count), raised when it would put the runner's
+ * median run above USUAL_MAX_HRR (a history without a hard effort: every
+ * run would be hard).  hr_rest given, else RD_HR_REST_DEFAULT:
  * running data never shows a resting heart rate, so a percentile of it
  * would be far too high.
  */
@@ -40,6 +42,7 @@
 #define HR_MIN_S 60.0      /* less heart-rate data than this is no data */
 #define HR_MIN_COVER 0.5   /* heart rate must cover half the moving time */
 #define USUAL_HRR 0.70     /* usual_hrr when no run has heart rate */
+#define USUAL_MAX_HRR 0.75 /* an estimated hr_max puts the median run at most here */
 #define CROSS_HRR 0.50     /* cross-training without heart rate */
 #define PACE_MIN_S_KM 150.0 /* paces outside 2:30..20:00 /km are not pace */
 #define PACE_MAX_S_KM 1200.0
@@ -119,6 +122,7 @@ static double median(double *v, size_t n)
 static int set_reference(rd_load *l, const rd_activity *acts, size_t n,
 			 const rd_load_options *opt, rd_diag *diag)
 {
+	l->hr_max_seen = -1;
 	l->hr_rest = opt->hr_rest > 0 ? opt->hr_rest : RD_HR_REST_DEFAULT;
 	l->hr_rest_source = opt->hr_rest > 0 ? RD_HR_GIVEN : RD_HR_DEFAULT;
 	if (opt->hr_max > 0) {
@@ -196,6 +200,18 @@ static int set_usual(rd_load *l, const rd_activity *acts, size_t n)
 	return 0;
 }
 
+/* The highest 2-minute heart rate of a history without a near-maximal
+ * effort (a beginner's easy runs) is close to its usual runs' heart rate,
+ * and would make every run hard.  hr_max is raised so that the median run,
+ * at usual_hrr, comes to USUAL_MAX_HRR of the reserve; hr_max_seen keeps
+ * what the data showed. */
+static void raise_hr_max(rd_load *l)
+{
+	double usual_bpm = l->hr_rest + l->usual_hrr * (l->hr_max - l->hr_rest);
+	l->hr_max_seen = l->hr_max;
+	l->hr_max = l->hr_rest + (int)ceil((usual_bpm - l->hr_rest) / USUAL_MAX_HRR - 1e-9);
+}
+
 static double hard_share(const rd_load *l, const rd_activity *a)
 {
 	double hard = 0.0, all = hr_total(a);
@@ -242,11 +258,16 @@ int rd_load_compute(rd_load **out, const rd_activity *acts, size_t n,
 		return rd_diag_set(diag, rc, NULL, 0, 0, "out of memory computing load");
 	if ((rc = set_reference(l, acts, n, opt ? opt : &defaults, diag)) < 0)
 		goto done;
+	if ((rc = set_usual(l, acts, n)) < 0)
+		goto done;
+	if (l->hr_max_source == RD_HR_ESTIMATED && l->usual_hrr > USUAL_MAX_HRR) {
+		raise_hr_max(l);
+		if ((rc = set_usual(l, acts, n)) < 0)
+			goto done;
+	}
 	/* The epsilon keeps 0.8 * 130 = 104.00000000000001 at 104. */
 	l->hard_bpm = l->hr_max < 0 ? -1 :
 		l->hr_rest + (int)ceil(RD_HARD_HRR * (l->hr_max - l->hr_rest) - 1e-9);
-	if ((rc = set_usual(l, acts, n)) < 0)
-		goto done;
 	rc = RD_ENOMEM;
 	if (!(l->items = rd_calloc(n ? n : 1, sizeof *l->items)))
 		goto done;

@@ -226,6 +226,8 @@ int rd_training_to_json(char **out, const rd_training *t)
 	jb_set(bad, hr, "max_source", json_string(rd_hr_source_name(t->load->hr_max_source)));
 	jb_set(bad, hr, "rest", json_integer(t->load->hr_rest));
 	jb_set(bad, hr, "rest_source", json_string(rd_hr_source_name(t->load->hr_rest_source)));
+	jb_set(bad, hr, "max_seen", t->load->hr_max_seen > 0 ?
+				json_integer(t->load->hr_max_seen) : json_null());
 	jb_set(bad, root, "heart_rate", hr);
 	return jb_dump(out, root, failed,
 		       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));

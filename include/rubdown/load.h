@@ -83,6 +83,10 @@ typedef struct rd_activity_load {
 typedef struct rd_load {
 	int hr_max, hr_rest;              /* bpm used; -1 when RD_HR_NONE */
 	rd_hr_source hr_max_source, hr_rest_source;
+	int hr_max_seen;       /* -1, or the highest 2-minute heart rate when an
+				  estimated hr_max was raised above it because
+				  it put the median run above 75% of the
+				  reserve (docs/load.md) */
 	int hard_bpm;          /* lowest bpm at >= RD_HARD_HRR of the reserve,
 				  -1 when RD_HR_NONE */
 	double usual_hrr;      /* median mean-HRR of runs with heart rate (0.70
@@ -190,7 +194,8 @@ typedef struct rd_classify_options {
 	double hard_share;     /* hard at >= this share of time at >= 80% HRR
 				  (0.25) ... */
 	double hard_percentile;/* ... or load per minute above this percentile
-				  of the runner's runs (0.80) */
+				  of the runner's runs (0.80) and 15%
+				  above their median */
 } rd_classify_options;
 
 #define RD_CLASSIFY_OPTIONS_INIT {1.5, 2700.0, 7200.0, 25000.0, 28, 0.25, 0.80}

@@ -163,6 +163,16 @@ assert [w["monday"] for w in weeks] == sorted(w["monday"] for w in weeks)
 assert weeks[-1]["week"] == "2026-W47" and weeks[-1]["monday"] == "2026-11-16", weeks[-1]
 PY
 	then ok; else bad "history --format json"; fi
+	# Twelve runs at one heart rate: no maximum effort, so the estimated
+	# hr_max is raised (docs/load.md), said, and the runs are not all hard.
+	"$gen" --count 12 --days 28 "$work/gh12" >/dev/null
+	"$rd" history "$work/gh12/export.zip" >"$work/gh12.txt" 2>"$work/err"
+	"$rd" history --format json "$work/gh12/export.zip" >"$work/gh12.json" 2>>"$work/err"
+	if grep -q "^heart rate: max 168 (estimated)" "$work/gh12.txt" &&
+		grep -q "^  no run came near your maximum (highest 2-minute heart rate 147)" "$work/gh12.txt" &&
+		[ "$(grep -c " run  *easy " "$work/gh12.txt")" = 11 ] &&
+		python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["heart_rate"]["max_seen"] == 147' "$work/gh12.json"
+	then ok; else bad "history without a maximum effort"; tail -3 "$work/gh12.txt"; cat "$work/err"; fi
 	# One bad file among good ones: reported with its name, the rest read, exit 1.
 	mkdir -p "$work/mixed"
 	cp "$work/gh/export/activities/"*.tcx* "$work/mixed/" 2>/dev/null

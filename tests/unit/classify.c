@@ -144,7 +144,7 @@ static void reasons_in_words(void **state)
 	assert_string_equal(find(&h, c, "Fartlek", mon + 4 * 7 + 3)->reason,
 			    "hard: marked as a workout");
 	assert_string_equal(find(&h, c, "Morning Run", mon)->reason,
-			    "easy: 45 min at load 1.3 per minute, within your usual (up to 1.3)");
+			    "easy: 45 min at load 1.3 per minute, within your usual (up to 1.5)");
 	rd_free(c);
 	rd_load_free(load);
 }
@@ -174,6 +174,28 @@ static void long_is_relative(void **state)
 		if (c[i].kind != h.want[i])
 			fail_msg("activity %zu: %s", i, c[i].reason);
 	assert_string_equal(c[13].reason, "long: 50 min, 2.5x your median run of 20 min");
+	rd_free(c);
+	rd_load_free(load);
+}
+
+/* Ten alike 40-minute runs at 139..148 bpm: the top fifth (147, 148) is
+ * only a little above the median load per minute, so none is hard; a run at
+ * 152 bpm, 25% over it, is. */
+static void alike_runs_are_easy(void **state)
+{
+	(void)state;
+	static history h;
+	h.n = 0;
+	rd_date d0 = rd_date_from_ymd(2026, 3, 2);
+	for (int i = 0; i < 10; i++)
+		add(&h, RD_KIND_EASY, RD_SPORT_RUN, d0 + 2 * i, "Run", 40, 7, 139 + i);
+	add(&h, RD_KIND_HARD, RD_SPORT_RUN, d0 + 21, "Run", 40, 7.5, 152);
+	rd_load *load = NULL;
+	rd_class *c = classify(&h, &load);
+	for (size_t i = 0; i < h.n; i++)
+		if (c[i].kind != h.want[i])
+			fail_msg("activity %zu: %s", i, c[i].reason);
+	assert_string_equal(c[10].reason, "hard: load 1.8 per minute, above your 80th percentile of 1.5");
 	rd_free(c);
 	rd_load_free(load);
 }
@@ -232,6 +254,7 @@ int main(void)
 		cmocka_unit_test(known_history),
 		cmocka_unit_test(reasons_in_words),
 		cmocka_unit_test(long_is_relative),
+		cmocka_unit_test(alike_runs_are_easy),
 		cmocka_unit_test(race_words),
 		cmocka_unit_test(empty_and_oom),
 	};

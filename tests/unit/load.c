@@ -102,29 +102,63 @@ static void trimp_clamps_and_partial_cover(void **state)
 static void hr_max_estimated_vs_given(void **state)
 {
 	(void)state;
-	rd_activity a[2];
+	rd_activity a[3];
 	fixture(&a[0], RD_SPORT_RUN, 20000, 1800, 6000);
 	at_hr(&a[0], 221, 1);   /* an optical spike */
 	at_hr(&a[0], 180, 100); /* not held for 2 minutes */
 	at_hr(&a[0], 176, 300);
 	at_hr(&a[0], 150, 1399);
 	fixture(&a[1], RD_SPORT_RUN, 20001, 3600, 12000);
-	at_hr(&a[1], 172, 3600);
+	at_hr(&a[1], 140, 3600);
+	fixture(&a[2], RD_SPORT_RUN, 20002, 3600, 12000);
+	at_hr(&a[2], 135, 3600);
 	rd_load *l = NULL;
-	assert_int_equal(rd_load_compute(&l, a, 2, NULL, NULL), 0);
+	assert_int_equal(rd_load_compute(&l, a, 3, NULL, NULL), 0);
 	assert_int_equal(l->hr_max, 176);
 	assert_int_equal(l->hr_max_source, RD_HR_ESTIMATED);
+	assert_int_equal(l->hr_max_seen, -1); /* the median run is at 0.69 */
 	assert_string_equal(rd_hr_source_name(l->hr_max_source), "estimated");
 	double est = l->items[1].trimp;
 	rd_load_free(l);
 
 	rd_load_options opt = {200, 50};
-	assert_int_equal(rd_load_compute(&l, a, 2, &opt, NULL), 0);
+	assert_int_equal(rd_load_compute(&l, a, 3, &opt, NULL), 0);
 	assert_int_equal(l->hr_max, 200);
 	assert_int_equal(l->hr_max_source, RD_HR_GIVEN);
 	/* A higher hr_max makes the same hour lighter. */
 	assert_true(l->items[1].trimp < est);
-	assert_near(l->items[1].trimp, rd_trimp_at(60.0, 122.0 / 150.0), 1e-9);
+	assert_near(l->items[1].trimp, rd_trimp_at(60.0, 90.0 / 150.0), 1e-9);
+	rd_load_free(l);
+}
+
+/* Six runs at 141 bpm whose highest 2 minutes are at 147: that is no
+ * maximum.  The estimate is raised so that the median run sits at 75% of
+ * the reserve: 60 + (141.4 - 60) / 0.75, 169.  A given hr_max is never
+ * raised. */
+static void hr_max_raised_without_hard_effort(void **state)
+{
+	(void)state;
+	rd_activity a[6];
+	for (int i = 0; i < 6; i++) {
+		fixture(&a[i], RD_SPORT_RUN, 20000 + 2 * i, 2400, 7000);
+		at_hr(&a[i], 141, 2400 - 150);
+		at_hr(&a[i], 147, 150);
+	}
+	rd_load *l = NULL;
+	assert_int_equal(rd_load_compute(&l, a, 6, NULL, NULL), 0);
+	assert_int_equal(l->hr_max_seen, 147);
+	assert_int_equal(l->hr_max_source, RD_HR_ESTIMATED);
+	assert_int_equal(l->hr_max, 60 + (int)ceil((141 + 6.0 * 150 / 2400 - 60) / 0.75));
+	assert_true(l->usual_hrr <= 0.75 && l->usual_hrr > 0.74);
+	/* 80% of the reserve is now above the runs' heart rate */
+	assert_true(l->hard_bpm > 147);
+	assert_true(l->items[0].hard_share == 0.0);
+	rd_load_free(l);
+
+	rd_load_options opt = {150, -1};
+	assert_int_equal(rd_load_compute(&l, a, 6, &opt, NULL), 0);
+	assert_int_equal(l->hr_max, 150);
+	assert_int_equal(l->hr_max_seen, -1);
 	rd_load_free(l);
 }
 
@@ -319,6 +353,7 @@ int main(void)
 		cmocka_unit_test(trimp_flat_hour),
 		cmocka_unit_test(trimp_clamps_and_partial_cover),
 		cmocka_unit_test(hr_max_estimated_vs_given),
+		cmocka_unit_test(hr_max_raised_without_hard_effort),
 		cmocka_unit_test(hr_none_and_bad_options),
 		cmocka_unit_test(pace_based_load),
 		cmocka_unit_test(ewma_closed_form),
