@@ -124,7 +124,9 @@ int xml_ns_is(const xml_name *n, const char *uri);
 /* Value of the un-namespaced attribute name, or NULL. */
 const char *xml_attr(const char **atts, const char *name);
 
-/* Numbers: s[0..len) with surrounding whitespace, C locale, bounded copy.
+/* ---- xml_values.c ----
+ *
+ * Numbers: s[0..len) with surrounding whitespace, C locale, bounded copy.
  * Return 0, or RD_EFORMAT for empty, junk, overlong or non-finite text. */
 int xml_parse_double(double *out, const char *s, size_t len);
 /* The same for a NUL-terminated string (an attribute value). */
