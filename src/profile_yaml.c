@@ -228,9 +228,24 @@ static int each_pair(ctx *c, yaml_node_t *map, const char *what, pair_fn fn, voi
 	return 0;
 }
 
+/* Keys of one section that are easily written one level too high. */
+static const struct {
+	const char *key, *section;
+} homes[] = {
+	{"name", "runner"}, {"level", "runner"}, {"pressure", "runner"},
+	{"hr_max", "runner"}, {"hr_rest", "runner"}, {"per_month", "budget"},
+	{"sessions_per_month", "budget"}, {"currency", "budget"},
+	{"days", "availability"}, {"hours", "availability"},
+};
+
 static int unknown(ctx *c, const yaml_node_t *k, const char *key, const char *what,
 		   const char *expected)
 {
+	for (size_t i = 0; i < sizeof homes / sizeof *homes; i++)
+		if (strcmp(key, homes[i].key) == 0 && strcmp(what, "the profile") == 0)
+			return fail(c, k, "unknown key '%s' in the profile: it belongs in the "
+				    "%s section (%s: {%s: ...})", key, homes[i].section,
+				    homes[i].section, key);
 	return fail(c, k, "unknown key '%s' in %s: expected one of %s", key, what, expected);
 }
 
