@@ -28,6 +28,7 @@ typedef struct ctx {
 	rd_diag *diag;
 	/* where values checked against each other were given (NULL: default) */
 	const yaml_node_t *lead_min, *lead_max, *after_min, *after_max, *days;
+	unsigned week_seen, hours_seen; /* days given in week and in hours */
 	int loaded; /* doc holds a document to delete */
 } ctx;
 
@@ -186,12 +187,23 @@ static int get_kind(ctx *c, const yaml_node_t *n, rd_kind *out)
 	return 0;
 }
 
+/* A week day: "tue", "Tue", "tuesday" or "Tuesday" (any case); -1 if none. */
 static int weekday_of(const char *s)
 {
 	for (int d = 0; d < 7; d++)
-		if (strcmp(s, rd_weekday_short(d)) == 0)
+		if (strcasecmp(s, rd_weekday_short(d)) == 0 || strcasecmp(s, rd_weekday_name(d)) == 0)
 			return d;
 	return -1;
+}
+
+/* A day given twice in one mapping under two spellings ("tue", "Tuesday"):
+ * bit d of *seen records day d. */
+static int day_again(ctx *c, const yaml_node_t *k, unsigned *seen, int d, const char *what)
+{
+	if (*seen & (1u << d))
+		return fail(c, k, "%s is given twice in %s", rd_weekday_name(d), what);
+	*seen |= 1u << d;
+	return 0;
 }
 
 /* Iterates a mapping: for each pair calls fn(c, key text, key node, value
@@ -319,6 +331,8 @@ static int week_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, vo
 	int d = weekday_of(key);
 	if (d < 0)
 		return fail(c, k, "unknown week day '%s': expected mon, tue, wed, thu, fri, sat or sun", key);
+	if (day_again(c, k, &c->week_seen, d, "week"))
+		return RD_EFORMAT;
 	rd_session *s = &c->p->week[d];
 	session_in in = {s, 0, 0};
 	int rc = v->type == YAML_SCALAR_NODE ? get_kind(c, v, &s->kind) :
@@ -579,6 +593,8 @@ static int hours_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, v
 	if (d < 0)
 		return fail(c, k, "unknown week day '%s' in hours: expected mon, tue, wed, thu, "
 			    "fri, sat or sun", key);
+	if (day_again(c, k, &c->hours_seen, d, "hours"))
+		return RD_EFORMAT;
 	return get_hours(c, v, 1 << d);
 }
 
@@ -822,7 +838,7 @@ int rd_profile_parse(rd_profile **out, const char *data, size_t len, const char 
 		return rd_diag_set(diag, RD_ENOMEM, name, 0, 0, "out of memory");
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	ctx c = {name, &doc, p, diag, NULL, NULL, NULL, NULL, NULL, 0};
+	ctx c = {name, &doc, p, diag, NULL, NULL, NULL, NULL, NULL, 0, 0, 0};
 	rd_diag local = RD_DIAG_INIT;
 	if (!diag)
 		c.diag = &local;

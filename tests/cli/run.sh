@@ -71,6 +71,14 @@ status=$?
 if [ $status -eq 1 ] && grep -q "plan.txt: cannot write" "$work/err" && [ ! -e "$work/missing" ]; then ok; else
 	bad "unwritable output: exit $status"; cat "$work/err"; fi
 
+# Week days in any case, short or in full: Sam's profile with Tuesday, THU,
+# Monday and monday plans exactly as the golden one.
+sed 's/^  tue:/  Tuesday:/; s/^  thu:/  THU:/; s/days: \[mon,/days: [Monday,/; s/hours: {mon:/hours: {monday:/' \
+	"$src/examples/sam.yaml" >"$work/sam-days.yaml"
+if ! cmp -s "$src/examples/sam.yaml" "$work/sam-days.yaml" &&
+	"$rd" plan --profile "$work/sam-days.yaml" --from 2026-11-23 --format json | cmp -s - "$src/tests/cli/golden/sam.json"
+then ok; else bad "week days spelt in full or in capitals"; fi
+
 # Every bad profile: exact message, exit 1, no output file.
 while IFS='	' read -r file expected; do
 	(cd "$src/tests/cli/bad" && "$rd" plan --profile "$file" --from 2026-11-23 -o "$work/never.txt") >/dev/null 2>"$work/err"
