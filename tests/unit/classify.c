@@ -95,6 +95,19 @@ static const rd_class *find(const history *h, const rd_class *c, const char *nam
 	return NULL;
 }
 
+/* Every activity got the kind it was made for, and its reason starts with
+ * that kind. */
+static void check_kinds(const history *h, const rd_class *c)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		if (c[i].kind != h->want[i])
+			fail_msg("activity %zu (%s): %s, expected %s (%s)", i, h->a[i].name,
+				 rd_run_kind_name(c[i].kind), rd_run_kind_name(h->want[i]), c[i].reason);
+		assert_int_equal(strncmp(c[i].reason, rd_run_kind_name(c[i].kind),
+					 strlen(rd_run_kind_name(c[i].kind))), 0);
+	}
+}
+
 static void known_history(void **state)
 {
 	(void)state;
@@ -102,13 +115,7 @@ static void known_history(void **state)
 	build(&h);
 	rd_load *load = NULL;
 	rd_class *c = classify(&h, &load);
-	for (size_t i = 0; i < h.n; i++) {
-		if (c[i].kind != h.want[i])
-			fail_msg("activity %zu (%s): %s, expected %s (%s)", i, h.a[i].name,
-				 rd_run_kind_name(c[i].kind), rd_run_kind_name(h.want[i]), c[i].reason);
-		assert_int_equal(strncmp(c[i].reason, rd_run_kind_name(c[i].kind),
-					 strlen(rd_run_kind_name(c[i].kind))), 0);
-	}
+	check_kinds(&h, c);
 	rd_free(c);
 	rd_load_free(load);
 }
@@ -170,9 +177,7 @@ static void long_is_relative(void **state)
 	assert_int_equal(rd_load_compute(&load, h.a, h.n, NULL, NULL), 0);
 	assert_int_equal(load->items[0].method, RD_LOAD_PACE);
 	assert_int_equal(rd_classify(&c, h.a, load, h.n, NULL, NULL), 0);
-	for (size_t i = 0; i < h.n; i++)
-		if (c[i].kind != h.want[i])
-			fail_msg("activity %zu: %s", i, c[i].reason);
+	check_kinds(&h, c);
 	assert_string_equal(c[13].reason, "long: 50 min, 2.5x your median run of 20 min");
 	rd_free(c);
 	rd_load_free(load);
@@ -192,9 +197,7 @@ static void alike_runs_are_easy(void **state)
 	add(&h, RD_KIND_HARD, RD_SPORT_RUN, d0 + 21, "Run", 40, 7.5, 152);
 	rd_load *load = NULL;
 	rd_class *c = classify(&h, &load);
-	for (size_t i = 0; i < h.n; i++)
-		if (c[i].kind != h.want[i])
-			fail_msg("activity %zu: %s", i, c[i].reason);
+	check_kinds(&h, c);
 	assert_string_equal(c[10].reason, "hard: load 1.8 per minute, above your 80th percentile of 1.5");
 	rd_free(c);
 	rd_load_free(load);
