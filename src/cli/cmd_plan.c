@@ -30,7 +30,8 @@ static const char *input_help =
 	"      --from DATE     first day planned, YYYY-MM-DD (default: today)\n"
 	"      --weeks N       weeks planned, 1 to 104 (default: 8)\n";
 static const char *plan_help =
-	"  -v, --verbose       every calendar event with the kind it got and why\n"
+	"  -v, --verbose       every calendar event with the kind it got and why, and\n"
+	"                      the recorded activities of the 4 weeks before the plan\n"
 	"      --format F      text (default), json, html (a report) or ics (a\n"
 	"                      calendar to import)\n"
 	"      --ascii         text without box-drawing characters\n"
@@ -129,8 +130,6 @@ static int parse(int argc, char **argv, plan_args *a)
 	return -1;
 }
 
-/* The profile, and the recorded history (if any) added to it.  A history
- * file that could not be read is a warning; the plan goes on without it. */
 /* -v: every calendar event with the kind it got and why. */
 static void on_event(void *ctx, const rd_ical_event *ev)
 {
@@ -169,6 +168,25 @@ static int load_calendars(const plan_args *a, rd_profile *p)
 	return 0;
 }
 
+/* -v: the recorded activities of the 4 weeks before the plan, which the
+ * frequency rule and the rules that look back see, with their kinds. */
+static void show_history(const rd_training *t, rd_date from)
+{
+	for (size_t i = 0; i < t->count; i++) {
+		const rd_activity *act = &t->acts[i];
+		rd_date d = rd_activity_date(act);
+		char date[11];
+		if (d == RD_DATE_NONE || d < from - 28 || d >= from)
+			continue;
+		rd_date_format(d, date);
+		fprintf(stderr, "%s: %s %s, %s\n", act->source, date, rd_sport_name(act->sport),
+			t->classes[i].reason);
+	}
+}
+
+/* The profile, its calendars, and the recorded history (if any) added to
+ * it.  A history file that could not be read is a warning; the plan goes on
+ * without it. */
 static int load(const plan_args *a, rd_profile **p, rd_training **t)
 {
 	rd_diag diag = RD_DIAG_INIT;
@@ -193,6 +211,8 @@ static int load(const plan_args *a, rd_profile **p, rd_training **t)
 		cli_diag(&diag);
 		return -1;
 	}
+	if (a->verbose)
+		show_history(*t, a->opt.from != RD_DATE_NONE ? a->opt.from : rd_date_today());
 	return 0;
 }
 

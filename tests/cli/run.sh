@@ -208,6 +208,13 @@ assert b["frequency"]["months"]["2026-12"]["target"] >= 2, b["frequency"]
 assert b["appointments"], "a runner with a history gets massages"
 PY
 	then ok; else bad "plan --history"; fi
+	# -v shows the recorded activities of the 4 weeks before the plan, with
+	# their kinds: the export's last runs are 2026-10-26..2026-11-22.
+	"$rd" plan -v --profile "$work/kim.yaml" --history "$work/gh/export.zip" --from 2026-11-23 \
+		>/dev/null 2>"$work/verbose-history"
+	if grep -q "^$work/gh/export.zip!activities/[0-9]*\.[a-z.]*: 2026-11-2[0-2] [a-z]*, [a-z]*: " "$work/verbose-history" &&
+		! grep -q ": 2026-10-2[0-5] " "$work/verbose-history"
+	then ok; else bad "plan -v --history"; head -3 "$work/verbose-history"; fi
 fi
 
 # GPX times are UTC: with a time zone in the profile, a run's day is the
