@@ -30,6 +30,26 @@ static void duration(FILE *b, double s)
 	fprintf(b, "%2ld:%02ld h", m / 60, m % 60);
 }
 
+/* Pace for runs and walks ("  5:43/km"), speed for rides ("24.5 km/h"),
+ * 9 characters either way; blank without distance or time. */
+static void pace(FILE *b, const rd_activity *a)
+{
+	double s = rd_activity_duration_s(a), km = a->distance_m / 1000;
+	if (!isfinite(km) || km <= 0 || s <= 0) {
+		fputs("         ", b);
+	} else if (a->sport == RD_SPORT_BIKE) {
+		fprintf(b, "%4.1f km/h", km / (s / 3600));
+	} else if (rd_sport_is_run(a->sport) || a->sport == RD_SPORT_WALK) {
+		long sec = lround(s / km);
+		if (sec >= 6000)
+			fputs("         ", b);
+		else
+			fprintf(b, "%3ld:%02ld/km", sec / 60, sec % 60);
+	} else {
+		fputs("         ", b);
+	}
+}
+
 static void activity_line(FILE *b, const rd_training *t, size_t i)
 {
 	const rd_activity *a = &t->acts[i];
@@ -51,6 +71,8 @@ static void activity_line(FILE *b, const rd_training *t, size_t i)
 	else
 		fputs("     - km ", b);
 	duration(b, isfinite(a->moving_s) && a->moving_s > 0 ? a->moving_s : a->elapsed_s);
+	fputc(' ', b);
+	pace(b, a);
 	if (a->avg_hr > 0)
 		fprintf(b, " %3d bpm", a->avg_hr);
 	else

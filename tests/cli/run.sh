@@ -149,6 +149,11 @@ if [ -n "$gen" ]; then
 	if [ $? -eq 0 ] && grep -q "^84 activities; files: .* 0 rejected" "$work/history.txt" &&
 		grep -q " race .*race: " "$work/history.txt" && grep -q " hard .*hard: " "$work/history.txt" &&
 		grep -q "^2026-W47 " "$work/history.txt"; then ok; else bad "history of the export"; head -3 "$work/history.txt"; cat "$work/err"; fi
+	# Pace for runs, speed for rides: every run with a distance has one.
+	if ! grep -E "^[0-9-]+ [0-9:Z]+ +run +[a-z]+ +[0-9.]+ km" "$work/history.txt" |
+		grep -vqE " h +[0-9]+:[0-5][0-9]/km " &&
+		grep -qE "^[0-9-]+ [0-9:Z]+ +bike +other +[0-9.]+ km +[0-9:]+ h +[0-9]+\.[0-9] km/h " "$work/history.txt"
+	then ok; else bad "history: pace and speed"; grep -m2 " run " "$work/history.txt"; fi
 	"$rd" history --format json "$work/gh/export.zip" >"$work/history.json"
 	if python3 - "$work/history.json" <<'PY'
 import json, sys
