@@ -26,6 +26,7 @@
 
 #include <libical/ical.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -222,6 +223,24 @@ static int scan_end(ical_ctx *c, scan_state *s, const char *name, unsigned long 
 	return 0;
 }
 
+/* A component name is letters, digits and '-' (RFC 5545 iana-token and
+ * x-name).  "BEGIN:VEVENT;X=1" puts parameters after the colon: the name is
+ * cut to "VEVENT", with a warning, and the component is skipped.  Returns 1
+ * when the name was good. */
+static int name_ok(ical_ctx *c, char *name, const char *line, size_t len, unsigned long ln)
+{
+	size_t n = 0;
+	while (isalnum((unsigned char)name[n]) || name[n] == '-')
+		n++;
+	if (!name[n])
+		return 1;
+	char b[48];
+	ical_warn(c, ln, 1, "'%s': a component name is letters, digits and '-', so it is read "
+		  "as %.*s and that component is skipped", ical_shown(b, line, len), (int)n, name);
+	name[n] = '\0';
+	return 0;
+}
+
 static int scan_line(ical_ctx *c, scan_state *s, const rd_buf *l, unsigned long ln,
 		     size_t raw, size_t raw_next)
 {
@@ -243,6 +262,12 @@ static int scan_line(ical_ctx *c, scan_state *s, const rd_buf *l, unsigned long 
 		int begin = starts(t, l->len, "BEGIN:");
 		snprintf(name, sizeof name, "%s", t + (begin ? 6 : 4));
 		name[strcspn(name, " \t")] = '\0';
+		if (!name_ok(c, name, t, l->len, ln)) {
+			if (begin)
+				scan_begin(c, s, name, ln, raw);
+			breaks(s, ln); /* the component it opens or closes */
+			return begin ? 0 : scan_end(c, s, name, ln, raw_next);
+		}
 		if (begin)
 			scan_begin(c, s, name, ln, raw);
 		else

@@ -586,6 +586,9 @@ static void test_hostile(void **state)
 		 * plain reading: the event holding it is skipped */
 		{"vevent_unparsable.ics", 0, 2, "vevent_unparsable.ics:12:1: error: 'BEGIN;X-A=1:VALARM': BEGIN and END take no parameters", "2026-03-10,2026-03-12"},
 		{"vevent_unparsable.ics", 0, 2, "vevent_unparsable.ics:9:1: error: VEVENT skipped because of line 12", "2026-03-10,2026-03-12"},
+		/* parameters after BEGIN:'s colon: the name is cut, the event skipped */
+		{"name_params.ics", 0, 2, "name_params.ics:9:1: error: 'BEGIN:VEVENT;X-A=1': a component name is letters, digits and '-', so it is read as VEVENT and that component is skipped", "2026-03-10,2026-03-12"},
+		{"name_params.ics", 0, 2, "name_params.ics:9:1: error: VEVENT skipped because of line 9", "2026-03-10,2026-03-12"},
 		{"nested_deep.ics", 0, 2, "nested_deep.ics:19:1: error: components nested more than 8 deep", "2026-03-10,2026-03-12"},
 		{"nested_deep.ics", 0, 2, "nested_deep.ics:9:1: error: VEVENT skipped because of line 19", "2026-03-10,2026-03-12"},
 		/* a VTODO closed by END:VEVENT: the VEVENT after it still counts */
