@@ -758,6 +758,28 @@ static void limits_and_errors(void **state)
 	rd_history_free(h);
 }
 
+/* A file that fails while it is read: Linux's /proc/self/mem is a regular
+ * file whose read at offset 0 (an unmapped address) fails with EIO, even
+ * for root.  It is reported with the offset and rejected; the history goes
+ * on. */
+static void read_error(void **state)
+{
+	(void)state;
+	put_fit("r/1.fit", "A 100 60 1 5", 0);
+	log_t l = {0};
+	rd_history *h = make(&l, 1);
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_history_add_path(h, "/proc/self/mem", &d), 0);
+	assert_int_equal(rd_history_add_path(h, sub("r"), &d), 0);
+	assert_true(has_line(&l, "/proc/self/mem:0x0: error: read error: Input/output error"));
+	rd_history_stats st;
+	rd_history_stats_get(h, &st);
+	assert_int_equal(st.files_rejected, 1);
+	assert_int_equal(st.files_ok, 1);
+	assert_int_equal(rd_history_count(h), 1);
+	rd_history_free(h);
+}
+
 typedef struct prog {
 	size_t calls, done, total;
 } prog;
@@ -847,6 +869,7 @@ int main(void)
 		cmocka_unit_test(zip_limits_hit), cmocka_unit_test(corrupt_zip),
 		cmocka_unit_test(zip_dups_threads),
 		cmocka_unit_test(limits_and_errors), cmocka_unit_test(deep_folders),
+		cmocka_unit_test(read_error),
 		cmocka_unit_test(progress),
 #if defined(RD_HAVE_FIT) && defined(RD_HAVE_XML)
 		cmocka_unit_test(corpus),
