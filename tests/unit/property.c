@@ -70,6 +70,10 @@ static rd_profile *random_profile(rd_date from)
 			p->avail_from[d] = 6 * 60 + 30 * (int)rnd(20);
 			p->avail_to[d] = p->avail_from[d] + 60 + 30 * (int)rnd(20);
 		}
+	for (int i = (int)rnd(8); i > 0; i--) { /* busy blocks of 30 min to 4 h */
+		int64_t start = ((int64_t)from + (int64_t)rnd(60)) * 1440 + 15 * (int64_t)rnd(96);
+		assert_int_equal(rd_profile_add_busy(p, start, start + 30 + 30 * (int64_t)rnd(8)), 0);
+	}
 	p->params.min_gap_days = 1 + (int)rnd(4);
 	return p;
 }
@@ -163,8 +167,9 @@ static void check_gap_and_budget(const rd_profile *p, const rd_plan *plan)
 	}
 }
 
-/* Timed appointments lie inside the day's hours, and two the same day never
- * overlap: race day's post-event massage starts after the pre-event one. */
+/* Timed appointments lie inside the day's hours and outside every busy
+ * block, and two the same day never overlap: race day's post-event massage
+ * starts after the pre-event one. */
 static void check_times(const rd_profile *p, const rd_plan *plan)
 {
 	for (size_t i = 0; i < plan->count; i++) {
@@ -181,6 +186,9 @@ static void check_times(const rd_profile *p, const rd_plan *plan)
 			if (b->date == a->date && b->start_min >= 0)
 				assert_true(b->start_min + b->minutes <= a->start_min);
 		}
+		int64_t s0 = (int64_t)a->date * 1440 + a->start_min, s1 = s0 + a->minutes;
+		for (size_t j = 0; j < p->busy_count; j++)
+			assert_false(p->busy[j].start < s1 && p->busy[j].end > s0);
 	}
 }
 
