@@ -12,7 +12,8 @@
  * before it starts; after_run starts after_run_gap minutes after it ends.
  * A run of unknown length counts as DEFAULT_RUN_MIN, a race as
  * RACE_MIN_PER_KM per km (DEFAULT_RACE_MIN when its distance is unknown).
- * No slot overlaps the run or a busy block.  Starts are tried every
+ * No slot overlaps the run (on a race day, the span of all its timed
+ * races) or a busy block.  Starts are tried every
  * SLOT_STEP minutes from the window start; the first that fits wins.
  *
  * A second massage the same day (race day's pre- and post-event) starts
@@ -38,15 +39,33 @@ static int overlaps_busy(const rd_profile *p, int64_t start, int64_t end)
 	return 0;
 }
 
-/* The run's start and length in minutes; start -1 when it has no time. */
-static void run_of(const rd_day *day, int *start, int *minutes)
+static int race_minutes(const rd_race *r)
+{
+	return r->km > 0 ? (int)(r->km * RACE_MIN_PER_KM + 0.5) : DEFAULT_RACE_MIN;
+}
+
+/* The run's start and length in minutes; start -1 when it has no time.  A
+ * race day's run spans every timed race of that date: a profile may give
+ * two (a festival's 5 km and 10 km), and the massages go before the first
+ * and after the last. */
+static void run_of(const rd_profile *p, const rd_day *day, int *start, int *minutes)
 {
 	*start = -1;
 	*minutes = 0;
 	if (day->race) {
 		*start = day->race->start_min;
-		*minutes = day->race->km > 0 ? (int)(day->race->km * RACE_MIN_PER_KM + 0.5)
-					     : DEFAULT_RACE_MIN;
+		*minutes = race_minutes(day->race);
+		for (size_t i = 0; i < p->race_count; i++) {
+			const rd_race *r = &p->races[i];
+			if (r->date != day->date || r->start_min < 0)
+				continue;
+			int end = r->start_min + race_minutes(r);
+			if (*start >= 0 && *start + *minutes > end)
+				end = *start + *minutes;
+			if (*start < 0 || r->start_min < *start)
+				*start = r->start_min;
+			*minutes = end - *start;
+		}
 	} else if (day->session && day->session->kind != RD_REST) {
 		*start = day->session->start_min;
 		*minutes = day->session->minutes > 0 ? day->session->minutes : DEFAULT_RUN_MIN;
@@ -83,7 +102,7 @@ static int slot(const rd_profile *p, const rd_day *day, rd_when when,
 		return 1;
 	if (from < not_before)
 		from = not_before;
-	run_of(day, &run_start, &run_min);
+	run_of(p, day, &run_start, &run_min);
 	if (run_start >= 0 && when == RD_WHEN_BEFORE_RUN && to > run_start - p->before_run_gap)
 		to = run_start - p->before_run_gap;
 	if (run_start >= 0 && when == RD_WHEN_AFTER_RUN &&
@@ -111,7 +130,7 @@ int schedule_slot_after(const rd_profile *p, const rd_day *day, rd_when when,
 			int minutes, const schedule_first *first, int *start_min)
 {
 	int run_start, run_min, not_before = first->start_min + first->minutes;
-	run_of(day, &run_start, &run_min);
+	run_of(p, day, &run_start, &run_min);
 	if (run_start < 0 && run_min > 0 && first->when == RD_WHEN_BEFORE_RUN &&
 	    when == RD_WHEN_AFTER_RUN)
 		not_before += p->before_run_gap + run_min + p->after_run_gap;

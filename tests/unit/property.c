@@ -189,6 +189,18 @@ static void check_times(const rd_profile *p, const rd_plan *plan)
 		int64_t s0 = (int64_t)a->date * 1440 + a->start_min, s1 = s0 + a->minutes;
 		for (size_t j = 0; j < p->busy_count; j++)
 			assert_false(p->busy[j].start < s1 && p->busy[j].end > s0);
+		/* around every timed race that day (6 min per km): the gaps
+		 * before the first and after the last */
+		for (size_t j = 0; j < p->race_count; j++) {
+			const rd_race *r = &p->races[j];
+			if (r->date != a->date || r->start_min < 0)
+				continue;
+			int end = r->start_min + (int)(r->km * 6 + 0.5);
+			if (a->when == RD_WHEN_BEFORE_RUN)
+				assert_true(a->start_min + a->minutes <= r->start_min - p->before_run_gap);
+			if (a->when == RD_WHEN_AFTER_RUN)
+				assert_true(a->start_min >= end + p->after_run_gap);
+		}
 	}
 }
 

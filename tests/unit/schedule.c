@@ -101,6 +101,32 @@ static void test_race(void **state)
 	rd_profile_free(p);
 }
 
+/* Two timed races the same day (a 5 km at 09:00, a 10 km at 11:00): the
+ * run spans both, so a pre-event massage ends an hour before the first and a
+ * post-event one starts 30 min after the last ends (12:00). */
+static void test_two_races(void **state)
+{
+	(void)state;
+	rd_profile *p = profile();
+	rd_race first = {(char *)"5K", DAY, 5, 9 * 60}, second = {(char *)"10K", DAY, 10, 11 * 60};
+	assert_int_equal(rd_profile_add_race(p, &first), 0);
+	assert_int_equal(rd_profile_add_race(p, &second), 0);
+	rd_day d = {DAY, RD_RACE, NULL, &p->races[0], NULL};
+	int wd = rd_date_weekday(DAY), start = 0;
+	p->avail_from[wd] = 6 * 60;
+	p->avail_to[wd] = 14 * 60;
+	assert_int_equal(schedule_slot(p, &d, RD_WHEN_AFTER_RUN, 30, &start), 1);
+	assert_int_equal(start, 12 * 60 + 30);
+	assert_int_equal(schedule_slot(p, &d, RD_WHEN_BEFORE_RUN, 20, &start), 1);
+	assert_int_equal(start, 6 * 60);
+	assert_int_equal(schedule_slot(p, &d, RD_WHEN_BEFORE_RUN, 121, &start), 0);
+	/* the day's race given second: the same span */
+	d.race = &p->races[1];
+	assert_int_equal(schedule_slot(p, &d, RD_WHEN_AFTER_RUN, 30, &start), 1);
+	assert_int_equal(start, 12 * 60 + 30);
+	rd_profile_free(p);
+}
+
 /* A second massage the same day: after the first, and after a race with no
  * start time, taken to start before_run_gap after a before_run massage. */
 static void test_second_massage(void **state)
@@ -141,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_race),
 		cmocka_unit_test(test_second_massage),
+		cmocka_unit_test(test_two_races),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
