@@ -115,11 +115,12 @@ const fit_prof_field *fit_profile_field(uint16_t global, uint8_t num)
 
 /* sport: 0 generic, 1 running, 2 cycling, 4 fitness_equipment, 5 swimming,
  * 11 walking, 17 hiking.  sub_sport: 1 treadmill, 2 street, 3 trail,
- * 4 track, 7 road, 45 indoor_running. */
+ * 4 track, 7 road, 45 indoor_running, 58 virtual_activity (Zwift and the
+ * like: a run on a treadmill, as Strava's "Virtual Run"). */
 static rd_sport running(int sub_sport)
 {
 	switch (sub_sport) {
-	case 1: case 45: return RD_SPORT_TREADMILL;
+	case 1: case 45: case 58: return RD_SPORT_TREADMILL;
 	case 3: return RD_SPORT_TRAIL;
 	case 4: return RD_SPORT_TRACK;
 	default: return RD_SPORT_RUN; /* generic, street, road, unknown */

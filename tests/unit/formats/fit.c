@@ -1043,6 +1043,7 @@ static void test_sport_map(void **state)
 	assert_int_equal(fit_sport_map(1, 3), RD_SPORT_TRAIL);
 	assert_int_equal(fit_sport_map(1, 1), RD_SPORT_TREADMILL);
 	assert_int_equal(fit_sport_map(1, 45), RD_SPORT_TREADMILL);
+	assert_int_equal(fit_sport_map(1, 58), RD_SPORT_TREADMILL); /* virtual run */
 	assert_int_equal(fit_sport_map(1, 4), RD_SPORT_TRACK);
 	assert_int_equal(fit_sport_map(1, -1), RD_SPORT_RUN);
 	assert_int_equal(fit_sport_map(2, 6), RD_SPORT_BIKE);
