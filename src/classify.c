@@ -21,6 +21,7 @@
  */
 #include "rubdown/load.h"
 #include "alloc.h"
+#include "median.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -209,12 +210,6 @@ static void window_dispose(window *u)
 
 /* ---- The runner's load-per-minute percentile ---- */
 
-static int cmp_double(const void *pa, const void *pb)
-{
-	double a = *(const double *)pa, b = *(const double *)pb;
-	return (a > b) - (a < b);
-}
-
 /* The percentile p of the runs' load per minute, and their median (NAN
  * both when there are too few runs). */
 static int per_minute_percentile(double *out, double *med, const rd_activity *acts,
@@ -229,10 +224,10 @@ static int per_minute_percentile(double *out, double *med, const rd_activity *ac
 			v[k++] = load->items[i].per_minute;
 	*out = *med = NAN;
 	if (k >= PERCENTILE_MIN_RUNS) {
-		qsort(v, k, sizeof *v, cmp_double);
+		rd_sort_doubles(v, k);
 		size_t rank = (size_t)ceil(p * (double)k);
 		*out = v[rank ? rank - 1 : 0];
-		*med = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2.0;
+		*med = rd_median_sorted(v, k);
 	}
 	rd_free(v);
 	return 0;

@@ -31,6 +31,7 @@
  */
 #include "rubdown/load.h"
 #include "alloc.h"
+#include "median.h"
 
 #include <assert.h>
 #include <math.h>
@@ -104,19 +105,11 @@ static int two_minute_max(const rd_activity *a)
 	return -1;
 }
 
-static int cmp_double(const void *pa, const void *pb)
-{
-	double a = *(const double *)pa, b = *(const double *)pb;
-	return (a > b) - (a < b);
-}
-
 /* Median of v[0..n) (sorts v); NAN when n is 0. */
 static double median(double *v, size_t n)
 {
-	if (!n)
-		return NAN;
-	qsort(v, n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+	rd_sort_doubles(v, n);
+	return rd_median_sorted(v, n);
 }
 
 static int set_reference(rd_load *l, const rd_activity *acts, size_t n,
