@@ -35,19 +35,18 @@ static void duration(FILE *b, double s)
 static void pace(FILE *b, const rd_activity *a)
 {
 	double s = rd_activity_duration_s(a), km = a->distance_m / 1000;
-	if (!isfinite(km) || km <= 0 || s <= 0) {
-		fputs("         ", b);
-	} else if (a->sport == RD_SPORT_BIKE) {
-		fprintf(b, "%4.1f km/h", km / (s / 3600));
-	} else if (rd_sport_is_run(a->sport) || a->sport == RD_SPORT_WALK) {
+	if (isfinite(km) && km > 0 && s > 0) {
 		long sec = lround(s / km);
-		if (sec >= 6000)
-			fputs("         ", b);
-		else
+		if (a->sport == RD_SPORT_BIKE) {
+			fprintf(b, "%4.1f km/h", km / (s / 3600));
+			return;
+		}
+		if ((rd_sport_is_run(a->sport) || a->sport == RD_SPORT_WALK) && sec < 6000) {
 			fprintf(b, "%3ld:%02ld/km", sec / 60, sec % 60);
-	} else {
-		fputs("         ", b);
+			return;
+		}
 	}
+	fputs("         ", b);
 }
 
 static void activity_line(FILE *b, const rd_training *t, size_t i)
@@ -94,18 +93,20 @@ static void weeks(FILE *b, const rd_training *t)
 	    rd_load_weeks(&w, &n, t->acts, t->load, t->count, t->first, t->last, NULL))
 		return;
 	fputs("\nWeek       sessions runs      km   hours   load\n", b);
-	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i; j < n && w[j].sessions == 0; j++)
-			;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && w[j].sessions == 0)
+			j++;
 		if (j - i >= GAP_WEEKS) {
 			fprintf(b, "%04d-W%02d .. %04d-W%02d  no activities (%zu weeks)\n",
 				w[i].iso_year, w[i].iso_week, w[j - 1].iso_year, w[j - 1].iso_week,
 				j - i);
+			i = j;
 			continue;
 		}
-		j = i + 1;
 		fprintf(b, "%04d-W%02d   %5d %5d %7.1f %7.1f %6.0f\n", w[i].iso_year,
 			      w[i].iso_week, w[i].sessions, w[i].runs, w[i].km, w[i].hours, w[i].load);
+		i++;
 	}
 	rd_free(w);
 }

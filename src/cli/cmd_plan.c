@@ -153,7 +153,7 @@ static void on_event(void *ctx, const rd_ical_event *ev)
  * stops the command; a bad event in it is a warning. */
 static int load_calendars(const plan_args *a, rd_profile *p)
 {
-	rd_date from = a->opt.from != RD_DATE_NONE ? a->opt.from : rd_date_today();
+	rd_date from = a->opt.from; /* set: today unless --from, or explain's week */
 	rd_ical_options o = {from, from + a->opt.weeks * 7 - 1, p->timezone, cli_warn, NULL,
 			     a->verbose ? on_event : NULL, NULL};
 	for (size_t i = 0; i < a->plan_count + a->busy_count; i++) {
@@ -212,7 +212,7 @@ static int load(const plan_args *a, rd_profile **p, rd_training **t)
 		return -1;
 	}
 	if (a->verbose)
-		show_history(*t, a->opt.from != RD_DATE_NONE ? a->opt.from : rd_date_today());
+		show_history(*t, a->opt.from);
 	return 0;
 }
 
@@ -253,6 +253,8 @@ int cmd_plan(int argc, char **argv)
 		cli_error("unexpected argument '%s'", argv[optind]);
 		return cli_usage(plan_usage);
 	}
+	if (a.opt.from == RD_DATE_NONE) /* today, once for the calendars, -v and the plan */
+		a.opt.from = rd_date_today();
 	rd_profile *p = NULL;
 	rd_training *t = NULL;
 	rd_plan *plan = NULL;
