@@ -196,6 +196,16 @@ static int weekday_of(const char *s)
 	return -1;
 }
 
+/* The week day s, given at n; where is "" or " in hours", for the message. */
+static int get_weekday(ctx *c, const yaml_node_t *n, const char *s, const char *where, int *d)
+{
+	*d = weekday_of(s);
+	if (*d < 0)
+		return fail(c, n, "unknown week day '%s'%s: expected mon, tue, wed, thu, fri, sat or sun",
+			    s, where);
+	return 0;
+}
+
 /* A day given twice in one mapping under two spellings ("tue", "Tuesday"):
  * bit d of *seen records day d. */
 static int day_again(ctx *c, const yaml_node_t *k, unsigned *seen, int d, const char *what)
@@ -328,10 +338,8 @@ static int session_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 static int week_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	(void)arg;
-	int d = weekday_of(key);
-	if (d < 0)
-		return fail(c, k, "unknown week day '%s': expected mon, tue, wed, thu, fri, sat or sun", key);
-	if (day_again(c, k, &c->week_seen, d, "week"))
+	int d;
+	if (get_weekday(c, k, key, "", &d) || day_again(c, k, &c->week_seen, d, "week"))
 		return RD_EFORMAT;
 	rd_session *s = &c->p->week[d];
 	session_in in = {s, 0, 0};
@@ -589,11 +597,8 @@ static int get_hours(ctx *c, yaml_node_t *v, int day_mask)
 static int hours_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	(void)arg;
-	int d = weekday_of(key);
-	if (d < 0)
-		return fail(c, k, "unknown week day '%s' in hours: expected mon, tue, wed, thu, "
-			    "fri, sat or sun", key);
-	if (day_again(c, k, &c->hours_seen, d, "hours"))
+	int d;
+	if (get_weekday(c, k, key, " in hours", &d) || day_again(c, k, &c->hours_seen, d, "hours"))
 		return RD_EFORMAT;
 	return get_hours(c, v, 1 << d);
 }
@@ -611,9 +616,9 @@ static int availability_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_
 			yaml_node_t *d = node(c, *it);
 			if (want(c, d, YAML_SCALAR_NODE, "a day"))
 				return RD_EFORMAT;
-			int wd = weekday_of(text(d));
-			if (wd < 0)
-				return fail(c, d, "unknown week day '%s': expected mon, tue, wed, thu, fri, sat or sun", text(d));
+			int wd;
+			if (get_weekday(c, d, text(d), "", &wd))
+				return RD_EFORMAT;
 			c->p->availability |= 1u << wd;
 		}
 		return 0;
