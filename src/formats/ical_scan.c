@@ -262,17 +262,12 @@ static int scan_line(ical_ctx *c, scan_state *s, const rd_buf *l, unsigned long 
 		int begin = starts(t, l->len, "BEGIN:");
 		snprintf(name, sizeof name, "%s", t + (begin ? 6 : 4));
 		name[strcspn(name, " \t")] = '\0';
-		if (!name_ok(c, name, t, l->len, ln)) {
-			if (begin)
-				scan_begin(c, s, name, ln, raw);
-			breaks(s, ln); /* the component it opens or closes */
-			return begin ? 0 : scan_end(c, s, name, ln, raw_next);
-		}
+		int bad = !name_ok(c, name, t, l->len, ln);
 		if (begin)
 			scan_begin(c, s, name, ln, raw);
-		else
-			return scan_end(c, s, name, ln, raw_next);
-		return 0;
+		if (bad)
+			breaks(s, ln); /* the component it opens or closes */
+		return begin ? 0 : scan_end(c, s, name, ln, raw_next);
 	}
 	if (s->depth == 0 && l->len > 0) {
 		ical_warn(c, ln, 1, "text outside BEGIN:VCALENDAR .. END:VCALENDAR");
