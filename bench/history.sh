@@ -29,6 +29,8 @@
 #    activities, twice the records) and compares peak RSS with the export's:
 #    what each activity adds, and that records add nothing past the fixed
 #    buffers.  RD_BENCH_COPIES sets the factor (default 2; 0 skips).
+# 7. Peak RSS on a hostile zip of 1,000,000 empty entries (made once with
+#    python3), against the 64 MB target.
 set -eu
 
 BUILD=${1:?usage: sh bench/history.sh BUILD_DIR}
@@ -229,6 +231,27 @@ scale() {
 	verdict "peak RSS, $k x the records" "$more_recs" 64 MB
 }
 
+# A hostile archive (BAD-INPUTS Z07): 1,000,000 empty entries in 88 MB.
+# libarchive would keep its whole directory (about 290 bytes an entry, per
+# reading thread); past ZIP_DIRECTORY_MAX entries rubdown reads it
+# streaming instead, and stops at the 200,000-entry limit.  Made once with
+# python3's zipfile (skipped without python3).
+hostile_zip() {
+	command -v python3 >/dev/null 2>&1 && have_history || return 0
+	zip=$BUILD/bench-hostile/many-entries.zip
+	if [ ! -f "$zip" ]; then
+		mkdir -p "$BUILD/bench-hostile"
+		python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    for i in range(1000000):
+        z.writestr(str(i), b"")' "$zip.tmp" && mv "$zip.tmp" "$zip" || return 0
+	fi
+	say "a zip of 1,000,000 empty entries (BAD-INPUTS Z07):"
+	timed "rubdown many-entries.zip" "$RD" history --quiet "$zip" || : # exits 1: the limit
+	say "$(printf '  %-34s %7.2f s  peak RSS %6s MB' "rubdown many-entries.zip" "$SECS" "$RSS_MB")"
+	verdict "peak RSS, 1,000,000-entry zip" "$RSS_MB" 64 MB
+}
+
 # side LABEL FORMAT CMD...: times a tool on plain/FORMAT and rubdown on the same.
 side() {
 	side_label=$1 fmt=$2
@@ -308,4 +331,5 @@ rubdown_runs
 fit_vs_bytes
 others
 scale
+hostile_zip
 targets

@@ -302,6 +302,17 @@ static int claim(atomic_size_t *next, size_t index)
 	return 0;
 }
 
+/* Drops the list's last result when it says nothing: a file skipped
+ * silently (a photo in a Strava export) costs no memory until the end. */
+static void forget_if_silent(result_list *l)
+{
+	file_result *r = &l->items[l->n - 1];
+	if (r->counted || r->nacts || r->nwarns || r->more_warns || r->lost_warns || r->csv)
+		return;
+	file_result_dispose(r);
+	l->n--;
+}
+
 static int zip_want(void *arg, size_t index, const char *name)
 {
 	zip_job *z = arg;
@@ -341,6 +352,7 @@ static void zip_end(void *arg, int rc, rd_diag *diag)
 	z->dec = NULL;
 	z->ctx->keep(z->ctx->h, z->cur);
 	z->ctx->progress(z->ctx->h, 1, 0, z->cur->bytes);
+	forget_if_silent(&z->list);
 }
 
 static void zip_reject(void *arg, size_t index, const rd_diag *why)
@@ -358,7 +370,7 @@ static void *zip_worker(void *arg)
 	zip_job *z = arg;
 	zip_limits lim = {z->ctx->opt->max_zip_entries, z->ctx->opt->max_zip_bytes,
 			  z->ctx->opt->max_file_bytes, z->total, z->seen,
-			  z->ctx->opt->max_ratio};
+			  z->ctx->opt->max_ratio, 0};
 	zip_visitor v = {z, zip_want, zip_data, zip_end, zip_reject};
 	z->rc = zip_walk(z->path, &lim, &v, &z->diag);
 	if (z->dec) { /* stopped inside an entry that never ended */

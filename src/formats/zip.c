@@ -15,9 +15,12 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /*
  * The seen set: for the duplicate and overlap checks (Z06/Z09), the entries
@@ -353,6 +356,76 @@ static int walk_entries(walk *w, rd_diag *diag)
 	}
 }
 
+/* ---- the directory's size, before libarchive reads it ---- */
+
+static uint64_t le(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* The zip64 end record's entry count, through the locator that sits just
+ * before the end record at eocd; 0 when there is none. */
+static int zip64_count(int fd, int64_t eocd, zip_directory *out)
+{
+	uint8_t loc[20], rec[56];
+	if (eocd < 20 || pread(fd, loc, 20, eocd - 20) != 20 ||
+	    memcmp(loc, "PK\6\7", 4))
+		return 0;
+	uint64_t at = le(loc + 8, 8);
+	if (at > INT64_MAX || pread(fd, rec, 56, (off_t)at) != 56 || memcmp(rec, "PK\6\6", 4))
+		return 0;
+	out->entries = le(rec + 32, 8);
+	out->bytes = le(rec + 40, 8);
+	return 1;
+}
+
+int zip_directory_size(const char *path, zip_directory *out)
+{
+	enum { EOCD = 22, TAIL = EOCD + 65535 }; /* the record, and its comment */
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st)) {
+		if (fd >= 0)
+			close(fd);
+		return RD_EIO;
+	}
+	int64_t size = st.st_size, from = size > TAIL ? size - TAIL : 0;
+	uint8_t *tail = rd_malloc(TAIL);
+	ssize_t got = tail ? pread(fd, tail, (size_t)(size - from), from) : -1;
+	int rc = tail ? 1 : RD_ENOMEM;
+	/* The last end record whose comment fits before the end of the file. */
+	for (ssize_t i = got - EOCD; i >= 0 && rc == 1; i--) {
+		const uint8_t *p = tail + i;
+		if (memcmp(p, "PK\5\6", 4) || i + EOCD + (ssize_t)le(p + 20, 2) > got)
+			continue;
+		out->entries = le(p + 10, 2);
+		out->bytes = le(p + 12, 4);
+		if (out->entries == 0xffff || out->bytes == 0xffffffff)
+			zip64_count(fd, from + i, out);
+		rc = 0;
+	}
+	rd_free(tail);
+	close(fd);
+	return rc;
+}
+
+/* 1 when the archive is read streaming: its directory is over the limits;
+ * 0 also when there is no end record (libarchive then falls back to
+ * streaming itself) or the file cannot be read (libarchive says why);
+ * RD_ENOMEM. */
+static int read_streaming(const char *path, const zip_limits *lim)
+{
+	zip_directory d;
+	uint64_t max = lim->max_directory ? lim->max_directory : ZIP_DIRECTORY_MAX;
+	int rc = zip_directory_size(path, &d);
+	if (rc)
+		return rc == RD_ENOMEM ? rc : 0;
+	return d.entries > max || d.bytes > ZIP_DIRECTORY_MAX_BYTES;
+}
+
 int zip_walk(const char *path, const zip_limits *lim, const zip_visitor *v,
 	     rd_diag *diag)
 {
@@ -365,7 +438,15 @@ int zip_walk(const char *path, const zip_limits *lim, const zip_visitor *v,
 		w.seen = own;
 	if (!(w.a = archive_read_new()))
 		goto done;
-	archive_read_support_format_zip(w.a);
+	int streaming = read_streaming(path, lim);
+	if (streaming < 0) {
+		rc = streaming;
+		goto done;
+	}
+	if (streaming)
+		archive_read_support_format_zip_streamable(w.a);
+	else
+		archive_read_support_format_zip(w.a);
 	if (archive_read_open_filename(w.a, path, ZIP_CHUNK) != ARCHIVE_OK) {
 		rc = rd_diag_set(diag, RD_EIO, path, 0, 0, "cannot read zip archive: %s",
 				 archive_error_string(w.a));

@@ -57,6 +57,25 @@ void zip_seen_free(zip_seen *s);
 int zip_seen_check(zip_seen *s, size_t index, const char *name, int64_t pos,
 		   const char **why);
 
+/* libarchive reads a seekable archive's whole central directory first and
+ * keeps about 290 bytes per entry, whatever our entry limit says.  Past
+ * these sizes (the directory's own count, read from its end record), the
+ * archive is read streaming instead, one local header after the other,
+ * with no directory in memory.  Streaming cannot see which entries are
+ * links (their type is only in the directory: such an entry is read as the
+ * small file of its target's name), nor find the end of a damaged entry
+ * whose sizes follow its data (the walk stops there). */
+#define ZIP_DIRECTORY_MAX 50000
+#define ZIP_DIRECTORY_MAX_BYTES (16u << 20)
+
+typedef struct zip_directory {
+	uint64_t entries, bytes; /* as the (zip64) end record says */
+} zip_directory;
+
+/* Reads the end of the archive at path: 0 with *out set, 1 when there is no
+ * end record, RD_EIO or RD_ENOMEM. */
+int zip_directory_size(const char *path, zip_directory *out);
+
 typedef struct zip_limits {
 	uint32_t max_entries;           /* 200,000 */
 	uint64_t max_total;             /* 8 GiB */
@@ -64,6 +83,8 @@ typedef struct zip_limits {
 	atomic_uint_least64_t *total_out; /* shared running total, may be NULL */
 	zip_seen *seen;                 /* shared; NULL: the walk's own */
 	uint32_t max_ratio;             /* 200 (:1); 0: no ratio cap */
+	uint32_t max_directory;         /* entries read seekable; 0:
+					   ZIP_DIRECTORY_MAX */
 } zip_limits;
 
 typedef struct zip_visitor {

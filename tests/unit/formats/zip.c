@@ -140,7 +140,7 @@ static void walk(void **state)
 	zip_write(path, files, 4);
 
 	seen s;
-	zip_limits lim = {100, 0, 0, NULL, NULL, 0};
+	zip_limits lim = {100, 0, 0, NULL, NULL, 0, 0};
 	assert_int_equal(walk_counting(path, &lim, &s), 0);
 	assert_int_equal(s.wanted, 2);
 	assert_int_equal(s.ends, 2);
@@ -169,7 +169,7 @@ static void walk(void **state)
 	/* total cap across entries, shared through total_out: the walk stops */
 	atomic_uint_least64_t total;
 	atomic_init(&total, 0);
-	zip_limits lim2 = {100, 1000, 0, &total, NULL, 0};
+	zip_limits lim2 = {100, 1000, 0, &total, NULL, 0, 0};
 	assert_int_equal(walk_counting(path, &lim2, &s), RD_ELIMIT);
 	assert_int_equal(s.ends, 1);
 
@@ -198,7 +198,7 @@ static void ratio_bomb(void **state)
 	zip_write(path, files, 2);
 
 	seen s;
-	zip_limits lim = {100, 0, 0, NULL, NULL, 200};
+	zip_limits lim = {100, 0, 0, NULL, NULL, 200, 0};
 	assert_int_equal(walk_counting(path, &lim, &s), 0);
 	assert_int_equal(s.ends, 2);
 	assert_int_equal(s.errors, 1);
@@ -256,7 +256,7 @@ static void bad_crc(void **state)
 	fclose(f);
 
 	seen s;
-	zip_limits lim = {100, 0, 0, NULL, NULL, 0};
+	zip_limits lim = {100, 0, 0, NULL, NULL, 0, 0};
 	assert_int_equal(walk_counting(path, &lim, &s), 0);
 	assert_int_equal(s.ends, 2);
 	assert_int_equal(s.errors, 1);
@@ -357,7 +357,7 @@ static void walk_shared(void **state)
 	assert_int_equal(zip_seen_check(shared, 0, "one.fit", 0, &why), 0);
 	assert_int_equal(zip_seen_check(shared, 1, "TWO.FIT", 1000, &why), 0);
 	seen s;
-	zip_limits lim = {100, 0, 0, NULL, shared, 0};
+	zip_limits lim = {100, 0, 0, NULL, shared, 0, 0};
 	for (int pass = 0; pass < 3; pass++) { /* the first, then the same again */
 		assert_int_equal(walk_counting(path, &lim, &s), 0);
 		assert_int_equal(s.wanted, 3);
@@ -379,13 +379,122 @@ static void walk_shared(void **state)
 	unlink(path);
 }
 
+static void add_link(struct archive *a, const char *name, const char *target)
+{
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFLNK);
+	archive_entry_set_perm(e, 0777);
+	archive_entry_set_symlink(e, target);
+	archive_write_header(a, e);
+	archive_entry_free(e);
+}
+
+/* Appends a comment of n bytes to the archive at path (the end record's
+ * last field is the comment's length). */
+static void add_comment(const char *path, const char *comment)
+{
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, -2, SEEK_END), 0);
+	size_t n = strlen(comment);
+	fputc((int)(n & 0xff), f);
+	fputc((int)(n >> 8), f);
+	fputs(comment, f);
+	fclose(f);
+}
+
+/* The directory's size comes from the end record, comment or not; past
+ * max_directory entries the archive is read streaming, one local header
+ * after another.  A streaming read cannot tell a link (its type is in the
+ * directory only), so the link is refused only when read seekable. */
+static void directory_streaming(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/rd_zip_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_zip(a);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	add(a, "a.fit", "one", 3);
+	add_link(a, "link.fit", "/etc/passwd");
+	add(a, "b.fit", "two", 3);
+	add(a, "A.FIT", "dup", 3);
+	archive_write_close(a);
+	archive_write_free(a);
+	add_comment(path, "an archive comment");
+
+	zip_directory d;
+	assert_int_equal(zip_directory_size(path, &d), 0);
+	assert_int_equal(d.entries, 4);
+	assert_true(d.bytes > 4 * 46 && d.bytes < 1000);
+
+	seen s;
+	zip_limits lim = {100, 0, 0, NULL, NULL, 0, 0};
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	assert_int_equal(s.wanted, 2);
+	assert_int_equal(s.bytes, 6);
+	assert_int_equal(s.rejects, 2);
+	expect_entry_msg(s.reject_msg[0], path, "link.fit: error: zip entry is a link");
+
+	lim.max_directory = 3;
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	assert_int_equal(s.wanted, 3);
+	assert_int_equal(s.bytes, 6 + strlen("/etc/passwd"));
+	assert_int_equal(s.rejects, 1);
+	expect_entry_msg(s.reject_msg[0], path,
+			 "A.FIT: error: duplicate zip entry name; the first one is used");
+
+	FILE *f = fopen(path, "wb");
+	fputs("PK\5\6 but too short", f);
+	fclose(f);
+	assert_int_equal(zip_directory_size(path, &d), 1);
+	unlink(path);
+	assert_int_equal(zip_directory_size(path, &d), RD_EIO);
+}
+
+/* Over 65,535 entries the count is in the zip64 end record; over
+ * ZIP_DIRECTORY_MAX of them the archive is read streaming, every entry. */
+static void directory_zip64(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/rd_zip_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_zip(a);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	enum { N = 70000 };
+	for (int i = 0; i < N; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "%d", i);
+		add(a, name, "x", 1);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+
+	zip_directory d;
+	assert_int_equal(zip_directory_size(path, &d), 0);
+	assert_int_equal(d.entries, N);
+	seen s;
+	zip_limits lim = {N, 0, 0, NULL, NULL, 0, 0};
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	assert_int_equal(s.wanted, N);
+	assert_int_equal(s.bytes, N);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names), cmocka_unit_test(walk),
 		cmocka_unit_test(seen_interleaved), cmocka_unit_test(seen_many),
 		cmocka_unit_test(walk_shared), cmocka_unit_test(ratio_bomb),
-		cmocka_unit_test(bad_crc),
+		cmocka_unit_test(bad_crc), cmocka_unit_test(directory_streaming),
+		cmocka_unit_test(directory_zip64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
