@@ -2,7 +2,9 @@
  * zip.c: a zip archive's entries, streamed through libarchive (see zip.h).
  *
  * libarchive's zip reader, given a seekable file, reads the central directory
- * and then each entry's local header and data; archive_read_data_block()
+ * and then each entry's local header and data (an archive whose directory is
+ * too big to hold is read streaming instead, see ZIP_DIRECTORY_MAX in
+ * zip.h); archive_read_data_block()
  * lends us its own buffer (inflated, or the file's bytes for a stored
  * entry), passed on in pieces of at most ZIP_CHUNK bytes.  We never call archive_read_extract(), so entry
  * names never become paths: they are only compared with the Filename column
