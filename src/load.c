@@ -10,6 +10,10 @@
  *    use, and the women's constants (0.86, 1.67) differ by under 10% in the
  *    usual 0.6..0.9 range.  When the heart rate covers only part of the
  *    moving time, the missing seconds count at the recorded average.
+ *  - average heart rate (RD_LOAD_AVG_HR), when there are no usable samples
+ *    but the file or the CSV gives an average (a Strava row without its
+ *    file, a summary-only file): Banister's original TRIMP, the moving
+ *    minutes at the average's heart-rate reserve.
  *  - pace (RD_LOAD_PACE), a run without heart rate: x = usual_hrr +
  *    (median_pace / pace - 1), clamped to 0.3..1, then the same TRIMP
  *    formula over the moving minutes.  usual_hrr is the median mean-HRR of
@@ -23,7 +27,8 @@
  * Reference heart rates: hr_max given, else the highest "2-minute max" of
  * any activity: the highest heart rate at or above which that activity
  * spent 120 s (read from its histogram, so single-second spikes from an
- * optical sensor do not count), raised when it would put the runner's
+ * optical sensor do not count), or the highest maximum the summaries give
+ * when no activity has 2 minutes of samples; raised when it would put the runner's
  * median run above USUAL_MAX_HRR (a history without a hard effort: every
  * run would be hard).  hr_rest given, else RD_HR_REST_DEFAULT:
  * running data never shows a resting heart rate, so a percentile of it
@@ -57,8 +62,9 @@ const char *rd_hr_source_name(rd_hr_source s)
 
 const char *rd_load_method_name(rd_load_method m)
 {
-	static const char *names[] = {"none", "heart rate", "pace", "duration"};
-	return (unsigned)m < 4 ? names[m] : "none";
+	static const char *names[] = {"none", "heart rate", "pace", "duration",
+				      "average heart rate"};
+	return (unsigned)m < 5 ? names[m] : "none";
 }
 
 static double clamp01(double x)
@@ -127,11 +133,16 @@ static int set_reference(rd_load *l, const rd_activity *acts, size_t n,
 		l->hr_max_source = RD_HR_GIVEN;
 		return 0;
 	}
-	int best = -1;
+	int best = -1, summary_best = -1;
 	for (size_t i = 0; i < n; i++) {
 		int m = two_minute_max(&acts[i]);
 		best = m > best ? m : best;
+		m = acts[i].max_hr;
+		if (m >= EST_LOW_BPM && m <= EST_HIGH_BPM && m > summary_best)
+			summary_best = m;
 	}
+	if (best < 0) /* no samples: a summary's maximum is all there is */
+		best = summary_best;
 	if (best >= l->hr_rest + RD_HR_MIN_RESERVE) {
 		l->hr_max = best;
 		l->hr_max_source = RD_HR_ESTIMATED;
@@ -161,6 +172,21 @@ static double mean_hrr(const rd_load *l, const rd_activity *a)
 	return secs > 0 ? sum / secs : 0.0;
 }
 
+/* The heart-rate reserve at the activity's average heart rate, NAN without
+ * one (or without hr_max). */
+static double avg_hrr(const rd_load *l, const rd_activity *a)
+{
+	if (l->hr_max <= 0 || a->avg_hr < EST_LOW_BPM || a->avg_hr > EST_HIGH_BPM)
+		return NAN;
+	return clamp01((a->avg_hr - l->hr_rest) / (double)(l->hr_max - l->hr_rest));
+}
+
+/* The mean heart-rate reserve from the samples, else from the average. */
+static double usual_hrr_of(const rd_load *l, const rd_activity *a)
+{
+	return hr_usable(l, a) ? mean_hrr(l, a) : avg_hrr(l, a);
+}
+
 static double pace_s_km(const rd_activity *a)
 {
 	double dur = rd_activity_duration_s(a);
@@ -178,9 +204,11 @@ static int set_usual(rd_load *l, const rd_activity *acts, size_t n)
 	if (!v)
 		return RD_ENOMEM;
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (rd_sport_is_run(acts[i].sport) && hr_usable(l, &acts[i]))
-			v[k++] = mean_hrr(l, &acts[i]);
+	for (size_t i = 0; i < n; i++) {
+		double x = rd_sport_is_run(acts[i].sport) ? usual_hrr_of(l, &acts[i]) : NAN;
+		if (!isnan(x))
+			v[k++] = x;
+	}
 	l->usual_hrr = k ? median(v, k) : USUAL_HRR;
 	k = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -216,6 +244,7 @@ static double hard_share(const rd_load *l, const rd_activity *a)
 static void activity_load(const rd_load *l, const rd_activity *a, rd_activity_load *out)
 {
 	double dur = rd_activity_duration_s(a), hr = hr_total(a), pace = pace_s_km(a);
+	double avg = avg_hrr(l, a);
 	out->hard_share = l->hr_max > 0 ? hard_share(l, a) : NAN;
 	if (hr_usable(l, a)) {
 		out->method = RD_LOAD_HR;
@@ -223,6 +252,10 @@ static void activity_load(const rd_load *l, const rd_activity *a, rd_activity_lo
 		if (dur > hr)
 			out->trimp *= dur / hr;
 		out->minutes = (dur > hr ? dur : hr) / 60.0;
+	} else if (!isnan(avg) && dur > 0) {
+		out->method = RD_LOAD_AVG_HR;
+		out->minutes = dur / 60.0;
+		out->trimp = rd_trimp_at(out->minutes, avg);
 	} else if (!isnan(pace) && !isnan(l->median_pace_s_km)) {
 		out->method = RD_LOAD_PACE;
 		out->minutes = dur / 60.0;

@@ -65,10 +65,12 @@ typedef enum rd_load_method {
 	RD_LOAD_NONE = 0, /* no duration: load 0 */
 	RD_LOAD_HR,       /* Banister TRIMP from the seconds at each heart rate */
 	RD_LOAD_PACE,     /* run without heart rate: TRIMP of a pace-equivalent HRR */
-	RD_LOAD_DURATION  /* no heart rate and no pace: minutes at the usual HRR */
+	RD_LOAD_DURATION, /* no heart rate and no pace: minutes at the usual HRR */
+	RD_LOAD_AVG_HR    /* no heart-rate samples but an average: Banister's
+			     TRIMP of the moving minutes at that average */
 } rd_load_method;
 
-/* "none", "heart rate", "pace", "duration". */
+/* "none", "heart rate", "pace", "duration", "average heart rate". */
 const char *rd_load_method_name(rd_load_method m);
 
 typedef struct rd_activity_load {

@@ -208,6 +208,62 @@ static void pace_based_load(void **state)
 	rd_load_free(l);
 }
 
+/* No heart-rate samples but an average (a Strava row without its file, a
+ * summary-only file): Banister's TRIMP at the average, for runs and other
+ * sports alike; samples win over the average; an average outside 30..230
+ * bpm is no heart rate. */
+static void average_hr_load(void **state)
+{
+	(void)state;
+	rd_activity a[4];
+	fixture(&a[0], RD_SPORT_RUN, 20000, 3600, 12000);
+	a[0].avg_hr = 150;
+	fixture(&a[1], RD_SPORT_BIKE, 20001, 3600, 30000);
+	a[1].avg_hr = 150;
+	fixture(&a[2], RD_SPORT_RUN, 20002, 3600, 12000);
+	at_hr(&a[2], 150, 3600);
+	a[2].avg_hr = 170;
+	fixture(&a[3], RD_SPORT_RUN, 20003, 3600, 12000);
+	a[3].avg_hr = 20;
+	rd_load_options opt = {190, 60};
+	rd_load *l = NULL;
+	assert_int_equal(rd_load_compute(&l, a, 4, &opt, NULL), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(l->items[i].method, i == 2 ? RD_LOAD_HR : RD_LOAD_AVG_HR);
+		assert_near(l->items[i].trimp, HOUR_150, 0.005);
+		assert_near(l->items[i].minutes, 60.0, 1e-9);
+	}
+	assert_true(isnan(l->items[0].hard_share)); /* no time in zones */
+	assert_int_equal(l->items[3].method, RD_LOAD_PACE);
+	assert_string_equal(rd_load_method_name(RD_LOAD_AVG_HR), "average heart rate");
+	/* the usual reserve counts the averaged run: both at 150 bpm */
+	assert_near(l->usual_hrr, 90.0 / 130.0, 1e-9);
+	rd_load_free(l);
+}
+
+/* With no activity holding 2 minutes of samples, hr_max is estimated from
+ * the highest maximum the summaries give (a spike past 230 bpm ignored). */
+static void hr_max_from_summaries(void **state)
+{
+	(void)state;
+	rd_activity a[3];
+	fixture(&a[0], RD_SPORT_RUN, 20000, 3600, 12000);
+	a[0].avg_hr = 150, a[0].max_hr = 182;
+	fixture(&a[1], RD_SPORT_RUN, 20001, 3600, 12000);
+	a[1].avg_hr = 140, a[1].max_hr = 176;
+	fixture(&a[2], RD_SPORT_RUN, 20002, 3600, 12000);
+	a[2].max_hr = 250;
+	at_hr(&a[2], 150, 60); /* under 2 minutes: no 2-minute max */
+	rd_load *l = NULL;
+	assert_int_equal(rd_load_compute(&l, a, 3, NULL, NULL), 0);
+	assert_int_equal(l->hr_max, 182);
+	assert_int_equal(l->hr_max_source, RD_HR_ESTIMATED);
+	assert_near(l->usual_hrr, 85.0 / 122.0, 1e-9);
+	assert_int_equal(l->items[0].method, RD_LOAD_AVG_HR);
+	assert_near(l->items[0].trimp, rd_trimp_at(60.0, 90.0 / 122.0), 1e-9);
+	rd_load_free(l);
+}
+
 /* One 150 bpm hour a day on `days` days from `day0`. */
 static rd_activity *daily_hours(rd_date day0, size_t days)
 {
@@ -356,6 +412,8 @@ int main(void)
 		cmocka_unit_test(hr_max_raised_without_hard_effort),
 		cmocka_unit_test(hr_none_and_bad_options),
 		cmocka_unit_test(pace_based_load),
+		cmocka_unit_test(average_hr_load),
+		cmocka_unit_test(hr_max_from_summaries),
 		cmocka_unit_test(ewma_closed_form),
 		cmocka_unit_test(weeks_and_iso),
 		cmocka_unit_test(local_date),
