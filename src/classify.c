@@ -14,7 +14,9 @@
  *         needs 5 runs) and at least 15% above their median, so a runner
  *         whose runs are all alike has no "hardest fifth";
  *   easy  anything else.
- * Activities that are not runs are "other" (cross-training).
+ * Activities that are not runs are "other" (cross-training), and so is a
+ * run under 2 minutes that is not a race: a watch started by mistake, not
+ * a session.  Such false starts are left out of the runner's medians too.
  *
  * The window medians use a Fenwick tree over duration ranks, so the whole
  * pass is O(n log n) however many runs share a day.
@@ -33,6 +35,7 @@
 #define WINDOW_MIN_RUNS 3
 #define PERCENTILE_MIN_RUNS 5
 #define HARD_OVER_MEDIAN 1.15 /* load per minute at least this x the median */
+#define SESSION_MIN_S 120.0   /* a shorter run is a false start */
 
 const char *rd_run_kind_name(rd_run_kind k)
 {
@@ -85,7 +88,9 @@ int rd_name_says_race(const char *name, const char **word)
 static void fmt_duration(char *buf, size_t size, double s)
 {
 	long min = lround(s / 60.0);
-	if (min >= 60)
+	if (s < 59.5)
+		snprintf(buf, size, "%ld s", lround(s));
+	else if (min >= 60)
 		snprintf(buf, size, "%ld h %02ld", min / 60, min % 60);
 	else
 		snprintf(buf, size, "%ld min", min);
@@ -173,11 +178,19 @@ static void window_medians(window *u, int days, double *med)
 	}
 }
 
+/* A run that counts as a session: not a false start of a few seconds (an
+ * unknown duration, a CSV row with a distance only, still counts). */
+static int is_session(const rd_activity *a)
+{
+	double d = rd_activity_duration_s(a);
+	return rd_sport_is_run(a->sport) && !(d > 0 && d < SESSION_MIN_S);
+}
+
 static int collect_runs(window *u, const rd_activity *acts, size_t n)
 {
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
-		m += rd_sport_is_run(acts[i].sport) && rd_activity_duration_s(&acts[i]) > 0 &&
+		m += is_session(&acts[i]) && rd_activity_duration_s(&acts[i]) > 0 &&
 		     rd_activity_date(&acts[i]) != RD_DATE_NONE;
 	u->m = m;
 	u->runs = rd_calloc(m ? m : 1, sizeof *u->runs);
@@ -186,7 +199,7 @@ static int collect_runs(window *u, const rd_activity *acts, size_t n)
 	if (!u->runs || !u->by_dur || !u->tree)
 		return RD_ENOMEM;
 	for (size_t i = 0, k = 0; i < n; i++)
-		if (rd_sport_is_run(acts[i].sport) && rd_activity_duration_s(&acts[i]) > 0 &&
+		if (is_session(&acts[i]) && rd_activity_duration_s(&acts[i]) > 0 &&
 		    rd_activity_date(&acts[i]) != RD_DATE_NONE)
 			u->runs[k++] = (run_ref){i, rd_activity_date(&acts[i]),
 						 rd_activity_duration_s(&acts[i]), 0};
@@ -220,7 +233,7 @@ static int per_minute_percentile(double *out, double *med, const rd_activity *ac
 		return RD_ENOMEM;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (rd_sport_is_run(acts[i].sport) && load->items[i].minutes > 0)
+		if (is_session(&acts[i]) && load->items[i].minutes > 0)
 			v[k++] = load->items[i].per_minute;
 	*out = *med = NAN;
 	if (k >= PERCENTILE_MIN_RUNS) {
@@ -332,7 +345,18 @@ static void classify_one(const ctx *x, const rd_activity *a, const rd_activity_l
 		snprintf(c->reason, sizeof c->reason, "other: %s (cross-training)", rd_sport_name(a->sport));
 		return;
 	}
-	if (as_race(a, c) || as_long(x, a, usual, c) || as_hard(x, a, l, c))
+	if (as_race(a, c))
+		return;
+	if (!is_session(a)) {
+		char d[32];
+		fmt_duration(d, sizeof d, rd_activity_duration_s(a));
+		c->kind = RD_KIND_OTHER;
+		snprintf(c->reason, sizeof c->reason,
+			 "other: a %s of %s, too short for a session (a watch started by mistake?)",
+			 rd_sport_name(a->sport), d);
+		return;
+	}
+	if (as_long(x, a, usual, c) || as_hard(x, a, l, c))
 		return;
 	as_easy(x, a, l, c);
 }

@@ -203,6 +203,34 @@ static void alike_runs_are_easy(void **state)
 	rd_load_free(load);
 }
 
+/* A run of a few seconds (a watch started by mistake) is "other", not a
+ * session, and stays out of the usual run: with three 10-second false
+ * starts counted, the median of the others would be 20 min and a 50-minute
+ * run 2.5x it, long.  A race is a race however short (an 800 m), and a run
+ * of unknown duration still counts. */
+static void false_starts(void **state)
+{
+	(void)state;
+	static history h;
+	h.n = 0;
+	rd_date d0 = rd_date_from_ymd(2026, 3, 2);
+	for (int i = 0; i < 3; i++) {
+		add(&h, RD_KIND_EASY, RD_SPORT_RUN, d0 + i, "Run", 40, 7, 0);
+		add(&h, RD_KIND_OTHER, RD_SPORT_RUN, d0 + i, "Run", 10.0 / 60, 0.05, 0);
+	}
+	add(&h, RD_KIND_EASY, RD_SPORT_RUN, d0 + 4, "Run", 50, 8.75, 0);
+	add(&h, RD_KIND_RACE, RD_SPORT_TRACK, d0 + 5, "800 m", 1.8, 0.8, 0)->marked_race = 1;
+	rd_activity *unknown = add(&h, RD_KIND_EASY, RD_SPORT_RUN, d0 + 6, "Run", 0, 5, 0);
+	unknown->elapsed_s = unknown->moving_s = NAN;
+	rd_load *load = NULL;
+	rd_class *c = classify(&h, &load);
+	check_kinds(&h, c);
+	assert_string_equal(c[1].reason,
+			    "other: a run of 10 s, too short for a session (a watch started by mistake?)");
+	rd_free(c);
+	rd_load_free(load);
+}
+
 static void race_words(void **state)
 {
 	(void)state;
@@ -258,6 +286,7 @@ int main(void)
 		cmocka_unit_test(reasons_in_words),
 		cmocka_unit_test(long_is_relative),
 		cmocka_unit_test(alike_runs_are_easy),
+		cmocka_unit_test(false_starts),
 		cmocka_unit_test(race_words),
 		cmocka_unit_test(empty_and_oom),
 	};
