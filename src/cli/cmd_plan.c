@@ -184,6 +184,27 @@ static void show_history(const rd_training *t, rd_date from)
 	}
 }
 
+/* Activities without a sport in the 4 weeks the rules look back on: they
+ * count as cross-training, which the runner should know. */
+static void warn_unknown_sport(const rd_training *t, rd_date from)
+{
+	size_t n = 0;
+	const char *first = NULL;
+	for (size_t i = 0; i < t->count; i++) {
+		rd_date d = rd_activity_date(&t->acts[i]);
+		if (t->acts[i].sport != RD_SPORT_UNKNOWN || d == RD_DATE_NONE || d < from - 28 ||
+		    d >= from)
+			continue;
+		first = first ? first : t->acts[i].source;
+		n++;
+	}
+	if (n)
+		fprintf(stderr, "%s: warning: %zu %s of the 4 weeks before the plan %s no sport "
+				"in the file (a GPX without <type>?): counted as cross-training, "
+				"not as runs\n", first, n, n == 1 ? "activity" : "activities",
+			n == 1 ? "has" : "have");
+}
+
 /* The profile, its calendars, and the recorded history (if any) added to
  * it.  A history file that could not be read is a warning; the plan goes on
  * without it. */
@@ -211,6 +232,7 @@ static int load(const plan_args *a, rd_profile **p, rd_training **t)
 		cli_diag(&diag);
 		return -1;
 	}
+	warn_unknown_sport(*t, a->opt.from);
 	if (a->verbose)
 		show_history(*t, a->opt.from);
 	return 0;

@@ -246,6 +246,21 @@ assert ny == [("2024-03-01", "2024-03-01T22:30:00-05:00", "timezone"),
 assert utc == [("2024-03-02", None, None), ("2024-07-02", None, None)], utc
 PY
 then ok; else bad "GPX days in the profile's time zone"; cat "$work/err"; fi
+# A GPX without <type> has no sport: it counts as cross-training, and both
+# commands say so (plan: only for the 4 weeks its rules look back on).
+mkdir -p "$work/nosport"
+gpx_at 2024-03-05T07:00:00Z 2024-03-05T07:40:00Z | sed 's|<type>running</type>||' >"$work/nosport/a.gpx"
+"$rd" history "$work/nosport" >"$work/nosport.txt" 2>"$work/err"
+printf 'runner: {name: Lee}\n' >"$work/lee.yaml"
+"$rd" plan --profile "$work/lee.yaml" --history "$work/nosport" --from 2024-03-10 >/dev/null 2>"$work/nosport-plan" ||
+	true
+"$rd" plan --profile "$work/lee.yaml" --history "$work/nosport" --from 2024-04-10 >/dev/null 2>"$work/nosport-later" ||
+	true
+if grep -q "^2024-03-05 07:00Z  unknown   other " "$work/nosport.txt" &&
+	grep -q "^1 activity has no sport in the file (a GPX without <type>?): counted as cross-training" "$work/nosport.txt" &&
+	grep -q "^$work/nosport/a.gpx: warning: 1 activity of the 4 weeks before the plan has no sport" "$work/nosport-plan" &&
+	! grep -q "no sport" "$work/nosport-later"
+then ok; else bad "activities without a sport"; cat "$work/nosport.txt" "$work/nosport-plan"; fi
 # Without a profile time zone, the zone a plan calendar declares
 # (X-WR-TIMEZONE) dates them for the plan: the run of 03:30 UTC on 2 March
 # is New York's 1 March, outside the 4 weeks before 30 March, so one run
