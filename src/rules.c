@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "schedule.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -84,7 +85,7 @@ void rules_describe_day(const rd_day *day, rd_buf *out)
 		sep = ", ";
 	}
 	if (s->km > 0) {
-		rd_buf_printf(out, "%s%g km", sep, s->km);
+		rd_buf_printf(out, "%s%g km", sep, round(s->km * 10) / 10); /* 13.6, 8 */
 		sep = ", ";
 	}
 	if (s->minutes > 0)

@@ -55,6 +55,27 @@ static void after_hard(void **state)
 	rd_profile_free(p);
 }
 
+/* A session's distance is said to 0.1 km (a recorded 13.586 km run reads
+ * 13.6 km); a whole number stays whole. */
+static void session_in_words(void **state)
+{
+	(void)state;
+	rd_profile *p = profile_from("runner: {pressure: firm}\n"
+				     "sessions: [{date: 2026-12-01, kind: hard, title: Tempo, "
+				     "km: 13.586, minutes: 60},\n"
+				     "  {date: 2026-12-08, kind: hard, title: Hills, km: 8}]\n");
+	rd_plan *plan = plan_for(p, "2026-11-30", 2);
+	int seen = 0;
+	for (size_t i = 0; i < plan->count; i++) {
+		const char *r = plan->appointments[i].reason;
+		seen |= strstr(r, "(Tempo, 13.6 km, 60 min)") ? 1 : 0;
+		seen |= strstr(r, "(Hills, 8 km)") ? 2 : 0;
+	}
+	assert_int_equal(seen, 3);
+	rd_plan_free(plan);
+	rd_profile_free(p);
+}
+
 static void beginners_wait_a_day_more(void **state)
 {
 	(void)state;
@@ -470,6 +491,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(after_hard),
+		cmocka_unit_test(session_in_words),
 		cmocka_unit_test(beginners_wait_a_day_more),
 		cmocka_unit_test(no_deep_before_demanding),
 		cmocka_unit_test(achy_ease_up),
