@@ -75,7 +75,7 @@ void rules_describe_day(const rd_day *day, rd_buf *out)
 	const rd_session *s = day->session;
 	if (!s)
 		return;
-	int paren = (s->title && *s->title) || s->km > 0 || s->minutes > 0;
+	int paren = (s->title && *s->title) || s->km >= 0.05 || s->minutes > 0;
 	if (!paren)
 		return;
 	rd_buf_puts(out, " (");
@@ -84,8 +84,9 @@ void rules_describe_day(const rd_day *day, rd_buf *out)
 		rd_buf_printf(out, "%s", s->title);
 		sep = ", ";
 	}
-	if (s->km > 0) {
-		rd_buf_printf(out, "%s%g km", sep, round(s->km * 10) / 10); /* 13.6, 8 */
+	double km = round(s->km * 10) / 10; /* 13.586 reads 13.6, 8 stays 8 */
+	if (km > 0) {
+		rd_buf_printf(out, "%s%g km", sep, km);
 		sep = ", ";
 	}
 	if (s->minutes > 0)
