@@ -113,10 +113,11 @@ static void weeks(FILE *b, const rd_training *t)
 
 static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
 {
-	fprintf(b, "\n%zu activities; files: %zu ok, %zu partial, %zu rejected; "
-		      "%zu duplicates dropped; %zu from activities.csv alone\n",
-		      t->count, s->files_ok, s->files_partial, s->files_rejected, s->duplicates,
-		      s->csv_only);
+	fprintf(b, "\n%zu %s; files: %zu ok, %zu partial, %zu rejected; "
+		      "%zu %s dropped; %zu from activities.csv alone\n",
+		      t->count, t->count == 1 ? "activity" : "activities", s->files_ok,
+		      s->files_partial, s->files_rejected, s->duplicates,
+		      s->duplicates == 1 ? "duplicate" : "duplicates", s->csv_only);
 	if (t->load->hr_max > 0)
 		fprintf(b, "heart rate: max %d (%s), rest %d (%s)\n", t->load->hr_max,
 			rd_hr_source_name(t->load->hr_max_source), t->load->hr_rest,

@@ -258,6 +258,7 @@ printf 'runner: {name: Lee}\n' >"$work/lee.yaml"
 	true
 if grep -q "^2024-03-05 07:00Z  unknown   other " "$work/nosport.txt" &&
 	grep -q "^1 activity has no sport in the file (a GPX without <type>?): counted as cross-training" "$work/nosport.txt" &&
+	grep -q "^1 activity; files: 1 ok, 0 partial, 0 rejected; 0 duplicates dropped" "$work/nosport.txt" &&
 	grep -q "^$work/nosport/a.gpx: warning: 1 activity of the 4 weeks before the plan has no sport" "$work/nosport-plan" &&
 	! grep -q "no sport" "$work/nosport-later"
 then ok; else bad "activities without a sport"; cat "$work/nosport.txt" "$work/nosport-plan"; fi
