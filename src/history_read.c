@@ -105,30 +105,7 @@ static int cmp_str(const void *a, const void *b)
 
 static int list_dir(path_list *l, const char *dir, int depth);
 
-static int list_entry(path_list *l, const char *dir, const char *name, int depth)
-{
-	if (name[0] == '.' || !strcmp(name, "__MACOSX"))
-		return 0;
-	char *path = join(dir, name);
-	struct stat st, lst;
-	if (!path)
-		return RD_ENOMEM;
-	if (lstat(path, &lst) || stat(path, &st)) {
-		rd_free(path);
-		return 0; /* vanished, or a dangling link */
-	}
-	if (S_ISDIR(st.st_mode)) {
-		int rc = S_ISLNK(lst.st_mode) ? 0 : list_dir(l, path, depth + 1);
-		rd_free(path);
-		return rc;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rd_free(path);
-		return 0;
-	}
-	return add_item(l, path);
-}
-
+/* A warning about a folder or one of its entries, in listing order. */
 static int dir_problem(path_list *l, const char *dir, const char *why)
 {
 	file_result *r = result_list_add(l->problems, l->n, 0, dir);
@@ -138,6 +115,31 @@ static int dir_problem(path_list *l, const char *dir, const char *why)
 	rd_diag_set(&d, RD_EIO, dir, 0, 0, "%s", why);
 	file_result_reject(r, &d);
 	return 0;
+}
+
+static int list_entry(path_list *l, const char *dir, const char *name, int depth)
+{
+	if (name[0] == '.' || !strcmp(name, "__MACOSX"))
+		return 0;
+	char *path = join(dir, name);
+	struct stat st, lst;
+	if (!path)
+		return RD_ENOMEM;
+	int rc = 0;
+	if (lstat(path, &lst) || stat(path, &st)) {
+		/* vanished, or a link to nothing: said only of an activity's name */
+		if (named_like_activity(name))
+			rc = dir_problem(l, path, "a link to nothing; skipped");
+	} else if (S_ISDIR(st.st_mode)) {
+		rc = S_ISLNK(lst.st_mode) ? 0 : list_dir(l, path, depth + 1);
+	} else if (!S_ISREG(st.st_mode)) {
+		if (named_like_activity(name)) /* a FIFO would block the reading */
+			rc = dir_problem(l, path, "not a regular file; skipped");
+	} else {
+		return add_item(l, path);
+	}
+	rd_free(path);
+	return rc;
 }
 
 static int read_names(DIR *dp, char ***names, size_t *n)

@@ -262,6 +262,17 @@ if grep -q "^2024-03-05 07:00Z  unknown   other " "$work/nosport.txt" &&
 	grep -q "^$work/nosport/a.gpx: warning: 1 activity of the 4 weeks before the plan has no sport" "$work/nosport-plan" &&
 	! grep -q "no sport" "$work/nosport-later"
 then ok; else bad "activities without a sport"; cat "$work/nosport.txt" "$work/nosport-plan"; fi
+# In a folder, a link to nothing and a FIFO named like activities are
+# reported and skipped (a FIFO would block the reading); the rest is read.
+mkdir -p "$work/odd"
+gpx_at 2024-03-05T07:00:00Z 2024-03-05T07:40:00Z >"$work/odd/good.gpx"
+ln -s "$work/odd/nowhere.fit" "$work/odd/gone.fit"
+mkfifo "$work/odd/pipe.gpx"
+timeout 10 "$rd" history "$work/odd" >"$work/odd.txt" 2>"$work/err"
+if grep -q "^$work/odd/gone.fit: warning: a link to nothing; skipped" "$work/err" &&
+	grep -q "^$work/odd/pipe.gpx: warning: not a regular file; skipped" "$work/err" &&
+	grep -q "^1 activity; files: 1 ok" "$work/odd.txt"
+then ok; else bad "odd folder entries"; cat "$work/err"; fi
 # Without a profile time zone, the zone a plan calendar declares
 # (X-WR-TIMEZONE) dates them for the plan: the run of 03:30 UTC on 2 March
 # is New York's 1 March, outside the 4 weeks before 30 March, so one run
