@@ -8,7 +8,8 @@
  * - an activity file: FIT, GPX or TCX, optionally gzipped; the kind is
  *   found from the content, never from the name;
  * - a folder, searched recursively (symbolic links to folders are not
- *   followed; files are visited in name order);
+ *   followed; files are visited in name order; a FIFO, device or link to
+ *   nothing is skipped, with a warning when named like an activity file);
  * - a zip archive, such as a Strava bulk export; its entries are read in
  *   memory and never extracted, and an archive inside it is not opened.
  *
