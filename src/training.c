@@ -2,6 +2,7 @@
 #include "rubdown/training.h"
 #include "rubdown/ical.h"
 #include "alloc.h"
+#include "buf.h"
 #include "writers/jsonb.h"
 
 #include <jansson.h>
@@ -213,14 +214,56 @@ static json_t *weeks_json(int *bad, const rd_training *t)
 	return list;
 }
 
-int rd_training_to_json(char **out, const rd_training *t)
+/* ---- streaming the document: one activity's objects at a time ---- */
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8))
+
+typedef struct json_out {
+	rd_json_write_fn write;
+	void *ctx;
+	int rc;
+	int depth; /* of the value being dumped: its lines are indented so */
+} json_out;
+
+static void put(json_out *o, const char *s, size_t n)
 {
-	int failed = 0, *bad = &failed;
-	json_t *root = json_object(), *list = json_array();
-	for (size_t i = 0; i < t->count; i++)
-		jb_push(bad, list, activity_json(bad, t, i));
-	jb_set(bad, root, "activities", list);
-	jb_set(bad, root, "weeks", weeks_json(bad, t));
+	if (!o->rc && n && o->write(o->ctx, s, n))
+		o->rc = RD_EIO;
+}
+
+static void puts_(json_out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+/* json_dump_callback's sink: each new line indented to o->depth. */
+static int indented(const char *p, size_t n, void *ctx)
+{
+	static const char spaces[] = "                ";
+	json_out *o = ctx;
+	for (const char *end = p + n; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t k = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		put(o, p, k);
+		if (nl)
+			put(o, spaces, (size_t)(2 * o->depth));
+		p += k;
+	}
+	return o->rc ? -1 : 0;
+}
+
+/* Writes v (consumed) as the value at depth, as one indent-2 document
+ * would have it. */
+static void put_value(json_out *o, json_t *v, int bad, int depth)
+{
+	o->depth = depth;
+	if ((!v || bad || json_dump_callback(v, indented, o, JSON_FLAGS)) && !o->rc)
+		o->rc = RD_ENOMEM;
+	json_decref(v);
+}
+
+static json_t *heart_rate_json(int *bad, const rd_training *t)
+{
 	json_t *hr = json_object();
 	jb_set(bad, hr, "max", json_integer(t->load->hr_max));
 	jb_set(bad, hr, "max_source", json_string(rd_hr_source_name(t->load->hr_max_source)));
@@ -228,7 +271,42 @@ int rd_training_to_json(char **out, const rd_training *t)
 	jb_set(bad, hr, "rest_source", json_string(rd_hr_source_name(t->load->hr_rest_source)));
 	jb_set(bad, hr, "max_seen", t->load->hr_max_seen > 0 ?
 				json_integer(t->load->hr_max_seen) : json_null());
-	jb_set(bad, root, "heart_rate", hr);
-	return jb_dump(out, root, failed,
-		       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
+	return hr;
+}
+
+int rd_training_write_json(const rd_training *t, rd_json_write_fn write, void *ctx)
+{
+	json_out o = {write, ctx, 0, 0};
+	int bad = 0;
+	puts_(&o, t->count ? "{\n  \"activities\": [" : "{\n  \"activities\": []");
+	json_t *v;
+	for (size_t i = 0; i < t->count && !o.rc; i++) {
+		puts_(&o, i ? ",\n    " : "\n    ");
+		v = activity_json(&bad, t, i); /* before bad is read */
+		put_value(&o, v, bad, 2);
+	}
+	puts_(&o, t->count ? "\n  ],\n  \"weeks\": " : ",\n  \"weeks\": ");
+	v = weeks_json(&bad, t);
+	put_value(&o, v, bad, 1);
+	puts_(&o, ",\n  \"heart_rate\": ");
+	v = heart_rate_json(&bad, t);
+	put_value(&o, v, bad, 1);
+	puts_(&o, "\n}\n");
+	return o.rc;
+}
+
+static int to_buf(void *ctx, const char *s, size_t n)
+{
+	rd_buf *b = ctx;
+	rd_buf_put(b, s, n);
+	return b->oom ? -1 : 0;
+}
+
+int rd_training_to_json(char **out, const rd_training *t)
+{
+	rd_buf b = RD_BUF_INIT;
+	int rc = rd_training_write_json(t, to_buf, &b);
+	*out = rc || b.oom ? NULL : rd_buf_detach(&b);
+	rd_buf_dispose(&b);
+	return *out ? 0 : RD_ENOMEM;
 }

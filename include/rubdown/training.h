@@ -43,6 +43,12 @@ int rd_profile_add_training(rd_profile *p, const rd_training *t);
  * (`rubdown history --format json`); free with rd_free. */
 int rd_training_to_json(char **out, const rd_training *t);
 
+/* The same document, handed to write piece by piece as it is made: one
+ * activity's JSON objects at a time, never the whole tree.  write returns
+ * non-zero to stop.  Returns 0, RD_EIO (write failed) or RD_ENOMEM. */
+typedef int (*rd_json_write_fn)(void *ctx, const char *s, size_t n);
+int rd_training_write_json(const rd_training *t, rd_json_write_fn write, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

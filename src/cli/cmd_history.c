@@ -111,6 +111,14 @@ static void weeks(FILE *b, const rd_training *t)
 	rd_free(w);
 }
 
+/* rd_json_write_fn to standard output: the JSON streams out as it is
+ * made, one activity at a time, so it never sits whole in memory. */
+static int to_stdout(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	return fwrite(s, 1, n, stdout) != n;
+}
+
 static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
 {
 	fprintf(b, "\n%zu %s; files: %zu ok, %zu partial, %zu rejected; "
@@ -207,12 +215,11 @@ int cmd_history(int argc, char **argv)
 		goto done;
 	}
 	if (strcmp(a.format, "json") == 0) {
-		char *json = NULL;
-		if (rd_training_to_json(&json, t) || cli_write(NULL, json)) {
-			rd_free(json);
+		int rc = rd_training_write_json(t, to_stdout, NULL);
+		if (rc) {
+			cli_error("%s", rc == RD_ENOMEM ? "out of memory" : "cannot write the output");
 			goto done;
 		}
-		rd_free(json);
 	} else {
 		for (size_t i = 0; !a.quiet && i < t->count; i++)
 			activity_line(stdout, t, i);

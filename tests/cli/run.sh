@@ -262,6 +262,12 @@ if grep -q "^2024-03-05 07:00Z  unknown   other " "$work/nosport.txt" &&
 	grep -q "^$work/nosport/a.gpx: warning: 1 activity of the 4 weeks before the plan has no sport" "$work/nosport-plan" &&
 	! grep -q "no sport" "$work/nosport-later"
 then ok; else bad "activities without a sport"; cat "$work/nosport.txt" "$work/nosport-plan"; fi
+# The JSON streams out one activity at a time: a full disk is an error.
+if [ -w /dev/full ]; then
+	"$rd" history --format json "$work/nosport/a.gpx" >/dev/full 2>"$work/err"
+	if [ $? -eq 1 ] && grep -q "cannot write the output" "$work/err"; then ok; else
+		bad "history --format json to a full disk"; cat "$work/err"; fi
+fi
 # In a folder, a link to nothing and a FIFO named like activities are
 # reported and skipped (a FIFO would block the reading); the rest is read.
 mkdir -p "$work/odd"
