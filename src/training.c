@@ -103,18 +103,21 @@ static int add_run(rd_profile *p, const rd_activity *a, const rd_class *c, rd_da
 	return rd_profile_add_session(p, &s);
 }
 
-int rd_profile_add_training(rd_profile *p, const rd_training *t)
+int rd_profile_add_training(rd_profile *p, const rd_training *t, rd_date from)
 {
+	rd_date first = t->first;
+	if (from != RD_DATE_NONE && first != RD_DATE_NONE && first < from - RD_TRAINING_LOOKBACK_DAYS)
+		first = from - RD_TRAINING_LOOKBACK_DAYS;
 	for (size_t i = 0; i < t->count; i++) {
 		rd_date d = rd_activity_date(&t->acts[i]);
-		if (d == RD_DATE_NONE || t->classes[i].kind == RD_KIND_OTHER)
+		if (d == RD_DATE_NONE || d < first || t->classes[i].kind == RD_KIND_OTHER)
 			continue;
 		if (add_run(p, &t->acts[i], &t->classes[i], d))
 			return RD_ENOMEM;
 	}
-	if (t->first != RD_DATE_NONE) {
-		if (p->known_from == RD_DATE_NONE || t->first < p->known_from)
-			p->known_from = t->first;
+	if (first != RD_DATE_NONE && first <= t->last) {
+		if (p->known_from == RD_DATE_NONE || first < p->known_from)
+			p->known_from = first;
 		if (p->known_to == RD_DATE_NONE || t->last > p->known_to)
 			p->known_to = t->last;
 	}

@@ -35,9 +35,16 @@ int rd_training_new(rd_training **out, rd_history *h, const rd_profile *p,
 		    rd_diag *diag);
 void rd_training_free(rd_training *t);
 
-/* Adds every run as a dated session (races as races) and marks the covered
- * dates.  Returns 0 or RD_ENOMEM. */
-int rd_profile_add_training(rd_profile *p, const rd_training *t);
+/* The days before a plan that the planner's rules can look back on (the
+ * frequency rule's 4 weeks, a marathon's week of rest, the load chart's 8
+ * weeks); older runs are not added to the profile. */
+#define RD_TRAINING_LOOKBACK_DAYS 56
+
+/* Adds every run from RD_TRAINING_LOOKBACK_DAYS before `from` on (from
+ * RD_DATE_NONE: every run) as a dated session (races as races), and marks
+ * the dates it covers from there to the last activity.  Returns 0 or
+ * RD_ENOMEM. */
+int rd_profile_add_training(rd_profile *p, const rd_training *t, rd_date from);
 
 /* Every activity with its summary, load, kind and reason, as JSON
  * (`rubdown history --format json`); free with rd_free. */

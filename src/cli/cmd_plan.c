@@ -228,7 +228,7 @@ static int load(const plan_args *a, rd_profile **p, rd_training **t)
 		return -1;
 	int rc = rd_training_new(t, h, *p, &diag);
 	rd_history_free(h);
-	if (rc || rd_profile_add_training(*p, *t)) {
+	if (rc || rd_profile_add_training(*p, *t, a->opt.from)) {
 		cli_diag(&diag);
 		return -1;
 	}
