@@ -134,6 +134,10 @@ static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
 		fprintf(b, "  no run came near your maximum (highest 2-minute heart rate %d), so "
 			   "the max puts your median run at 75%% of your heart-rate reserve; give "
 			   "hr_max in the profile\n", t->load->hr_max_seen);
+	if (t->load->hr_max <= 0) /* no recorded heart rate and none in the profile */
+		fprintf(b, "heart rate: max unknown (no heart-rate data; give hr_max in the "
+			   "profile), rest %d (%s); load from pace or duration\n",
+			t->load->hr_rest, rd_hr_source_name(t->load->hr_rest_source));
 	size_t unknown = 0;
 	for (size_t i = 0; i < t->count; i++)
 		unknown += t->acts[i].sport == RD_SPORT_UNKNOWN;
@@ -141,10 +145,6 @@ static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
 		fprintf(b, "%zu %s no sport in the file (a GPX without <type>?): counted as "
 			   "cross-training, not as runs\n", unknown,
 			unknown == 1 ? "activity has" : "activities have");
-	if (t->load->hr_max <= 0) /* no recorded heart rate and none in the profile */
-		fprintf(b, "heart rate: max unknown (no heart-rate data; give hr_max in the "
-			   "profile), rest %d (%s); load from pace or duration\n",
-			t->load->hr_rest, rd_hr_source_name(t->load->hr_rest_source));
 }
 
 typedef struct history_args {

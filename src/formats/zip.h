@@ -64,7 +64,8 @@ int zip_seen_check(zip_seen *s, size_t index, const char *name, int64_t pos,
  * with no directory in memory.  Streaming cannot see which entries are
  * links (their type is only in the directory: such an entry is read as the
  * small file of its target's name), nor find the end of a damaged entry
- * whose sizes follow its data (the walk stops there). */
+ * whose sizes follow its data (the walk stops there); and a thread skips
+ * such an entry only by inflating it, so two threads do that work twice. */
 #define ZIP_DIRECTORY_MAX 50000
 #define ZIP_DIRECTORY_MAX_BYTES (16u << 20)
 
