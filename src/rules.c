@@ -219,6 +219,8 @@ static rd_date recovering_from(const calendar *c, rd_date d, rd_modality m)
 	return found;
 }
 
+static int prefer_injury_art(const calendar *c, rd_date d, rd_modality m, rd_buf *b);
+
 static int prefer_after_hard(const calendar *c, rd_date d, rd_modality m, rd_buf *b)
 {
 	const rd_params *r = &c->p->params;
@@ -228,8 +230,10 @@ static int prefer_after_hard(const calendar *c, rd_date d, rd_modality m, rd_buf
 	if (from == RD_DATE_NONE)
 		return 0;
 	int w = calendar_day(c, from)->race ? r->w_after_race : r->w_after_hard;
-	if (!deep(m))
-		w /= 2; /* recovery is deep tissue by default */
+	/* Recovery is deep tissue by default; active release only for an
+	 * injury it treats, else a cheaper tie would make it the pick. */
+	if (!deep(m) || (m == RD_ACTIVE_RELEASE && !prefer_injury_art(c, d, m, NULL)))
+		w /= 2;
 	if (b) {
 		char lead[64];
 		snprintf(lead, sizeof lead, "recovery %s after your ", d - from == 1 ? "the day" :

@@ -55,6 +55,33 @@ static void after_hard(void **state)
 	rd_profile_free(p);
 }
 
+/* Recovery after a hard day is deep tissue by default: without an injury
+ * active release scores half, so its lower price does not make it the
+ * pick; with plantar fasciitis it scores in full (plus R-INJURY-ART). */
+static void recovery_is_deep_tissue(void **state)
+{
+	(void)state;
+	rd_profile *p = profile_from("week: {tue: hard, wed: easy}\n");
+	verdict dt = judge(p, "2026-12-02", RD_DEEP_TISSUE);
+	verdict art = judge(p, "2026-12-02", RD_ACTIVE_RELEASE);
+	assert_true(scores(&dt, RD_R_AFTER_HARD) && scores(&art, RD_R_AFTER_HARD));
+	assert_int_equal(art.score * 2, dt.score);
+	rd_plan *plan = plan_for(p, "2026-11-30", 4);
+	assert_true(plan->count >= 1);
+	for (size_t i = 0; i < plan->count; i++)
+		assert_int_not_equal(plan->appointments[i].modality, RD_ACTIVE_RELEASE);
+	rd_plan_free(plan);
+	rd_profile_free(p);
+
+	p = profile_from("week: {tue: hard, wed: easy}\n"
+			 "conditions: [{name: plantar fasciitis, site: left foot, since: 2026-10-01}]\n");
+	dt = judge(p, "2026-12-02", RD_DEEP_TISSUE);
+	art = judge(p, "2026-12-02", RD_ACTIVE_RELEASE);
+	assert_true(scores(&art, RD_R_INJURY_ART));
+	assert_true(art.score > dt.score);
+	rd_profile_free(p);
+}
+
 /* A session's distance is said to 0.1 km (a recorded 13.586 km run reads
  * 13.6 km); a whole number stays whole. */
 static void session_in_words(void **state)
@@ -492,6 +519,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(after_hard),
 		cmocka_unit_test(session_in_words),
+		cmocka_unit_test(recovery_is_deep_tissue),
 		cmocka_unit_test(beginners_wait_a_day_more),
 		cmocka_unit_test(no_deep_before_demanding),
 		cmocka_unit_test(achy_ease_up),
