@@ -1,6 +1,7 @@
 /*
  * median.h: sorting doubles and the median of a sorted array (load.c's
- * usual heart rate and pace, classify.c's load per minute).
+ * usual heart rate and pace, classify.c's load per minute, training.c's
+ * usual week).
  */
 #ifndef RD_MEDIAN_H
 #define RD_MEDIAN_H

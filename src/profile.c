@@ -31,6 +31,12 @@ int rd_kind_demanding(rd_kind k)
 	return k == RD_LONG || k == RD_HARD || k == RD_RACE;
 }
 
+int rd_kind_rank(rd_kind k)
+{
+	static const int rank[RD_KIND_COUNT] = {0, 1, 3, 2, 4};
+	return (unsigned)k < RD_KIND_COUNT ? rank[k] : 0;
+}
+
 const char *rd_level_name(rd_level l)
 {
 	static const char *names[] = {"beginner", "intermediate", "advanced"};
@@ -163,11 +169,6 @@ int rd_profile_add_busy(rd_profile *p, int64_t start, int64_t end)
 }
 
 /* Which of two kinds wins when a day holds both: race > long > hard > easy > rest. */
-static int kind_rank(rd_kind k)
-{
-	static const int rank[RD_KIND_COUNT] = {0, 1, 3, 2, 4};
-	return rank[k];
-}
 
 void rd_profile_day(const rd_profile *p, rd_date date, rd_day *out)
 {
@@ -195,8 +196,8 @@ void rd_profile_day(const rd_profile *p, rd_date date, rd_day *out)
 			continue;
 		/* The most demanding session counts; between equals, the one
 		 * with a start time (a calendar's copy of a profile session). */
-		if (!best || kind_rank(s->kind) > kind_rank(best->kind) ||
-		    (kind_rank(s->kind) == kind_rank(best->kind) && best->start_min < 0 &&
+		if (!best || rd_kind_rank(s->kind) > rd_kind_rank(best->kind) ||
+		    (rd_kind_rank(s->kind) == rd_kind_rank(best->kind) && best->start_min < 0 &&
 		     s->start_min >= 0))
 			best = s;
 	}

@@ -3,6 +3,7 @@
 #include "rubdown/ical.h"
 #include "alloc.h"
 #include "buf.h"
+#include "median.h"
 #include "writers/jsonb.h"
 
 #include <jansson.h>
@@ -103,6 +104,109 @@ static int add_run(rd_profile *p, const rd_activity *a, const rd_class *c, rd_da
 	return rd_profile_add_session(p, &s);
 }
 
+/* ---- the usual week the history shows ---- */
+
+#define USUAL_WEEKS 8    /* weeks before the plan the usual week comes from */
+#define USUAL_MIN_WEEKS 3
+
+typedef struct day_run {
+	rd_kind kind; /* RD_REST: no run that day */
+	double km, minutes;
+} day_run;
+
+static const char *const weekday_names[7] = {"Mondays", "Tuesdays", "Wednesdays", "Thursdays",
+					     "Fridays", "Saturdays", "Sundays"};
+
+/* Median of the n values of v (sorted in place). */
+static double median_of(double *v, int n)
+{
+	rd_sort_doubles(v, (size_t)n);
+	return rd_median_sorted(v, (size_t)n);
+}
+
+/* Week day wd of the usual week from the runs on that day in `weeks`
+ * weeks: a run day when it had a run in at least half of them (and in 2),
+ * of the kind it had most often (the more demanding on a tie), with the
+ * median distance and time of those runs. */
+static int usual_day(rd_session *out, day_run (*runs)[7], int weeks, int wd)
+{
+	int count[RD_KIND_COUNT] = {0}, days = 0;
+	for (int w = 0; w < weeks; w++)
+		if (runs[w][wd].kind != RD_REST) {
+			count[runs[w][wd].kind]++;
+			days++;
+		}
+	if (days < 2 || days * 2 < weeks)
+		return 0;
+	rd_kind best = RD_EASY;
+	for (int k = RD_EASY; k < RD_KIND_COUNT; k++)
+		if (count[k] > count[best] ||
+		    (count[k] == count[best] && rd_kind_rank(k) > rd_kind_rank(best)))
+			best = (rd_kind)k;
+	double km[USUAL_WEEKS], min[USUAL_WEEKS];
+	int n = 0;
+	for (int w = 0; w < weeks; w++)
+		if (runs[w][wd].kind == best) {
+			km[n] = runs[w][wd].km;
+			min[n++] = runs[w][wd].minutes;
+		}
+	char title[96];
+	snprintf(title, sizeof title, "usual on %s: %d of the last %d weeks",
+		 weekday_names[wd], days, weeks);
+	char *t = rd_strdup(title), *o = rd_strdup("history");
+	if (!t || !o) {
+		rd_free(t);
+		rd_free(o);
+		return RD_ENOMEM;
+	}
+	*out = (rd_session){RD_DATE_NONE, best, median_of(km, n),
+			    (int)(median_of(min, n) + 0.5), -1, t, o, 0};
+	return 0;
+}
+
+/* When the profile gives no usual week (no week day set), the one of the
+ * runs of the last USUAL_WEEKS weeks before the plan, so the days after
+ * the history are not all taken for rest days.  Nothing when the history
+ * ends more than 4 weeks before the plan or covers under USUAL_MIN_WEEKS
+ * weeks.  A race counts as a hard session. */
+static int usual_week(rd_profile *p, const rd_training *t, rd_date from)
+{
+	for (int d = 0; d < 7; d++)
+		if (p->week[d].origin)
+			return 0;
+	if (from == RD_DATE_NONE || t->first == RD_DATE_NONE || t->last < from - 28)
+		return 0;
+	int weeks = (int)((from - (t->first > from - 7 * USUAL_WEEKS ? t->first :
+				   from - 7 * USUAL_WEEKS)) / 7);
+	if (weeks < USUAL_MIN_WEEKS)
+		return 0;
+	if (weeks > USUAL_WEEKS)
+		weeks = USUAL_WEEKS;
+	static const rd_kind kinds[] = {RD_REST, RD_EASY, RD_LONG, RD_HARD, RD_HARD};
+	day_run runs[USUAL_WEEKS][7];
+	memset(runs, 0, sizeof runs);
+	rd_date start = from - 7 * weeks;
+	for (size_t i = 0; i < t->count; i++) {
+		rd_date d = rd_activity_date(&t->acts[i]);
+		if (d == RD_DATE_NONE || d < start || d >= from ||
+		    t->classes[i].kind == RD_KIND_OTHER)
+			continue;
+		day_run *r = &runs[(d - start) / 7][rd_date_weekday(d)];
+		rd_kind k = kinds[t->classes[i].kind];
+		if (rd_kind_rank(k) <= rd_kind_rank(r->kind))
+			continue; /* the day's most demanding run */
+		const rd_activity *a = &t->acts[i];
+		*r = (day_run){k, isfinite(a->distance_m) && a->distance_m > 0 ? a->distance_m / 1000 : 0,
+			       rd_activity_duration_s(a) / 60};
+	}
+	for (int d = 0; d < 7; d++) {
+		int rc = usual_day(&p->week[d], runs, weeks, d);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int rd_profile_add_training(rd_profile *p, const rd_training *t, rd_date from)
 {
 	rd_date first = t->first;
@@ -121,7 +225,7 @@ int rd_profile_add_training(rd_profile *p, const rd_training *t, rd_date from)
 		if (p->known_to == RD_DATE_NONE || t->last > p->known_to)
 			p->known_to = t->last;
 	}
-	return 0;
+	return usual_week(p, t, from);
 }
 
 /* ---- rubdown history --format json ---- */

@@ -29,6 +29,7 @@ typedef enum rd_level { RD_BEGINNER = 0, RD_INTERMEDIATE, RD_ADVANCED } rd_level
 const char *rd_kind_name(rd_kind k);          /* "rest" .. "race" */
 int rd_kind_from_name(rd_kind *out, const char *name);
 int rd_kind_demanding(rd_kind k);             /* long, hard, race */
+int rd_kind_rank(rd_kind k);                  /* rest 0 < easy < hard < long < race 4 */
 const char *rd_level_name(rd_level l);
 
 typedef struct rd_session {

@@ -205,6 +205,21 @@ static void warn_unknown_sport(const rd_training *t, rd_date from)
 			n == 1 ? "has" : "have");
 }
 
+/* A history that ends over 4 weeks before the plan tells nothing of the
+ * runner's training now: neither the frequency rule nor the usual week
+ * come from it. */
+static void warn_stale(const rd_training *t, rd_date from)
+{
+	if (t->last == RD_DATE_NONE || t->last >= from - 28)
+		return;
+	char last[11];
+	rd_date_format(t->last, last);
+	fprintf(stderr, "rubdown: warning: the history ends on %s, %lld days before the plan: "
+			"it says nothing of your training now (give your usual week in the "
+			"profile, a plan calendar, or a newer export)\n",
+		last, (long long)(from - t->last));
+}
+
 /* The profile, its calendars, and the recorded history (if any) added to
  * it.  A history file that could not be read is a warning; the plan goes on
  * without it. */
@@ -233,6 +248,7 @@ static int load(const plan_args *a, rd_profile **p, rd_training **t)
 		return -1;
 	}
 	warn_unknown_sport(*t, a->opt.from);
+	warn_stale(*t, a->opt.from);
 	if (a->verbose)
 		show_history(*t, a->opt.from);
 	return 0;

@@ -260,7 +260,9 @@ if grep -q "^2024-03-05 07:00Z  unknown   other " "$work/nosport.txt" &&
 	grep -q "^1 activity has no sport in the file (a GPX without <type>?): counted as cross-training" "$work/nosport.txt" &&
 	grep -q "^1 activity; files: 1 ok, 0 partial, 0 rejected; 0 duplicates dropped" "$work/nosport.txt" &&
 	grep -q "^$work/nosport/a.gpx: warning: 1 activity of the 4 weeks before the plan has no sport" "$work/nosport-plan" &&
-	! grep -q "no sport" "$work/nosport-later"
+	! grep -q "no sport" "$work/nosport-later" &&
+	grep -q "^rubdown: warning: the history ends on 2024-03-05, 36 days before the plan: it says nothing of your training now" "$work/nosport-later" &&
+	! grep -q "history ends" "$work/nosport-plan"
 then ok; else bad "activities without a sport"; cat "$work/nosport.txt" "$work/nosport-plan"; fi
 # The JSON streams out one activity at a time: a full disk is an error.
 if [ -w /dev/full ]; then

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rubdown/training.h"
@@ -58,10 +59,93 @@ static void lookback_window(void **state)
 	rd_profile_free(p);
 }
 
+/* Eight weeks before Monday `from`: a hard run every Tuesday, an easy
+ * one on Thursday in six of them, a long one every Sunday (a race in one),
+ * an easy Saturday run twice, and one Monday run at the start. */
+typedef struct weeks8 {
+	rd_activity a[40];
+	rd_class c[40];
+	rd_load l;
+	rd_training t;
+} weeks8;
+
+static void add(weeks8 *w, rd_date d, rd_run_kind k, double km, double min)
+{
+	size_t i = w->t.count++;
+	rd_activity_init(&w->a[i]);
+	w->a[i].sport = RD_SPORT_RUN;
+	w->a[i].start_utc = rd_date_to_unix(d) + 7 * 3600;
+	w->a[i].moving_s = w->a[i].elapsed_s = min * 60;
+	w->a[i].distance_m = km * 1000;
+	w->c[i].kind = k;
+}
+
+static void build(weeks8 *w, rd_date from)
+{
+	memset(w, 0, sizeof *w);
+	w->t.acts = w->a;
+	w->t.classes = w->c;
+	w->t.load = &w->l;
+	for (int k = 8; k >= 1; k--) {
+		rd_date mon = from - 7 * k;
+		if (k == 8)
+			add(w, mon, RD_KIND_EASY, 5, 30); /* the first day: 1 Monday of 8 */
+		add(w, mon + 1, RD_KIND_HARD, 10 + k % 2, 50);
+		if (k != 3 && k != 5)
+			add(w, mon + 3, RD_KIND_EASY, 8, 45);
+		if (k == 2 || k == 6)
+			add(w, mon + 5, RD_KIND_EASY, 6, 35);
+		add(w, mon + 6, k == 4 ? RD_KIND_RACE : RD_KIND_LONG, 20 + k, 110 + k);
+	}
+	w->t.first = from - 56;
+	w->t.last = from - 1;
+}
+
+static void usual_week_from_history(void **state)
+{
+	(void)state;
+	rd_date from = rd_date_from_ymd(2026, 11, 23); /* a Monday */
+	static weeks8 w;
+	build(&w, from);
+	rd_profile *p = NULL;
+	assert_int_equal(rd_profile_new(&p), 0);
+	assert_int_equal(rd_profile_add_training(p, &w.t, from), 0);
+	static const rd_kind want[7] = {RD_REST, RD_HARD, RD_REST, RD_EASY, RD_REST, RD_REST, RD_LONG};
+	for (int d = 0; d < 7; d++)
+		assert_int_equal(p->week[d].kind, want[d]);
+	assert_string_equal(p->week[1].title, "usual on Tuesdays: 8 of the last 8 weeks");
+	assert_string_equal(p->week[3].title, "usual on Thursdays: 6 of the last 8 weeks");
+	assert_string_equal(p->week[6].origin, "history");
+	assert_true(p->week[1].km > 10.4 && p->week[1].km < 10.6); /* median of 10 and 11 */
+	assert_int_equal(p->week[6].minutes, 115); /* the long runs: 111..118 but the race's 114 */
+	assert_null(p->week[5].title);
+	/* the days after the history now follow it */
+	rd_day day;
+	rd_profile_day(p, from + 1, &day);
+	assert_int_equal(day.kind, RD_HARD);
+	rd_profile_free(p);
+
+	/* a week in the profile stays as it is */
+	assert_int_equal(rd_profile_new(&p), 0);
+	p->week[2] = (rd_session){RD_DATE_NONE, RD_HARD, 0, 0, -1, NULL, strdup("profile week"), 0};
+	assert_int_equal(rd_profile_add_training(p, &w.t, from), 0);
+	assert_int_equal(p->week[1].kind, RD_REST);
+	assert_int_equal(p->week[2].kind, RD_HARD);
+	rd_profile_free(p);
+
+	/* a history ending over 4 weeks before the plan says nothing of now */
+	assert_int_equal(rd_profile_new(&p), 0);
+	assert_int_equal(rd_profile_add_training(p, &w.t, from + 35), 0);
+	for (int d = 0; d < 7; d++)
+		assert_int_equal(p->week[d].kind, RD_REST);
+	rd_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lookback_window),
+		cmocka_unit_test(usual_week_from_history),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
