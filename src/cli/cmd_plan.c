@@ -184,6 +184,18 @@ static void show_history(const rd_training *t, rd_date from)
 	}
 }
 
+/* -v: the usual week the history gave (when the profile has none). */
+static void show_usual_week(const rd_profile *p)
+{
+	static const char *const days[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+	for (int d = 0; d < 7; d++) {
+		const rd_session *s = &p->week[d];
+		if (s->origin && !strcmp(s->origin, "history"))
+			fprintf(stderr, "usual week from the history: %s %s (%s, %.1f km, %d min)\n",
+				days[d], rd_kind_name(s->kind), s->title, s->km, s->minutes);
+	}
+}
+
 /* Activities without a sport in the 4 weeks the rules look back on: they
  * count as cross-training, which the runner should know. */
 static void warn_unknown_sport(const rd_training *t, rd_date from)
@@ -249,8 +261,10 @@ static int load(const plan_args *a, rd_profile **p, rd_training **t)
 	}
 	warn_unknown_sport(*t, a->opt.from);
 	warn_stale(*t, a->opt.from);
-	if (a->verbose)
+	if (a->verbose) {
 		show_history(*t, a->opt.from);
+		show_usual_week(*p);
+	}
 	return 0;
 }
 

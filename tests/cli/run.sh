@@ -218,7 +218,8 @@ PY
 	"$rd" plan -v --profile "$work/kim.yaml" --history "$work/gh/export.zip" --from 2026-11-23 \
 		>/dev/null 2>"$work/verbose-history"
 	if grep -q "^$work/gh/export.zip!activities/[0-9]*\.[a-z.]*: 2026-11-2[0-2] [a-z]*, [a-z]*: " "$work/verbose-history" &&
-		! grep -q ": 2026-10-2[0-5] " "$work/verbose-history"
+		! grep -q ": 2026-10-2[0-5] " "$work/verbose-history" &&
+		grep -q "^usual week from the history: [a-z]* [a-z]* (usual on [A-Z][a-z]*days: [0-9] of the last 8 weeks, " "$work/verbose-history"
 	then ok; else bad "plan -v --history"; head -3 "$work/verbose-history"; fi
 fi
 
