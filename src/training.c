@@ -164,9 +164,10 @@ static int usual_day(rd_session *out, day_run (*runs)[7], int weeks, int wd)
 	return 0;
 }
 
-/* When the profile gives no usual week (no week day set), the one of the
- * runs of the last USUAL_WEEKS weeks before the plan, so the days after
- * the history are not all taken for rest days.  Nothing when the history
+/* When the profile gives no usual week (no week day set) and nothing
+ * (a plan calendar, the profile's sessions) says what runs come, the one
+ * of the runs of the last USUAL_WEEKS weeks before the plan, so the days
+ * after the history are not all taken for rest days.  Nothing when the history
  * ends more than 4 weeks before the plan or covers under USUAL_MIN_WEEKS
  * weeks.  A race counts as a hard session. */
 static int usual_week(rd_profile *p, const rd_training *t, rd_date from)
@@ -174,6 +175,9 @@ static int usual_week(rd_profile *p, const rd_training *t, rd_date from)
 	for (int d = 0; d < 7; d++)
 		if (p->week[d].origin)
 			return 0;
+	for (size_t i = 0; i < p->session_count; i++)
+		if (p->sessions[i].date >= from && !p->sessions[i].not_run)
+			return 0; /* a plan calendar (or the profile) says what comes */
 	if (from == RD_DATE_NONE || t->first == RD_DATE_NONE || t->last < from - 28)
 		return 0;
 	int weeks = (int)((from - (t->first > from - 7 * USUAL_WEEKS ? t->first :

@@ -133,6 +133,15 @@ static void usual_week_from_history(void **state)
 	assert_int_equal(p->week[2].kind, RD_HARD);
 	rd_profile_free(p);
 
+	/* a plan calendar's (or the profile's) runs to come: they say it */
+	assert_int_equal(rd_profile_new(&p), 0);
+	rd_session planned = {from + 3, RD_EASY, 0, 0, -1, NULL, NULL, 0};
+	assert_int_equal(rd_profile_add_session(p, &planned), 0);
+	assert_int_equal(rd_profile_add_training(p, &w.t, from), 0);
+	for (int d = 0; d < 7; d++)
+		assert_int_equal(p->week[d].kind, RD_REST);
+	rd_profile_free(p);
+
 	/* a history ending over 4 weeks before the plan says nothing of now */
 	assert_int_equal(rd_profile_new(&p), 0);
 	assert_int_equal(rd_profile_add_training(p, &w.t, from + 35), 0);
