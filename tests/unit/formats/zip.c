@@ -87,9 +87,9 @@ typedef struct entry {
 	size_t size;
 } entry;
 
-/* A zip archive of n entries at a fresh temporary path (path: "...XXXXXX"),
- * written with libarchive's options (NULL: its defaults). */
-static void zip_write_with(char *path, const char *options, const entry *e, size_t n)
+/* A zip archive being written at a fresh temporary path (path:
+ * "...XXXXXX"), with libarchive's options (NULL: its defaults). */
+static struct archive *zip_new(char *path, const char *options)
 {
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
@@ -99,6 +99,13 @@ static void zip_write_with(char *path, const char *options, const entry *e, size
 	if (options)
 		assert_int_equal(archive_write_set_options(a, options), ARCHIVE_OK);
 	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	return a;
+}
+
+/* A zip archive of n entries at a fresh temporary path (see zip_new). */
+static void zip_write_with(char *path, const char *options, const entry *e, size_t n)
+{
+	struct archive *a = zip_new(path, options);
 	for (size_t i = 0; i < n; i++)
 		add(a, e[i].name, e[i].data, e[i].size);
 	archive_write_close(a);
@@ -412,12 +419,7 @@ static void directory_streaming(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/rd_zip_XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	struct archive *a = archive_write_new();
-	archive_write_set_format_zip(a);
-	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	struct archive *a = zip_new(path, NULL);
 	add(a, "a.fit", "one", 3);
 	add_link(a, "link.fit", "/etc/passwd");
 	add(a, "b.fit", "two", 3);
@@ -461,12 +463,7 @@ static void directory_zip64(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/rd_zip_XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	struct archive *a = archive_write_new();
-	archive_write_set_format_zip(a);
-	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	struct archive *a = zip_new(path, NULL);
 	enum { N = 70000 };
 	for (int i = 0; i < N; i++) {
 		char name[16];
