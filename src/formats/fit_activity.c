@@ -534,15 +534,6 @@ static void session_totals(fit_state *s, fit_session *ss)
 		a->elapsed_s = s->v[FS_ELAPSED];
 	if (HAS(s, FS_TIMER))
 		a->moving_s = s->v[FS_TIMER];
-	if (a->moving_s > a->elapsed_s + 1) {
-		/* Timer time beyond elapsed time: the two are swapped in the
-		 * file (seen in real files; F30). */
-		double t = a->moving_s;
-		a->moving_s = a->elapsed_s;
-		a->elapsed_s = t;
-		sink_warn(s, "session timer time %.1f s exceeds elapsed time "
-			  "%.1f s; taken as swapped", t, a->moving_s);
-	}
 	if (HAS(s, FS_TOTAL_DIST))
 		a->distance_m = s->v[FS_TOTAL_DIST];
 	if (HAS(s, FS_ASCENT))
@@ -741,6 +732,30 @@ static int emit_records_only(fit_state *s)
 	return emit_one(s, &a, &all, 0);
 }
 
+/* Timer time beyond elapsed time: one of the two is wrong (F30).  When the
+ * session's records come every second for its whole timer time, the timer
+ * ran throughout and the elapsed time is the wrong one (seen in a virtual
+ * ride); else the two are taken as swapped (seen in real files, a long
+ * pause recorded sparsely). */
+static void timer_over_elapsed(const fit_state *s, rd_activity *a, const track *t)
+{
+	double timer = a->moving_s, elapsed = a->elapsed_s;
+	if (!(timer > elapsed + 1))
+		return;
+	double span = t->last_time - t->first_time;
+	if (t->records >= 0.9 * timer && fabs(span - timer) <= fmax(60.0, 0.05 * timer)) {
+		a->elapsed_s = fmax(span, timer);
+		sink_warn(s, "session elapsed time %.1f s is below its timer time %.1f s, "
+			  "which its records cover second by second; elapsed taken as %.1f s",
+			  elapsed, timer, a->elapsed_s);
+		return;
+	}
+	a->moving_s = elapsed;
+	a->elapsed_s = timer;
+	sink_warn(s, "session timer time %.1f s exceeds elapsed time %.1f s; taken as swapped",
+		  timer, elapsed);
+}
+
 static int emit_sessions(fit_state *s)
 {
 	track acc;
@@ -756,6 +771,7 @@ static int emit_sessions(fit_state *s)
 			merge_hr(s, &acc, acc.first_time, acc.last_time);
 		if (ss->a.sport == RD_SPORT_UNKNOWN)
 			ss->a.sport = fit_sport_map(s->sport, s->sub_sport);
+		timer_over_elapsed(s, &ss->a, &acc);
 		int rc = emit_one(s, &ss->a, &acc, ss->cadence_set);
 		if (rc)
 			return rc;

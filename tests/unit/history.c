@@ -834,6 +834,16 @@ static void corpus(void **state)
 	assert_int_equal(a->sport, RD_SPORT_BIKE);
 	assert_float_equal(a->distance_m, 14921.2, 0.01);
 	assert_int_equal(a->start_utc, 1739923845); /* 2025-02-19T00:10:45Z */
+	/* Its session says elapsed 1632 s, timer 2760 s, and the 2,760 records
+	 * come every second for 46 min: the elapsed time is the wrong one. */
+	assert_float_equal(a->moving_s, 2760.0, 0.01);
+	assert_float_equal(a->elapsed_s, 2760.0, 0.01);
+	char want[600];
+	snprintf(want, sizeof want, "%s/strava/gz/14582164182.fit.gz: error: session elapsed "
+		 "time 1632.0 s is below its timer time 2760.0 s, which its records cover "
+		 "second by second; elapsed taken as 2760.0 s", RD_CORPUS);
+	if (!has_line(&l, want))
+		fail_msg("no line: %s (first: %s)", want, l.n ? l.lines[0] : "none");
 
 	assert_int_equal(rd_history_add_path(h, RD_CORPUS "/strava/athlytics-mini-export", &d), 0);
 	rd_history_stats st;
