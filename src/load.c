@@ -141,8 +141,10 @@ static int set_reference(rd_load *l, const rd_activity *acts, size_t n,
 		if (m >= EST_LOW_BPM && m <= EST_HIGH_BPM && m > summary_best)
 			summary_best = m;
 	}
-	if (best < 0) /* no samples: a summary's maximum is all there is */
+	if (best < 0) { /* no samples: a summary's maximum is all there is */
 		best = summary_best;
+		l->hr_max_summary = 1;
+	}
 	if (best >= l->hr_rest + RD_HR_MIN_RESERVE) {
 		l->hr_max = best;
 		l->hr_max_source = RD_HR_ESTIMATED;

@@ -89,6 +89,9 @@ typedef struct rd_load {
 				  estimated hr_max was raised above it because
 				  it put the median run above 75% of the
 				  reserve (docs/load.md) */
+	int hr_max_summary;    /* 1 when the estimate (hr_max or hr_max_seen)
+				  is the highest maximum the summaries give:
+				  no activity had 2 minutes of samples */
 	int hard_bpm;          /* lowest bpm at >= RD_HARD_HRR of the reserve,
 				  -1 when RD_HR_NONE */
 	double usual_hrr;      /* median mean-HRR of runs with heart rate (0.70

@@ -131,9 +131,11 @@ static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
 			rd_hr_source_name(t->load->hr_max_source), t->load->hr_rest,
 			rd_hr_source_name(t->load->hr_rest_source));
 	if (t->load->hr_max_seen > 0)
-		fprintf(b, "  no run came near your maximum (highest 2-minute heart rate %d), so "
+		fprintf(b, "  no run came near your maximum (highest %s %d), so "
 			   "the max puts your median run at 75%% of your heart-rate reserve; give "
-			   "hr_max in the profile\n", t->load->hr_max_seen);
+			   "hr_max in the profile\n", t->load->hr_max_summary ?
+			"maximum heart rate in the summaries" : "2-minute heart rate",
+			t->load->hr_max_seen);
 	if (t->load->hr_max <= 0) /* no recorded heart rate and none in the profile */
 		fprintf(b, "heart rate: max unknown (no heart-rate data; give hr_max in the "
 			   "profile), rest %d (%s); load from pace or duration\n",

@@ -116,6 +116,7 @@ static void hr_max_estimated_vs_given(void **state)
 	assert_int_equal(rd_load_compute(&l, a, 3, NULL, NULL), 0);
 	assert_int_equal(l->hr_max, 176);
 	assert_int_equal(l->hr_max_source, RD_HR_ESTIMATED);
+	assert_int_equal(l->hr_max_summary, 0); /* from samples */
 	assert_int_equal(l->hr_max_seen, -1); /* the median run is at 0.69 */
 	assert_string_equal(rd_hr_source_name(l->hr_max_source), "estimated");
 	double est = l->items[1].trimp;
@@ -258,6 +259,7 @@ static void hr_max_from_summaries(void **state)
 	assert_int_equal(rd_load_compute(&l, a, 3, NULL, NULL), 0);
 	assert_int_equal(l->hr_max, 182);
 	assert_int_equal(l->hr_max_source, RD_HR_ESTIMATED);
+	assert_int_equal(l->hr_max_summary, 1);
 	assert_near(l->usual_hrr, 85.0 / 122.0, 1e-9);
 	assert_int_equal(l->items[0].method, RD_LOAD_AVG_HR);
 	assert_near(l->items[0].trimp, rd_trimp_at(60.0, 90.0 / 122.0), 1e-9);
