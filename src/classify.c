@@ -35,7 +35,6 @@
 #define WINDOW_MIN_RUNS 3
 #define PERCENTILE_MIN_RUNS 5
 #define HARD_OVER_MEDIAN 1.15 /* load per minute at least this x the median */
-#define SESSION_MIN_S 120.0   /* a shorter run is a false start */
 
 const char *rd_run_kind_name(rd_run_kind k)
 {
@@ -182,8 +181,7 @@ static void window_medians(window *u, int days, double *med)
  * unknown duration, a CSV row with a distance only, still counts). */
 static int is_session(const rd_activity *a)
 {
-	double d = rd_activity_duration_s(a);
-	return rd_sport_is_run(a->sport) && !(d > 0 && d < SESSION_MIN_S);
+	return rd_sport_is_run(a->sport) && !rd_activity_false_start(a);
 }
 
 static int collect_runs(window *u, const rd_activity *acts, size_t n)
@@ -347,7 +345,7 @@ static void classify_one(const ctx *x, const rd_activity *a, const rd_activity_l
 	}
 	if (as_race(a, c))
 		return;
-	if (!is_session(a)) {
+	if (rd_activity_false_start(a)) {
 		char d[32];
 		fmt_duration(d, sizeof d, rd_activity_duration_s(a));
 		c->kind = RD_KIND_OTHER;

@@ -415,8 +415,17 @@ void rd_date_iso_week(rd_date d, int *iso_year, int *iso_week)
 	*iso_week = (thursday - rd_date_from_ymd(y, 1, 1)) / 7 + 1;
 }
 
+int rd_activity_false_start(const rd_activity *a)
+{
+	double d = rd_activity_duration_s(a);
+	return rd_sport_is_run(a->sport) && d > 0 && d < RD_FALSE_START_S && !a->marked_race &&
+	       !rd_name_says_race(a->name, NULL);
+}
+
 static void add_to_week(rd_week *w, const rd_activity *a, double trimp)
 {
+	if (rd_activity_false_start(a))
+		return; /* not a session: its load and distance are next to nothing */
 	w->sessions++;
 	w->runs += rd_sport_is_run(a->sport);
 	if (isfinite(a->distance_m) && a->distance_m > 0)
@@ -465,6 +474,7 @@ double rd_sessions_per_week(const rd_activity *acts, size_t n, rd_date before,
 	for (size_t i = 0; i < n; i++) {
 		rd_date d = rd_activity_date(&acts[i]);
 		if (d != RD_DATE_NONE && d >= from && d < before &&
+		    !rd_activity_false_start(&acts[i]) &&
 		    (!runs_only || rd_sport_is_run(acts[i].sport)))
 			k++;
 	}

@@ -118,6 +118,14 @@ int rd_load_compute(rd_load **out, const rd_activity *acts, size_t n,
 		    const rd_load_options *opt, rd_diag *diag);
 void rd_load_free(rd_load *load);
 
+/* A run shorter than this that is no race is a false start (a watch
+ * started by mistake), not a session. */
+#define RD_FALSE_START_S 120.0
+
+/* 1 for a false start: a run of known duration under RD_FALSE_START_S
+ * that is not marked a race and whose name does not say race. */
+int rd_activity_false_start(const rd_activity *a);
+
 /* The day an activity counts on: its local date when the UTC offset is
  * known, else its UTC date; RD_DATE_NONE when the start is unknown. */
 rd_date rd_activity_date(const rd_activity *a);
@@ -156,8 +164,8 @@ int rd_load_series(rd_load_day **out, size_t *count, const rd_activity *acts,
 typedef struct rd_week {
 	rd_date monday;       /* first day of the ISO week */
 	int iso_year, iso_week;
-	int sessions;         /* all activities */
-	int runs;             /* running activities */
+	int sessions;         /* all activities but false starts */
+	int runs;             /* running activities but false starts */
 	double km, hours;     /* all activities (distance NAN counts 0) */
 	double load;
 } rd_week;
@@ -172,7 +180,8 @@ int rd_load_weeks(rd_week **out, size_t *count, const rd_activity *acts,
 		  rd_diag *diag);
 
 /* Sessions per week over the `weeks` weeks before `before` (the days
- * before-7*weeks .. before-1).  runs_only counts only runs. */
+ * before-7*weeks .. before-1), false starts left out.  runs_only counts
+ * only runs. */
 double rd_sessions_per_week(const rd_activity *acts, size_t n, rd_date before,
 			    int weeks, int runs_only);
 

@@ -266,6 +266,31 @@ static void hr_max_from_summaries(void **state)
 	rd_load_free(l);
 }
 
+/* A false start (a 20 s run) is no session in the weeks or the sessions
+ * per week; a 90 s run named "parkrun" is a race, and one. */
+static void false_starts_in_weeks(void **state)
+{
+	(void)state;
+	rd_date mon = rd_date_from_ymd(2026, 11, 2);
+	rd_activity a[3];
+	fixture(&a[0], RD_SPORT_RUN, mon, 2400, 8000);
+	fixture(&a[1], RD_SPORT_RUN, mon + 1, 20, 60);
+	fixture(&a[2], RD_SPORT_RUN, mon + 2, 90, 500);
+	a[2].name = "Bushy parkrun";
+	assert_false(rd_activity_false_start(&a[0]));
+	assert_true(rd_activity_false_start(&a[1]));
+	assert_false(rd_activity_false_start(&a[2]));
+	rd_week *w = NULL;
+	size_t n = 0;
+	assert_int_equal(rd_load_weeks(&w, &n, a, NULL, 3, mon, mon + 6, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(w[0].sessions, 2);
+	assert_int_equal(w[0].runs, 2);
+	assert_near(w[0].km, 8.5, 1e-9);
+	rd_free(w);
+	assert_near(rd_sessions_per_week(a, 3, mon + 7, 1, 1), 2.0, 1e-9);
+}
+
 /* One 150 bpm hour a day on `days` days from `day0`. */
 static rd_activity *daily_hours(rd_date day0, size_t days)
 {
@@ -416,6 +441,7 @@ int main(void)
 		cmocka_unit_test(pace_based_load),
 		cmocka_unit_test(average_hr_load),
 		cmocka_unit_test(hr_max_from_summaries),
+		cmocka_unit_test(false_starts_in_weeks),
 		cmocka_unit_test(ewma_closed_form),
 		cmocka_unit_test(weeks_and_iso),
 		cmocka_unit_test(local_date),
