@@ -6,6 +6,7 @@
 #include "alloc.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *kind_names[RD_KIND_COUNT] = {"rest", "easy", "long", "hard", "race"};
@@ -207,6 +208,26 @@ void rd_profile_day(const rd_profile *p, rd_date date, rd_day *out)
 		best = &p->week[rd_date_weekday(date)];
 	out->kind = best->kind;
 	out->session = best->kind == RD_REST && !best->title ? NULL : best;
+}
+
+int rd_profile_week_from_history(const rd_profile *p, int d)
+{
+	const char *o = p->week[d].origin;
+	return o && !strcmp(o, "history") && p->week[d].kind != RD_REST;
+}
+
+void rd_profile_usual_week_words(const rd_profile *p, char *buf, size_t size)
+{
+	static const char *const days[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int d = 0; d < 7 && n < size; d++) {
+		if (!rd_profile_week_from_history(p, d))
+			continue;
+		int k = snprintf(buf + n, size - n, "%s%s %s", n ? ", " : "", days[d],
+				 rd_kind_name(p->week[d].kind));
+		n += k > 0 ? (size_t)k : 0;
+	}
 }
 
 int rd_race_is_marathon(const rd_profile *p, const rd_race *r)

@@ -126,6 +126,14 @@ typedef struct rd_profile {
 	rd_date known_from, known_to;
 } rd_profile;
 
+/* The usual week's run days when they came from a recorded history
+ * (rd_profile_add_training), in words: "Mon easy, Tue hard, Sun long";
+ * "" when the week is the runner's own or has no run day. */
+void rd_profile_usual_week_words(const rd_profile *p, char *buf, size_t size);
+
+/* 1 when week day d (0 Monday) of the usual week came from the history. */
+int rd_profile_week_from_history(const rd_profile *p, int d);
+
 /* An empty profile with every default set. */
 int rd_profile_new(rd_profile **out);
 void rd_profile_free(rd_profile *p);

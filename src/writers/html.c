@@ -300,6 +300,11 @@ static void put_header(rd_buf *b, const rd_plan *plan)
 		      rd_level_name(p->level), rd_pressure_name(p->pressure),
 		      (long)(plan->sessions_per_week * 10 + 0.5) / 10,
 		      (long)(plan->sessions_per_week * 10 + 0.5) % 10);
+	char week[128];
+	rd_profile_usual_week_words(p, week, sizeof week);
+	if (week[0]) /* day and kind names only: nothing to escape */
+		rd_buf_printf(b, "<dt>Usual week</dt><dd>from the history: %s; other days rest</dd>\n",
+			      week);
 	put_conditions(b, p, RD_DATE_NONE);
 	rd_buf_printf(b, "<dt>Massages</dt><dd>%zu planned</dd>\n<dt>Cost</dt><dd>", plan->count);
 	put_money(b, p, plan_cost(plan));

@@ -10,6 +10,7 @@
 #include "jsonb.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,10 +91,33 @@ static json_t *budget_json(int *bad, const rd_plan *plan)
 	return o;
 }
 
+/* The usual week's run days when the history gave them, else null. */
+static json_t *usual_week_json(int *bad, const rd_profile *p)
+{
+	static const char *const days[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+	json_t *list = NULL;
+	for (int d = 0; d < 7; d++) {
+		if (!rd_profile_week_from_history(p, d))
+			continue;
+		const rd_session *s = &p->week[d];
+		json_t *o = json_object();
+		jb_set(bad, o, "day", json_string(days[d]));
+		jb_set(bad, o, "kind", json_string(rd_kind_name(s->kind)));
+		jb_set(bad, o, "km", json_real(round(s->km * 10) / 10));
+		jb_set(bad, o, "minutes", json_integer(s->minutes));
+		jb_set(bad, o, "title", jb_text(s->title));
+		if (!list)
+			list = json_array();
+		jb_push(bad, list, o);
+	}
+	return list ? list : json_null();
+}
+
 static json_t *frequency_json(int *bad, const rd_plan *plan)
 {
 	json_t *o = json_object(), *months = json_object();
 	jb_set(bad, o, "sessions_per_week", json_real((double)(long)(plan->sessions_per_week * 10 + 0.5) / 10));
+	jb_set(bad, o, "usual_week_from_history", usual_week_json(bad, plan->profile));
 	for (size_t i = 0; i < plan->month_count; i++) {
 		char key[16];
 		month_key(key, plan->months[i].month);

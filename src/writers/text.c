@@ -268,8 +268,13 @@ static void header(const text_ctx *t)
 	rd_buf_printf(t->b, ", %s to %s", from, to);
 	off(t);
 	long tenths = (long)(plan->sessions_per_week * 10 + 0.5);
-	rd_buf_printf(t->b, "\n%zu massage%s; training about %ld.%ld runs a week\n\n", plan->count,
+	rd_buf_printf(t->b, "\n%zu massage%s; training about %ld.%ld runs a week\n", plan->count,
 		      plan->count == 1 ? "" : "s", tenths / 10, tenths % 10);
+	char week[128];
+	rd_profile_usual_week_words(plan->profile, week, sizeof week);
+	if (week[0])
+		rd_buf_printf(t->b, "your usual week, from the history: %s; other days rest\n", week);
+	rd_buf_putc(t->b, '\n');
 }
 
 static void months(const text_ctx *t)

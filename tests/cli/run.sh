@@ -211,8 +211,21 @@ assert a["frequency"]["sessions_per_week"] == 0, a["frequency"]
 assert 5 <= b["frequency"]["sessions_per_week"] <= 7.5, b["frequency"]
 assert b["frequency"]["months"]["2026-12"]["target"] >= 2, b["frequency"]
 assert b["appointments"], "a runner with a history gets massages"
+assert a["frequency"]["usual_week_from_history"] is None
+week = b["frequency"]["usual_week_from_history"]
+assert week and all(d["day"] in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") and
+                    d["kind"] in ("easy", "long", "hard") and d["title"].startswith("usual on ")
+                    for d in week), week
 PY
 	then ok; else bad "plan --history"; fi
+	# The usual week the history gave is said in the text and the report.
+	"$rd" plan --profile "$work/kim.yaml" --history "$work/gh/export.zip" --from 2026-11-23 \
+		>"$work/kim.txt" 2>/dev/null
+	"$rd" plan --profile "$work/kim.yaml" --history "$work/gh/export.zip" --from 2026-11-23 \
+		--format html >"$work/kim.html" 2>/dev/null
+	if grep -q "^your usual week, from the history: [A-Z][a-z][a-z] [a-z]*.*; other days rest$" "$work/kim.txt" &&
+		grep -q "<dt>Usual week</dt><dd>from the history: [A-Z][a-z][a-z] [a-z]*" "$work/kim.html"
+	then ok; else bad "usual week in the text and the report"; head -4 "$work/kim.txt"; fi
 	# -v shows the recorded activities of the 4 weeks before the plan, with
 	# their kinds: the export's last runs are 2026-10-26..2026-11-22.
 	"$rd" plan -v --profile "$work/kim.yaml" --history "$work/gh/export.zip" --from 2026-11-23 \
