@@ -83,6 +83,19 @@ int rd_training_new(rd_training **out, rd_history *h, const rd_profile *p, rd_di
 	return 0;
 }
 
+/* A recorded race's distance as the race's own: GPS measures a marathon at
+ * 41.9 to 42.8 km, and the rules know a marathon by 42.195 km or more
+ * (KNOWLEDGE.md section 3).  Within 3% of a standard distance, that
+ * distance; else the measured one. */
+static double race_km(double km)
+{
+	static const double standard[] = {5.0, 10.0, 21.0975, 42.195};
+	for (size_t i = 0; i < sizeof standard / sizeof *standard; i++)
+		if (fabs(km - standard[i]) <= 0.03 * standard[i])
+			return standard[i];
+	return km;
+}
+
 static int add_run(rd_profile *p, const rd_activity *a, const rd_class *c, rd_date d)
 {
 	double km = isfinite(a->distance_m) && a->distance_m > 0 ? a->distance_m / 1000 : 0;
@@ -90,7 +103,7 @@ static int add_run(rd_profile *p, const rd_activity *a, const rd_class *c, rd_da
 		      isfinite(a->elapsed_s) && a->elapsed_s > 0 ? a->elapsed_s : 0;
 	const char *title = a->name[0] ? a->name : NULL;
 	if (c->kind == RD_KIND_RACE) {
-		rd_race r = {(char *)(title ? title : "race"), d, km, -1};
+		rd_race r = {(char *)(title ? title : "race"), d, race_km(km), -1};
 		return rd_profile_add_race(p, &r);
 	}
 	static const rd_kind kinds[] = {RD_REST, RD_EASY, RD_LONG, RD_HARD, RD_RACE};

@@ -150,11 +150,45 @@ static void usual_week_from_history(void **state)
 	rd_profile_free(p);
 }
 
+/* A recorded race's GPS distance within 3% of a standard one is that
+ * distance, so a marathon measured at 41.9 km is a marathon to the rules. */
+static void race_distances(void **state)
+{
+	(void)state;
+	rd_date from = rd_date_from_ymd(2026, 11, 23);
+	static const double measured[] = {41.9, 42.6, 21.3, 10.2, 5.1, 30.0, 40.5};
+	static const double want[] = {42.195, 42.195, 21.0975, 10.0, 5.0, 30.0, 40.5};
+	enum { N = sizeof measured / sizeof *measured };
+	rd_activity a[N];
+	rd_class c[N];
+	rd_load l;
+	rd_training t = {a, N, NULL, &l, c, from - N, from - 1};
+	memset(&l, 0, sizeof l);
+	for (int i = 0; i < N; i++) {
+		rd_activity_init(&a[i]);
+		a[i].sport = RD_SPORT_RUN;
+		a[i].start_utc = rd_date_to_unix(from - N + i) + 7 * 3600;
+		a[i].distance_m = measured[i] * 1000;
+		a[i].moving_s = a[i].elapsed_s = measured[i] * 300;
+		c[i].kind = RD_KIND_RACE;
+	}
+	rd_profile *p = NULL;
+	assert_int_equal(rd_profile_new(&p), 0);
+	assert_int_equal(rd_profile_add_training(p, &t, from), 0);
+	assert_int_equal(p->race_count, N);
+	for (int i = 0; i < N; i++)
+		assert_true(p->races[i].km == want[i]);
+	assert_true(rd_race_is_marathon(p, &p->races[0]));
+	assert_false(rd_race_is_marathon(p, &p->races[6]));
+	rd_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lookback_window),
 		cmocka_unit_test(usual_week_from_history),
+		cmocka_unit_test(race_distances),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
