@@ -3,7 +3,9 @@
  * data.  The first rule that matches wins:
  *
  *   race  the file or CSV marks it (marked_race), or its name has one of
- *         the words race, marathon, half, 10k, 5k, parkrun, XC;
+ *         the words race, marathon, half, 10k, 5k, parkrun, XC (not
+ *         "marathon pace", "pre-race", "race recovery jog": see
+ *         rd_name_says_race);
  *   long  moving time >= 2 h, or distance >= 25 km, or moving time >= 1.5x
  *         the median of the runner's other runs within 4 weeks either side
  *         (8 weeks around; the whole history's median when that window has
@@ -62,22 +64,48 @@ static size_t next_word(const char *s, size_t *pos, char *w, size_t cap)
 	return n;
 }
 
+/* Words that make a run around a race, not the race: "shakeout before the
+ * race", "race recovery jog" (as the calendar classifier's easy words). */
+static const char *const easy_words[] = {"easy", "recovery", "jog", "jogging", "shakeout",
+					 "warmup", "cooldown"};
+/* A race word followed by one of these is training for it: "marathon
+ * pace", "half marathon training", "10k prep". */
+static const char *const not_race_next[] = {"pace", "training", "prep", "plan", "build",
+					    "block", "effort", "simulation"};
+
+static int in(const char *w, const char *const *list, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!strcmp(w, list[k]))
+			return 1;
+	return 0;
+}
+
+#define IN(w, list) in((w), (list), sizeof (list) / sizeof *(list))
+
 int rd_name_says_race(const char *name, const char **word)
 {
-	char w[32], next[32];
+	char w[32], next[32], prev[32] = "";
 	size_t pos = 0;
 	assert(name);
+	while (next_word(name, &pos, w, sizeof w))
+		if (IN(w, easy_words))
+			return 0;
+	pos = 0;
 	while (next_word(name, &pos, w, sizeof w)) {
 		size_t peek = pos;
-		next_word(name, &peek, next, sizeof next);
-		if (!strcmp(w, "race") && !strcmp(next, "pace"))
-			continue;
-		for (size_t k = 0; k < sizeof race_words / sizeof *race_words; k++)
+		/* "half marathon pace": look past the race words that follow */
+		do
+			next_word(name, &peek, next, sizeof next);
+		while (next[0] && IN(next, race_words));
+		int skip = IN(next, not_race_next) || !strcmp(prev, "pre") || !strcmp(prev, "post");
+		for (size_t k = 0; !skip && k < sizeof race_words / sizeof *race_words; k++)
 			if (!strcmp(w, race_words[k])) {
 				if (word)
 					*word = race_words[k];
 				return 1;
 			}
+		snprintf(prev, sizeof prev, "%s", w);
 	}
 	return 0;
 }

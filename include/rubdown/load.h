@@ -228,7 +228,10 @@ int rd_classify(rd_class **out, const rd_activity *acts, const rd_load *load,
 		size_t n, const rd_classify_options *opt, rd_diag *diag);
 
 /* 1 when an activity name says race: a word race, marathon, half, 10k, 5k,
- * parkrun or XC (case-insensitive), "race pace" excepted.  If word is not
+ * parkrun or XC (case-insensitive), except before pace, training, prep,
+ * plan, build, block, effort or simulation, after pre or post, and in a
+ * name with an easy word (easy, recovery, jog, shakeout, warmup,
+ * cooldown).  If word is not
  * NULL it gets the matching word (points into a static table). */
 int rd_name_says_race(const char *name, const char **word);
 

@@ -245,6 +245,19 @@ static void race_words(void **state)
 	assert_false(rd_name_says_race("Race pace 3x2k", NULL));
 	assert_false(rd_name_says_race("Excellent recovery jog", NULL));
 	assert_false(rd_name_says_race("Tracey's 15k", NULL));
+	/* training for a race, and runs around one, are not the race */
+	assert_false(rd_name_says_race("Marathon pace 3x5k", NULL));
+	assert_false(rd_name_says_race("Half marathon pace long run", NULL));
+	assert_false(rd_name_says_race("Marathon training week 3", NULL));
+	assert_false(rd_name_says_race("10k prep", NULL));
+	assert_false(rd_name_says_race("Pre-race shakeout", NULL));
+	assert_false(rd_name_says_race("Pre-race strides", NULL));
+	assert_false(rd_name_says_race("Post-race jog", NULL));
+	assert_false(rd_name_says_race("Race day warmup", NULL));
+	assert_true(rd_name_says_race("Half marathon", &w));
+	assert_string_equal(w, "half");
+	assert_true(rd_name_says_race("Berlin Marathon PB!", NULL));
+	assert_true(rd_name_says_race("parkrun #312", NULL));
 	assert_false(rd_name_says_race("", NULL));
 	assert_string_equal(rd_run_kind_name(RD_KIND_LONG), "long");
 }
