@@ -245,6 +245,19 @@ int rd_profile_add_training(rd_profile *p, const rd_training *t, rd_date from)
 	return usual_week(p, t, from);
 }
 
+int rd_training_form(const rd_training *t, rd_load_day *out)
+{
+	if (t->last == RD_DATE_NONE)
+		return RD_EFORMAT;
+	rd_load_day *days = NULL;
+	size_t n = 0;
+	int rc = rd_load_series(&days, &n, t->acts, t->load, t->count, t->last, t->last, NULL);
+	if (!rc)
+		*out = days[0];
+	rd_free(days);
+	return rc;
+}
+
 /* ---- rubdown history --format json ---- */
 
 static json_t *number_or_null(double v)
@@ -398,6 +411,27 @@ static json_t *heart_rate_json(int *bad, const rd_training *t)
 	return hr;
 }
 
+/* Fitness, fatigue and form on the last day, or null without one. */
+static json_t *form_json(int *bad, const rd_training *t)
+{
+	rd_load_day f;
+	int rc = rd_training_form(t, &f);
+	if (rc == RD_EFORMAT)
+		return json_null();
+	if (rc) {
+		*bad = 1;
+		return json_null();
+	}
+	char date[11];
+	rd_date_format(f.date, date);
+	json_t *o = json_object();
+	jb_set(bad, o, "date", json_string(date));
+	jb_set(bad, o, "fitness", json_real(f.fitness));
+	jb_set(bad, o, "fatigue", json_real(f.fatigue));
+	jb_set(bad, o, "form", json_real(f.form));
+	return o;
+}
+
 int rd_training_write_json(const rd_training *t, rd_json_write_fn write, void *ctx)
 {
 	json_out o = {write, ctx, 0, 0};
@@ -414,6 +448,9 @@ int rd_training_write_json(const rd_training *t, rd_json_write_fn write, void *c
 	put_value(&o, v, bad, 1);
 	puts_(&o, ",\n  \"heart_rate\": ");
 	v = heart_rate_json(&bad, t);
+	put_value(&o, v, bad, 1);
+	puts_(&o, ",\n  \"form\": ");
+	v = form_json(&bad, t);
 	put_value(&o, v, bad, 1);
 	puts_(&o, "\n}\n");
 	return o.rc;

@@ -46,6 +46,11 @@ void rd_training_free(rd_training *t);
  * RD_ENOMEM. */
 int rd_profile_add_training(rd_profile *p, const rd_training *t, rd_date from);
 
+/* Fitness, fatigue and form on the history's last day (rd_load_series,
+ * warmed up on the days before it).  Returns 0, or RD_EFORMAT when the
+ * history has no dated activity, or RD_ENOMEM. */
+int rd_training_form(const rd_training *t, rd_load_day *out);
+
 /* Every activity with its summary, load, kind and reason, as JSON
  * (`rubdown history --format json`); free with rd_free. */
 int rd_training_to_json(char **out, const rd_training *t);

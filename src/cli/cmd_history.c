@@ -140,6 +140,14 @@ static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
 		fprintf(b, "heart rate: max unknown (no heart-rate data; give hr_max in the "
 			   "profile), rest %d (%s); load from pace or duration\n",
 			t->load->hr_rest, rd_hr_source_name(t->load->hr_rest_source));
+	rd_load_day f;
+	if (rd_training_form(t, &f) == 0) {
+		char date[11];
+		rd_date_format(f.date, date);
+		fprintf(b, "on %s, the last day: fitness %ld, fatigue %ld, form %+ld "
+			   "(42- and 7-day load averages; docs/load.md)\n",
+			date, lround(f.fitness), lround(f.fatigue), lround(f.form));
+	}
 	size_t unknown = 0;
 	for (size_t i = 0; i < t->count; i++)
 		unknown += t->acts[i].sport == RD_SPORT_UNKNOWN;

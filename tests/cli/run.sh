@@ -184,7 +184,15 @@ PY
 	if grep -q "^heart rate: max 168 (estimated)" "$work/gh12.txt" &&
 		grep -q "^  no run came near your maximum (highest 2-minute heart rate 147)" "$work/gh12.txt" &&
 		[ "$(grep -c " run  *easy " "$work/gh12.txt")" = 11 ] &&
-		python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["heart_rate"]["max_seen"] == 147' "$work/gh12.json"
+		python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["heart_rate"]["max_seen"] == 147' "$work/gh12.json" &&
+		python3 - "$work/gh12.json" <<'PY' &&
+import json, sys
+j = json.load(open(sys.argv[1]))
+f = j["form"]
+assert f["date"] == max(a["date"] for a in j["activities"]), f
+assert f["fitness"] > 0 and f["fatigue"] > 0 and abs(f["form"] - (f["fitness"] - f["fatigue"])) < 1e-4, f
+PY
+		grep -q "^on 20[0-9-]*, the last day: fitness [0-9]*, fatigue [0-9]*, form [-+][0-9]* (42- and 7-day load averages" "$work/gh12.txt"
 	then ok; else bad "history without a maximum effort"; tail -3 "$work/gh12.txt"; cat "$work/err"; fi
 	# One bad file among good ones: reported with its name, the rest read, exit 1.
 	mkdir -p "$work/mixed"
