@@ -320,12 +320,14 @@ static int make_appointment(const planner *pl, rd_plan *plan, int day, rd_modali
 		if (reason.len)
 			rd_buf_puts(&reason, "; ");
 		const rd_plan_month *mo = &pl->months[pl->options[day].month_index];
+		/* tenths as the writers round them: 5.25 reads 5.3 everywhere */
+		long tenths = (long)(pl->sessions_per_week * 10 + 0.5);
 		if (mo->target == 1)
-			rd_buf_printf(&reason, "this month's massage for your %.1f runs a week",
-				      pl->sessions_per_week);
+			rd_buf_printf(&reason, "this month's massage for your %ld.%ld runs a week",
+				      tenths / 10, tenths % 10);
 		else
-			rd_buf_printf(&reason, "one of this month's %d massages for your %.1f runs a week",
-				      mo->target, pl->sessions_per_week);
+			rd_buf_printf(&reason, "one of this month's %d massages for your %ld.%ld runs a week",
+				      mo->target, tenths / 10, tenths % 10);
 		if (mo->optional)
 			rd_buf_puts(&reason, " (optional at this volume)");
 	}

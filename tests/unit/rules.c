@@ -82,6 +82,28 @@ static void recovery_is_deep_tissue(void **state)
 	rd_profile_free(p);
 }
 
+/* The runs a week read the same in a reason as in the plan's header: 42
+ * runs in the 8 weeks counted are 5.25 a week, "5.3" (printf's %.1f
+ * would say 5.2). */
+static void runs_a_week_rounding(void **state)
+{
+	(void)state;
+	rd_profile *p = profile_from("week: {mon: easy, tue: easy, wed: easy, thu: easy, fri: easy}\n"
+				     "sessions: [{date: 2026-11-07, kind: easy},\n"
+				     "  {date: 2026-12-05, kind: easy}]\n");
+	rd_plan *plan = plan_for(p, "2026-11-30", 4);
+	assert_true(plan->sessions_per_week == 5.25);
+	int seen = 0;
+	for (size_t i = 0; i < plan->count; i++) {
+		const char *r = plan->appointments[i].reason;
+		assert_null(strstr(r, "5.2 runs a week"));
+		seen += strstr(r, "5.3 runs a week") != NULL;
+	}
+	assert_true(seen > 0);
+	rd_plan_free(plan);
+	rd_profile_free(p);
+}
+
 /* A session's distance is said to 0.1 km (a recorded 13.586 km run reads
  * 13.6 km); a whole number stays whole. */
 static void session_in_words(void **state)
@@ -519,6 +541,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(after_hard),
 		cmocka_unit_test(session_in_words),
+		cmocka_unit_test(runs_a_week_rounding),
 		cmocka_unit_test(recovery_is_deep_tissue),
 		cmocka_unit_test(beginners_wait_a_day_more),
 		cmocka_unit_test(no_deep_before_demanding),
