@@ -325,13 +325,14 @@ static json_t *activity_json(int *bad, const rd_training *t, size_t i)
 
 /* Every ISO week from the first activity's to the last one's, empty ones
  * too (rd_load_weeks). */
-static json_t *weeks_json(int *bad, const rd_training *t)
+static json_t *weeks_json(int *bad, const rd_training *t, rd_date since)
 {
 	json_t *list = json_array();
 	rd_week *w = NULL;
 	size_t n = 0;
-	if (t->first != RD_DATE_NONE &&
-	    rd_load_weeks(&w, &n, t->acts, t->load, t->count, t->first, t->last, NULL))
+	rd_date first = since != RD_DATE_NONE && since > t->first ? since : t->first;
+	if (t->first != RD_DATE_NONE && first <= t->last &&
+	    rd_load_weeks(&w, &n, t->acts, t->load, t->count, first, t->last, NULL))
 		*bad = 1;
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_object();
@@ -353,7 +354,8 @@ static json_t *weeks_json(int *bad, const rd_training *t)
 
 /* ---- streaming the document: one activity's objects at a time ---- */
 
-#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8))
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8) | \
+		    JSON_ENCODE_ANY) /* a value may be null: "form" */
 
 typedef struct json_out {
 	rd_json_write_fn write;
@@ -432,19 +434,31 @@ static json_t *form_json(int *bad, const rd_training *t)
 	return o;
 }
 
-int rd_training_write_json(const rd_training *t, rd_json_write_fn write, void *ctx)
+int rd_training_listed(const rd_training *t, size_t i, rd_date since)
+{
+	if (since == RD_DATE_NONE)
+		return 1;
+	rd_date d = rd_activity_date(&t->acts[i]);
+	return d != RD_DATE_NONE && d >= since;
+}
+
+int rd_training_write_json(const rd_training *t, rd_date since, rd_json_write_fn write,
+			   void *ctx)
 {
 	json_out o = {write, ctx, 0, 0};
 	int bad = 0;
-	puts_(&o, t->count ? "{\n  \"activities\": [" : "{\n  \"activities\": []");
+	size_t listed = 0;
 	json_t *v;
+	puts_(&o, "{\n  \"activities\": [");
 	for (size_t i = 0; i < t->count && !o.rc; i++) {
-		puts_(&o, i ? ",\n    " : "\n    ");
+		if (!rd_training_listed(t, i, since))
+			continue;
+		puts_(&o, listed++ ? ",\n    " : "\n    ");
 		v = activity_json(&bad, t, i); /* before bad is read */
 		put_value(&o, v, bad, 2);
 	}
-	puts_(&o, t->count ? "\n  ],\n  \"weeks\": " : ",\n  \"weeks\": ");
-	v = weeks_json(&bad, t);
+	puts_(&o, listed ? "\n  ],\n  \"weeks\": " : "],\n  \"weeks\": ");
+	v = weeks_json(&bad, t, since);
 	put_value(&o, v, bad, 1);
 	puts_(&o, ",\n  \"heart_rate\": ");
 	v = heart_rate_json(&bad, t);
@@ -466,7 +480,7 @@ static int to_buf(void *ctx, const char *s, size_t n)
 int rd_training_to_json(char **out, const rd_training *t)
 {
 	rd_buf b = RD_BUF_INIT;
-	int rc = rd_training_write_json(t, to_buf, &b);
+	int rc = rd_training_write_json(t, RD_DATE_NONE, to_buf, &b);
 	*out = rc || b.oom ? NULL : rd_buf_detach(&b);
 	rd_buf_dispose(&b);
 	return *out ? 0 : RD_ENOMEM;

@@ -56,10 +56,17 @@ int rd_training_form(const rd_training *t, rd_load_day *out);
 int rd_training_to_json(char **out, const rd_training *t);
 
 /* The same document, handed to write piece by piece as it is made: one
- * activity's JSON objects at a time, never the whole tree.  write returns
- * non-zero to stop.  Returns 0, RD_EIO (write failed) or RD_ENOMEM. */
+ * activity's JSON objects at a time, never the whole tree; with since not
+ * RD_DATE_NONE, only the activities and weeks from that day on.  write
+ * returns non-zero to stop.  Returns 0, RD_EIO (write failed) or
+ * RD_ENOMEM. */
 typedef int (*rd_json_write_fn)(void *ctx, const char *s, size_t n);
-int rd_training_write_json(const rd_training *t, rd_json_write_fn write, void *ctx);
+int rd_training_write_json(const rd_training *t, rd_date since, rd_json_write_fn write,
+			   void *ctx);
+
+/* 1 when activity i is listed from `since` on (RD_DATE_NONE: all of them;
+ * an activity without a date only then). */
+int rd_training_listed(const rd_training *t, size_t i, rd_date since);
 
 #ifdef __cplusplus
 }

@@ -9,12 +9,16 @@
 #include <string.h>
 
 static const char *usage =
-	"rubdown history [--profile FILE] [--format text|json] [--quiet] [--strict] PATH...";
+	"rubdown history [--profile FILE] [--since DATE] [--format text|json] [--quiet]\n"
+	"                [--strict] PATH...";
 static const char *options =
 	"  PATH                a FIT, GPX or TCX file (.gz too), a folder (searched\n"
 	"                      recursively), or a Strava export, zipped or unpacked\n"
 	"  -p, --profile FILE  hr_max, hr_rest and timezone for the load and the\n"
 	"                      dates (YAML, docs/profile.md)\n"
+	"      --since DATE    list the activities and weeks from DATE (YYYY-MM-DD)\n"
+	"                      on; the whole history still sets the runner's usual\n"
+	"                      runs, heart rate and load\n"
 	"      --format F      text (default) or json (docs/json.md)\n"
 	"  -q, --quiet         only the summary: no activity lines, no weeks\n"
 	"      --strict        exit 1 when a file was only partly read, too\n"
@@ -85,12 +89,13 @@ static void activity_line(FILE *b, const rd_training *t, size_t i)
  * season off, or a gap between old and new files) print as one line. */
 #define GAP_WEEKS 4
 
-static void weeks(FILE *b, const rd_training *t)
+static void weeks(FILE *b, const rd_training *t, rd_date since)
 {
 	rd_week *w = NULL;
 	size_t n = 0;
-	if (t->first == RD_DATE_NONE ||
-	    rd_load_weeks(&w, &n, t->acts, t->load, t->count, t->first, t->last, NULL))
+	rd_date first = since != RD_DATE_NONE && since > t->first ? since : t->first;
+	if (t->first == RD_DATE_NONE || first > t->last ||
+	    rd_load_weeks(&w, &n, t->acts, t->load, t->count, first, t->last, NULL))
 		return;
 	fputs("\nWeek       sessions runs      km   hours   load\n", b);
 	for (size_t i = 0; i < n;) {
@@ -160,6 +165,7 @@ static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
 typedef struct history_args {
 	const char *profile, *format;
 	int quiet, strict;
+	rd_date since; /* RD_DATE_NONE: everything */
 } history_args;
 
 /* Returns -1 on a bad option or no PATH (after saying why), 1 for --help. */
@@ -170,10 +176,11 @@ static int parse(int argc, char **argv, history_args *a)
 		{"quiet", no_argument, NULL, 'q'},
 		{"strict", no_argument, NULL, 's'},
 		{"format", required_argument, NULL, 'f'},
+		{"since", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	*a = (history_args){NULL, "text", 0, 0};
+	*a = (history_args){NULL, "text", 0, 0, RD_DATE_NONE};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:qh", opts, NULL)) != -1) {
@@ -185,6 +192,10 @@ static int parse(int argc, char **argv, history_args *a)
 			a->quiet = 1;
 		else if (c == 's')
 			a->strict = 1;
+		else if (c == 'S') {
+			if (cli_date("--since", optarg, &a->since))
+				return -1;
+		}
 		else if (c == 'f' && (strcmp(optarg, "text") == 0 || strcmp(optarg, "json") == 0))
 			a->format = optarg;
 		else if (c == 'f') {
@@ -225,16 +236,17 @@ int cmd_history(int argc, char **argv)
 		goto done;
 	}
 	if (strcmp(a.format, "json") == 0) {
-		int rc = rd_training_write_json(t, to_stdout, NULL);
+		int rc = rd_training_write_json(t, a.since, to_stdout, NULL);
 		if (rc) {
 			cli_error("%s", rc == RD_ENOMEM ? "out of memory" : "cannot write the output");
 			goto done;
 		}
 	} else {
 		for (size_t i = 0; !a.quiet && i < t->count; i++)
-			activity_line(stdout, t, i);
+			if (rd_training_listed(t, i, a.since))
+				activity_line(stdout, t, i);
 		if (!a.quiet)
-			weeks(stdout, t);
+			weeks(stdout, t, a.since);
 		summary(stdout, t, &stats);
 	}
 	if (fflush(stdout)) {

@@ -234,6 +234,24 @@ PY
 	if grep -q "^your usual week, from the history: [A-Z][a-z][a-z] [a-z]*.*; other days rest$" "$work/kim.txt" &&
 		grep -q "<dt>Usual week</dt><dd>from the history: [A-Z][a-z][a-z] [a-z]*" "$work/kim.html"
 	then ok; else bad "usual week in the text and the report"; head -4 "$work/kim.txt"; fi
+	# --since lists the activities and weeks from a day on; the kinds come from
+	# the whole history, so the listed lines are the full listing's own.
+	"$rd" history --since 2026-11-09 "$work/gh/export.zip" >"$work/since.txt" 2>/dev/null
+	"$rd" history "$work/gh/export.zip" >"$work/all.txt" 2>/dev/null
+	"$rd" history --since 2026-11-09 --format json "$work/gh/export.zip" >"$work/since.json" 2>/dev/null
+	grep "^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9] " "$work/all.txt" | awk '$1 >= "2026-11-09"' >"$work/all-since.txt"
+	if grep "^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9] " "$work/since.txt" | cmp -s - "$work/all-since.txt" &&
+		[ -s "$work/all-since.txt" ] &&
+		grep -q "^2026-W46 " "$work/since.txt" && ! grep -q "^2026-W45 " "$work/since.txt" &&
+		python3 - "$work/since.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["activities"] and all(a["date"] >= "2026-11-09" for a in j["activities"]), j["activities"][0]
+assert j["weeks"][0]["monday"] == "2026-11-09", j["weeks"][0]
+PY
+	then ok; else bad "history --since"; head -3 "$work/since.txt"; fi
+	"$rd" history --since 2026-13-01 "$work/gh/export.zip" >/dev/null 2>"$work/err"
+	if [ $? -eq 2 ] && grep -q "since" "$work/err"; then ok; else bad "history --since bad date"; cat "$work/err"; fi
 	# -v shows the recorded activities of the 4 weeks before the plan, with
 	# their kinds: the export's last runs are 2026-10-26..2026-11-22.
 	"$rd" plan -v --profile "$work/kim.yaml" --history "$work/gh/export.zip" --from 2026-11-23 \
@@ -292,6 +310,12 @@ if [ -w /dev/full ]; then
 	if [ $? -eq 1 ] && grep -q "cannot write the output" "$work/err"; then ok; else
 		bad "history --format json to a full disk"; cat "$work/err"; fi
 fi
+# A history with no activity: exit 1, but a whole JSON document ("form": null).
+mkdir -p "$work/empty"
+"$rd" history --format json "$work/empty" >"$work/empty.json" 2>"$work/err"
+if [ $? -eq 1 ] && grep -q "no activity could be read" "$work/err" && ! grep -q "memory" "$work/err" &&
+	python3 -c 'import json,sys; j = json.load(open(sys.argv[1])); assert j["form"] is None and j["activities"] == []' "$work/empty.json"
+then ok; else bad "history of an empty folder"; cat "$work/err"; fi
 # In a folder, a link to nothing and a FIFO named like activities are
 # reported and skipped (a FIFO would block the reading); the rest is read.
 mkdir -p "$work/odd"
