@@ -124,6 +124,21 @@ static int to_stdout(void *ctx, const char *s, size_t n)
 	return fwrite(s, 1, n, stdout) != n;
 }
 
+/* The usual week the planner would take from the history for a plan
+ * starting the day after it (rd_profile_add_training on an empty profile). */
+static void usual_week(FILE *b, const rd_training *t)
+{
+	rd_profile *p = NULL;
+	char week[128] = "";
+	if (t->last != RD_DATE_NONE && rd_profile_new(&p) == 0 &&
+	    rd_profile_add_training(p, t, t->last + 1) == 0)
+		rd_profile_usual_week_words(p, week, sizeof week);
+	rd_profile_free(p);
+	if (week[0])
+		fprintf(b, "usual week in the history: %s; other days rest (a plan takes it "
+			   "when the profile gives no week)\n", week);
+}
+
 static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
 {
 	fprintf(b, "\n%zu %s; files: %zu ok, %zu partial, %zu rejected; "
@@ -153,6 +168,7 @@ static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
 			   "(42- and 7-day load averages; docs/load.md)\n",
 			date, lround(f.fitness), lround(f.fatigue), lround(f.form));
 	}
+	usual_week(b, t);
 	size_t unknown = 0;
 	for (size_t i = 0; i < t->count; i++)
 		unknown += t->acts[i].sport == RD_SPORT_UNKNOWN;

@@ -241,6 +241,7 @@ PY
 	"$rd" history --since 2026-11-09 --format json "$work/gh/export.zip" >"$work/since.json" 2>/dev/null
 	grep "^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9] " "$work/all.txt" | awk '$1 >= "2026-11-09"' >"$work/all-since.txt"
 	if grep "^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9] " "$work/since.txt" | cmp -s - "$work/all-since.txt" &&
+		grep -q "^usual week in the history: [A-Z][a-z][a-z] [a-z]*.*; other days rest (a plan takes it when the profile gives no week)$" "$work/all.txt" &&
 		[ -s "$work/all-since.txt" ] &&
 		grep -q "^2026-W46 " "$work/since.txt" && ! grep -q "^2026-W45 " "$work/since.txt" &&
 		python3 - "$work/since.json" <<'PY'
