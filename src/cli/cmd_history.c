@@ -211,8 +211,7 @@ static int parse(int argc, char **argv, history_args *a)
 		else if (c == 'S') {
 			if (cli_date("--since", optarg, &a->since))
 				return -1;
-		}
-		else if (c == 'f' && (strcmp(optarg, "text") == 0 || strcmp(optarg, "json") == 0))
+		} else if (c == 'f' && (strcmp(optarg, "text") == 0 || strcmp(optarg, "json") == 0))
 			a->format = optarg;
 		else if (c == 'f') {
 			cli_error("--format: '%s' is not one of text, json", optarg);
