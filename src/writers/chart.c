@@ -180,6 +180,25 @@ static double nice_top(double v)
 	return ceil(v / 10000) * 10000;
 }
 
+/* In the plan, the fitness and fatigue lines go on from the last measured
+ * day with the estimated loads (the same averages, load.h), instead of
+ * the measured series, which has nothing there and would show the runner
+ * stopping. */
+static void project_lines(chart *c, const rd_plan *plan)
+{
+	/* rd_ewma_k()'s weights: the report does not link the analysis layer */
+	double k42 = 1 - exp(-1.0 / RD_FITNESS_DAYS), k7 = 1 - exp(-1.0 / RD_FATIGUE_DAYS);
+	for (size_t i = 1; i < c->count; i++) {
+		chart_day *cd = &c->days[i];
+		const chart_day *prev = &c->days[i - 1];
+		if (c->start + (rd_date)i < plan->from || !prev->has_lines)
+			continue;
+		cd->fitness = prev->fitness + k42 * (cd->load - prev->fitness);
+		cd->fatigue = prev->fatigue + k7 * (cd->load - prev->fatigue);
+		cd->has_lines = 1;
+	}
+}
+
 int chart_build(chart *c, const rd_plan *plan, const rd_html_options *opt)
 {
 	*c = (chart)CHART_INIT;
@@ -190,10 +209,12 @@ int chart_build(chart *c, const rd_plan *plan, const rd_html_options *opt)
 		c->count = 0;
 		return RD_ENOMEM;
 	}
+	for (size_t i = 0; i < c->count; i++)
+		fill_day(c, &c->days[i], plan, opt, c->start + (rd_date)i);
+	project_lines(c, plan);
 	double top = 0;
 	for (size_t i = 0; i < c->count; i++) {
-		chart_day *cd = &c->days[i];
-		fill_day(c, cd, plan, opt, c->start + (rd_date)i);
+		const chart_day *cd = &c->days[i];
 		top = fmax(top, fmax(cd->load, cd->has_lines ? fmax(cd->fitness, cd->fatigue) : 0));
 	}
 	c->ymax = nice_top(fmax(top, 50));
@@ -354,7 +375,8 @@ static void svg_desc(rd_buf *b, const chart *c, const rd_plan *plan)
 		      c->has_measured ? " (measured before the plan, estimated in it)"
 				      : " (estimated from the session kind and length)",
 		      races, races == 1 ? "" : "s", plan->count, plan->count == 1 ? "" : "s",
-		      c->has_lines ? " Lines: fitness (42-day) and fatigue (7-day) load." : "");
+		      c->has_lines ? " Lines: fitness (42-day) and fatigue (7-day) load, going on "
+				     "with the estimated load in the plan." : "");
 }
 
 void chart_svg(rd_buf *b, const chart *c, const rd_plan *plan)
@@ -417,6 +439,8 @@ void chart_legend(rd_buf *b, const chart *c)
 		rd_buf_puts(b, " Planned days are an <strong>estimate</strong> from the session "
 			    "kind and its minutes (or its distance at a typical pace, or a typical "
 			    "length): not a measurement.");
+	if (c->has_lines && c->has_estimated)
+		rd_buf_puts(b, " In the plan the fitness and fatigue lines follow that estimate.");
 	rd_buf_puts(b, "</p>\n");
 }
 

@@ -216,6 +216,35 @@ static void chart_uses_measured_load(void **state)
 	rd_free(html);
 }
 
+/* In the plan the fitness and fatigue lines go on with the estimated load,
+ * from the last measured day (they stopped there, or fell as if the runner
+ * had stopped). */
+static void chart_lines_go_on_in_the_plan(void **state)
+{
+	fixture *f = *state;
+	rd_load_day days[3];
+	for (int i = 0; i < 3; i++)
+		days[i] = (rd_load_day){f->plan.from - 3 + i, 40, 30, 20, 10};
+	rd_html_options opt = {days, 3, 0};
+	chart c;
+	assert_int_equal(chart_build(&c, &f->plan, &opt), 0);
+	double k42 = 1 - exp(-1.0 / 42), k7 = 1 - exp(-1.0 / 7);
+	size_t first = (size_t)(f->plan.from - c.start);
+	double load = 0;
+	for (size_t i = first; i < c.count; i++) {
+		const chart_day *d = &c.days[i], *prev = &c.days[i - 1];
+		assert_true(d->has_lines);
+		assert_true(fabs(d->fitness - (prev->fitness + k42 * (d->load - prev->fitness))) < 1e-9);
+		assert_true(fabs(d->fatigue - (prev->fatigue + k7 * (d->load - prev->fatigue))) < 1e-9);
+		load += d->load;
+	}
+	assert_true(load > 0);
+	chart_dispose(&c);
+	char *html = render(f, &opt);
+	assert_non_null(strstr(html, "the fitness and fatigue lines follow that estimate"));
+	rd_free(html);
+}
+
 static void load_estimate_follows_kind_and_length(void **state)
 {
 	(void)state;
@@ -408,6 +437,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(months_say_partial_targets, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(chart_shows_days_races_and_massages, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(chart_uses_measured_load, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(chart_lines_go_on_in_the_plan, setup, fixture_teardown),
 		cmocka_unit_test(load_estimate_follows_kind_and_length),
 		cmocka_unit_test_setup_teardown(hostile_text_is_escaped, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(loads_nothing, setup, fixture_teardown),
