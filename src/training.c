@@ -245,6 +245,24 @@ int rd_profile_add_training(rd_profile *p, const rd_training *t, rd_date from)
 	return usual_week(p, t, from);
 }
 
+void rd_training_rates(const rd_training *t, rd_date from, double per_minute[RD_KIND_COUNT])
+{
+	static const rd_kind kinds[] = {RD_REST, RD_EASY, RD_LONG, RD_HARD, RD_RACE};
+	for (int k = 0; k < RD_KIND_COUNT; k++) {
+		double v[256]; /* 4 runs of a kind a day for 8 weeks; past that, enough */
+		int n = 0;
+		for (size_t i = 0; i < t->count && n < 256; i++) {
+			rd_date d = rd_activity_date(&t->acts[i]);
+			if (kinds[t->classes[i].kind] != (rd_kind)k || k == RD_REST ||
+			    d == RD_DATE_NONE || d < from - 56 || d >= from ||
+			    t->load->items[i].minutes <= 0)
+				continue;
+			v[n++] = t->load->items[i].per_minute;
+		}
+		per_minute[k] = n >= 3 ? median_of(v, n) : 0;
+	}
+}
+
 int rd_training_form(const rd_training *t, rd_load_day *out)
 {
 	if (t->last == RD_DATE_NONE)

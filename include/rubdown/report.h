@@ -35,13 +35,19 @@ typedef struct rd_html_options {
 	/* Days of history before plan->from the chart may show: 0 means 28,
 	 * -1 none.  Only days with something on them widen the chart. */
 	int history_days;
+	/* The runner's own load per minute by kind (TRIMP per minute, the
+	 * median of their recent runs of the kind: rd_training_rates), 0 where
+	 * unknown.  A planned day of a kind that has one is estimated at it
+	 * instead of at the typical heart-rate reserve below. */
+	double per_minute[RD_KIND_COUNT];
 } rd_html_options;
 
 /* Writes the report into *out (NUL-terminated, free with rd_free).  opt may
  * be NULL.  Returns 0, or RD_ENOMEM with *out NULL. */
 int rd_plan_to_html(char **out, const rd_plan *plan, const rd_html_options *opt);
 
-/* The load the chart shows for a planned day: Banister TRIMP (load.h) of
+/* The load the chart shows for a planned day (without the runner's own
+ * load per minute for its kind): Banister TRIMP (load.h) of
  * the session's minutes at a heart-rate reserve typical of its kind (easy
  * 0.60, long 0.65, hard 0.80, race 0.85).  Minutes unknown: from the
  * distance at a typical pace for the kind, else a typical length.  0 for a

@@ -46,6 +46,11 @@ void rd_training_free(rd_training *t);
  * RD_ENOMEM. */
 int rd_profile_add_training(rd_profile *p, const rd_training *t, rd_date from);
 
+/* The runner's load per minute by kind (rd_kind: easy, long, hard, race):
+ * the median over their runs of that kind in the 8 weeks before `from`,
+ * when there are at least 3 of them; else 0. */
+void rd_training_rates(const rd_training *t, rd_date from, double per_minute[RD_KIND_COUNT]);
+
 /* Fitness, fatigue and form on the history's last day (rd_load_series,
  * warmed up on the days before it).  Returns 0, or RD_EFORMAT when the
  * history has no dated activity, or RD_ENOMEM. */

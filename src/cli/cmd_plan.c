@@ -273,12 +273,13 @@ static int html(char **out, const rd_plan *plan, const rd_training *t)
 {
 	rd_load_day *days = NULL;
 	size_t n = 0;
-	rd_html_options opt = {NULL, 0, 0};
+	rd_html_options opt = {NULL, 0, 0, {0}};
 	if (t && t->count && rd_load_series(&days, &n, t->acts, t->load, t->count,
 					    plan->from - 56, plan->to, NULL) == 0) {
 		opt.load = days;
 		opt.load_count = n;
 		opt.history_days = 56;
+		rd_training_rates(t, plan->from, opt.per_minute);
 	}
 	int rc = rd_plan_to_html(out, plan, &opt);
 	rd_free(days);

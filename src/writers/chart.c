@@ -96,23 +96,34 @@ void chart_day_of(const rd_plan *plan, rd_date d, rd_day *out)
 
 /* ---- The load estimate ------------------------------------------------- */
 
-double rd_day_load_estimate(const rd_day *day, int *estimated)
+/* The minutes of a planned run: its own, else its distance at a pace
+ * typical of its kind, else a typical length (*guessed set); 0 at rest. */
+static double day_minutes(const rd_day *day, int *guessed)
 {
-	/* Heart-rate reserve, pace (s/km) and length (min) typical of a kind. */
-	static const double hrr[RD_KIND_COUNT] = {0, 0.60, 0.65, 0.80, 0.85};
-	static const double pace[RD_KIND_COUNT] = {0, 360, 370, 330, 300};
+	static const double pace[RD_KIND_COUNT] = {0, 360, 370, 330, 300}; /* s/km */
 	static const int usual[RD_KIND_COUNT] = {0, 40, 90, 60, 60};
 	double km = day->race ? day->race->km : day->session ? day->session->km : 0;
 	double minutes = day->session ? day->session->minutes : 0;
-	int guessed = 0;
+	*guessed = 0;
 	if (day->kind == RD_REST || day->kind >= RD_KIND_COUNT)
-		return estimated ? (*estimated = 0), 0.0 : 0.0;
+		return 0;
 	if (minutes <= 0) {
-		guessed = 1;
+		*guessed = 1;
 		minutes = km > 0 ? km * pace[day->kind] / 60.0 : usual[day->kind];
 	}
+	return minutes;
+}
+
+double rd_day_load_estimate(const rd_day *day, int *estimated)
+{
+	/* Heart-rate reserve typical of a kind. */
+	static const double hrr[RD_KIND_COUNT] = {0, 0.60, 0.65, 0.80, 0.85};
+	int guessed;
+	double minutes = day_minutes(day, &guessed);
 	if (estimated)
 		*estimated = guessed;
+	if (minutes <= 0)
+		return 0.0;
 	double x = hrr[day->kind];
 	return minutes * x * RD_TRIMP_A * exp(RD_TRIMP_B * x);
 }
@@ -160,7 +171,10 @@ static void fill_day(chart *c, chart_day *cd, const rd_plan *plan,
 		cd->measured = 1;
 		c->has_measured = 1;
 	} else {
-		cd->load = rd_day_load_estimate(&cd->day, &cd->estimated);
+		double rate = opt && cd->day.kind < RD_KIND_COUNT ? opt->per_minute[cd->day.kind] : 0;
+		cd->load = rate > 0 ? day_minutes(&cd->day, &cd->estimated) * rate
+				    : rd_day_load_estimate(&cd->day, &cd->estimated);
+		c->has_own_rate |= rate > 0 && cd->load > 0;
 		c->has_estimated |= cd->load > 0;
 	}
 	if (m) {
@@ -439,6 +453,9 @@ void chart_legend(rd_buf *b, const chart *c)
 		rd_buf_puts(b, " Planned days are an <strong>estimate</strong> from the session "
 			    "kind and its minutes (or its distance at a typical pace, or a typical "
 			    "length): not a measurement.");
+	if (c->has_own_rate)
+		rd_buf_puts(b, " Where your recent runs of a kind give one, the estimate uses "
+			    "your own load per minute for that kind.");
 	if (c->has_lines && c->has_estimated)
 		rd_buf_puts(b, " In the plan the fitness and fatigue lines follow that estimate.");
 	rd_buf_puts(b, "</p>\n");

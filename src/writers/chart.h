@@ -28,10 +28,11 @@ typedef struct chart {
 	size_t count;
 	rd_date start;       /* days[i] is start + i; the last is plan->to */
 	int has_lines, has_measured, has_estimated;
+	int has_own_rate;    /* a planned day estimated at the runner's own rate */
 	double ymax;         /* top of the load axis */
 } chart;
 
-#define CHART_INIT {NULL, 0, 0, 0, 0, 0, 0.0}
+#define CHART_INIT {NULL, 0, 0, 0, 0, 0, 0, 0.0}
 
 /* Fills c for the plan; returns 0 or RD_ENOMEM (c then holds nothing). */
 int chart_build(chart *c, const rd_plan *plan, const rd_html_options *opt);

@@ -203,13 +203,13 @@ static void chart_uses_measured_load(void **state)
 	rd_load_day days[3];
 	for (int i = 0; i < 3; i++)
 		days[i] = (rd_load_day){f->plan.from - 5 + i, 10.0 * (i + 1), 30, 20, 10};
-	rd_html_options opt = {days, 3, 0};
+	rd_html_options opt = {days, 3, 0, {0}};
 	char *html = render(f, &opt);
 	const char *want[] = {"class=\"fitness\"", "class=\"fatigue\"", "measured from your runs",
 			      "; load 10</title>"};  /* measured, not estimated */
 	MUST_HAVE(html, "the chart", want);
 	rd_free(html);
-	opt = (rd_html_options){NULL, 0, -1};
+	opt = (rd_html_options){NULL, 0, -1, {0}};
 	html = render(f, &opt);
 	assert_null(strstr(html, "plan \xE2\x86\x92"));  /* no history shown */
 	assert_int_equal(count(html, "<rect class=\"bar\""), 8);
@@ -225,7 +225,7 @@ static void chart_lines_go_on_in_the_plan(void **state)
 	rd_load_day days[3];
 	for (int i = 0; i < 3; i++)
 		days[i] = (rd_load_day){f->plan.from - 3 + i, 40, 30, 20, 10};
-	rd_html_options opt = {days, 3, 0};
+	rd_html_options opt = {days, 3, 0, {0}};
 	chart c;
 	assert_int_equal(chart_build(&c, &f->plan, &opt), 0);
 	double k42 = 1 - exp(-1.0 / 42), k7 = 1 - exp(-1.0 / 7);
@@ -242,6 +242,37 @@ static void chart_lines_go_on_in_the_plan(void **state)
 	chart_dispose(&c);
 	char *html = render(f, &opt);
 	assert_non_null(strstr(html, "the fitness and fatigue lines follow that estimate"));
+	rd_free(html);
+}
+
+/* With the runner's own load per minute for a kind, a planned day of that
+ * kind is its minutes at that rate; the other kinds keep the typical
+ * estimate. */
+static void chart_uses_own_rates(void **state)
+{
+	fixture *f = *state;
+	rd_html_options opt = {NULL, 0, 0, {0}};
+	opt.per_minute[RD_EASY] = 2.5;
+	chart c;
+	assert_int_equal(chart_build(&c, &f->plan, &opt), 0);
+	int easy = 0, other = 0;
+	for (size_t i = 0; i < c.count; i++) {
+		const chart_day *d = &c.days[i];
+		if (d->day.kind == RD_REST || c.start + (rd_date)i < f->plan.from)
+			continue;
+		if (d->day.kind == RD_EASY && d->day.session && d->day.session->minutes > 0) {
+			assert_true(fabs(d->load - 2.5 * d->day.session->minutes) < 1e-9);
+			easy++;
+		} else if (d->day.kind != RD_EASY) {
+			assert_true(fabs(d->load - rd_day_load_estimate(&d->day, NULL)) < 1e-9);
+			other++;
+		}
+	}
+	assert_true(easy > 0 && other > 0);
+	assert_true(c.has_own_rate);
+	chart_dispose(&c);
+	char *html = render(f, &opt);
+	assert_non_null(strstr(html, "your own load per minute for that kind"));
 	rd_free(html);
 }
 
@@ -438,6 +469,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(chart_shows_days_races_and_massages, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(chart_uses_measured_load, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(chart_lines_go_on_in_the_plan, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(chart_uses_own_rates, setup, fixture_teardown),
 		cmocka_unit_test(load_estimate_follows_kind_and_length),
 		cmocka_unit_test_setup_teardown(hostile_text_is_escaped, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(loads_nothing, setup, fixture_teardown),

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,12 +184,37 @@ static void race_distances(void **state)
 	rd_profile_free(p);
 }
 
+/* The runner's load per minute by kind: the median of the kind's runs of
+ * the 8 weeks before the plan, with at least 3 of them. */
+static void rates_by_kind(void **state)
+{
+	(void)state;
+	rd_date from = rd_date_from_ymd(2026, 11, 23);
+	static weeks8 w;
+	build(&w, from);
+	static rd_activity_load items[40];
+	for (size_t i = 0; i < w.t.count; i++) /* 1.0 per minute for easy runs, ... */
+		items[i] = (rd_activity_load){10, 10, 1.0 + w.c[i].kind + 0.01 * (double)i, NAN, RD_LOAD_HR};
+	w.l.items = items;
+	w.l.count = w.t.count;
+	double r[RD_KIND_COUNT];
+	rd_training_rates(&w.t, from, r);
+	assert_true(r[RD_REST] == 0);
+	assert_true(r[RD_EASY] > 2.0 && r[RD_EASY] < 3.0);   /* kind 1: 2.xx */
+	assert_true(r[RD_LONG] > 3.0 && r[RD_LONG] < 4.0);   /* kind 2: 3.xx */
+	assert_true(r[RD_HARD] > 4.0 && r[RD_HARD] < 5.0);   /* kind 3: 4.xx */
+	assert_true(r[RD_RACE] == 0);                        /* one race: too few */
+	rd_training_rates(&w.t, from + 100, r);               /* nothing in the 8 weeks */
+	assert_true(r[RD_EASY] == 0 && r[RD_HARD] == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lookback_window),
 		cmocka_unit_test(usual_week_from_history),
 		cmocka_unit_test(race_distances),
+		cmocka_unit_test(rates_by_kind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
