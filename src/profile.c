@@ -218,13 +218,12 @@ int rd_profile_week_from_history(const rd_profile *p, int d)
 
 void rd_profile_usual_week_words(const rd_profile *p, char *buf, size_t size)
 {
-	static const char *const days[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 	size_t n = 0;
 	buf[0] = '\0';
 	for (int d = 0; d < 7 && n < size; d++) {
 		if (!rd_profile_week_from_history(p, d))
 			continue;
-		int k = snprintf(buf + n, size - n, "%s%s %s", n ? ", " : "", days[d],
+		int k = snprintf(buf + n, size - n, "%s%.3s %s", n ? ", " : "", rd_weekday_name(d),
 				 rd_kind_name(p->week[d].kind));
 		n += k > 0 ? (size_t)k : 0;
 	}

@@ -96,6 +96,9 @@ static double race_km(double km)
 	return km;
 }
 
+/* The planner's kind of each kind of run (other: not a run, RD_REST). */
+static const rd_kind kind_of[] = {RD_REST, RD_EASY, RD_LONG, RD_HARD, RD_RACE};
+
 static int add_run(rd_profile *p, const rd_activity *a, const rd_class *c, rd_date d)
 {
 	double km = isfinite(a->distance_m) && a->distance_m > 0 ? a->distance_m / 1000 : 0;
@@ -106,13 +109,12 @@ static int add_run(rd_profile *p, const rd_activity *a, const rd_class *c, rd_da
 		rd_race r = {(char *)(title ? title : "race"), d, race_km(km), -1};
 		return rd_profile_add_race(p, &r);
 	}
-	static const rd_kind kinds[] = {RD_REST, RD_EASY, RD_LONG, RD_HARD, RD_RACE};
 	int start = -1;
 	if (a->start_utc != INT64_MIN && a->has_utc_offset) {
 		int64_t local = a->start_utc + a->utc_offset_s;
 		start = (int)(((local % 86400) + 86400) % 86400 / 60);
 	}
-	rd_session s = {d, kinds[c->kind], km, (int)(secs / 60 + 0.5), start, (char *)title,
+	rd_session s = {d, kind_of[c->kind], km, (int)(secs / 60 + 0.5), start, (char *)title,
 			(char *)a->source, 0};
 	return rd_profile_add_session(p, &s);
 }
@@ -127,8 +129,6 @@ typedef struct day_run {
 	double km, minutes;
 } day_run;
 
-static const char *const weekday_names[7] = {"Mondays", "Tuesdays", "Wednesdays", "Thursdays",
-					     "Fridays", "Saturdays", "Sundays"};
 
 /* Median of the n values of v (sorted in place). */
 static double median_of(double *v, int n)
@@ -164,8 +164,8 @@ static int usual_day(rd_session *out, day_run (*runs)[7], int weeks, int wd)
 			min[n++] = runs[w][wd].minutes;
 		}
 	char title[96];
-	snprintf(title, sizeof title, "usual on %s: %d of the last %d weeks",
-		 weekday_names[wd], days, weeks);
+	snprintf(title, sizeof title, "usual on %ss: %d of the last %d weeks",
+		 rd_weekday_name(wd), days, weeks);
 	char *t = rd_strdup(title), *o = rd_strdup("history");
 	if (!t || !o) {
 		rd_free(t);
@@ -199,7 +199,6 @@ static int usual_week(rd_profile *p, const rd_training *t, rd_date from)
 		return 0;
 	if (weeks > USUAL_WEEKS)
 		weeks = USUAL_WEEKS;
-	static const rd_kind kinds[] = {RD_REST, RD_EASY, RD_LONG, RD_HARD, RD_HARD};
 	day_run runs[USUAL_WEEKS][7];
 	memset(runs, 0, sizeof runs);
 	rd_date start = from - 7 * weeks;
@@ -209,7 +208,9 @@ static int usual_week(rd_profile *p, const rd_training *t, rd_date from)
 		    t->classes[i].kind == RD_KIND_OTHER)
 			continue;
 		day_run *r = &runs[(d - start) / 7][rd_date_weekday(d)];
-		rd_kind k = kinds[t->classes[i].kind];
+		rd_kind k = kind_of[t->classes[i].kind];
+		if (k == RD_RACE)
+			k = RD_HARD; /* a race is not a weekly habit: a hard day */
 		if (rd_kind_rank(k) <= rd_kind_rank(r->kind))
 			continue; /* the day's most demanding run */
 		const rd_activity *a = &t->acts[i];
@@ -247,13 +248,12 @@ int rd_profile_add_training(rd_profile *p, const rd_training *t, rd_date from)
 
 void rd_training_rates(const rd_training *t, rd_date from, double per_minute[RD_KIND_COUNT])
 {
-	static const rd_kind kinds[] = {RD_REST, RD_EASY, RD_LONG, RD_HARD, RD_RACE};
 	for (int k = 0; k < RD_KIND_COUNT; k++) {
 		double v[256]; /* 4 runs of a kind a day for 8 weeks; past that, enough */
 		int n = 0;
 		for (size_t i = 0; i < t->count && n < 256; i++) {
 			rd_date d = rd_activity_date(&t->acts[i]);
-			if (kinds[t->classes[i].kind] != (rd_kind)k || k == RD_REST ||
+			if (kind_of[t->classes[i].kind] != (rd_kind)k || k == RD_REST ||
 			    d == RD_DATE_NONE || d < from - 56 || d >= from ||
 			    t->load->items[i].minutes <= 0)
 				continue;

@@ -187,12 +187,11 @@ static void show_history(const rd_training *t, rd_date from)
 /* -v: the usual week the history gave (when the profile has none). */
 static void show_usual_week(const rd_profile *p)
 {
-	static const char *const days[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 	for (int d = 0; d < 7; d++) {
 		const rd_session *s = &p->week[d];
 		if (s->origin && !strcmp(s->origin, "history"))
 			fprintf(stderr, "usual week from the history: %s %s (%s, %.1f km, %d min)\n",
-				days[d], rd_kind_name(s->kind), s->title, s->km, s->minutes);
+				rd_weekday_short(d), rd_kind_name(s->kind), s->title, s->km, s->minutes);
 	}
 }
 

@@ -94,14 +94,13 @@ static json_t *budget_json(int *bad, const rd_plan *plan)
 /* The usual week's run days when the history gave them, else null. */
 static json_t *usual_week_json(int *bad, const rd_profile *p)
 {
-	static const char *const days[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 	json_t *list = NULL;
 	for (int d = 0; d < 7; d++) {
 		if (!rd_profile_week_from_history(p, d))
 			continue;
 		const rd_session *s = &p->week[d];
 		json_t *o = json_object();
-		jb_set(bad, o, "day", json_string(days[d]));
+		jb_set(bad, o, "day", json_string(rd_weekday_short(d)));
 		jb_set(bad, o, "kind", json_string(rd_kind_name(s->kind)));
 		jb_set(bad, o, "km", json_real(round(s->km * 10) / 10));
 		jb_set(bad, o, "minutes", json_integer(s->minutes));
