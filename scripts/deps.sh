@@ -3,7 +3,7 @@
 # when they are missing.  Installing needs root (apt-get); as another user it
 # prints the apt-get command to run and fails.
 set -eu
-build="cmake make gcc pkg-config libyaml-dev libjansson-dev libcmocka-dev libical-dev libexpat1-dev zlib1g-dev libarchive-dev"
+build="cmake make gcc pkg-config libyaml-dev libjansson-dev libcmocka-dev libical-dev libexpat1-dev zlib1g-dev libarchive-dev libsqlite3-dev"
 test="python3 python3-icalendar chromium valgrind"
 case "${1:-build}" in
 build) want="$build" ;;

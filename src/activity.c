@@ -1,6 +1,7 @@
 /* activity.c: rd_activity defaults, sport names and reader limits. */
 #include "rubdown/activity.h"
 
+#include "alloc.h"
 #include "formats/reader.h"
 
 #include <math.h>
@@ -78,4 +79,46 @@ void rd_limits_default(rd_limits *l)
 	l->max_xml_text = 1024 * 1024;
 	l->max_activities = 10000;
 	l->xml_whole_bytes = 4u << 20;
+}
+
+/* ---- an array as an rd_acts ---- */
+
+typedef struct array_pass {
+	const rd_activity *at, *end;
+} array_pass;
+
+static void *array_open(const rd_acts *src, int64_t from_utc)
+{
+	array_pass *p = rd_malloc(sizeof *p);
+	if (!p)
+		return NULL;
+	const rd_activity *acts = src->ctx;
+	p->at = acts;
+	p->end = acts ? acts + src->count : acts;
+	if (from_utc != INT64_MIN) /* known starts come first, in order */
+		while (p->at < p->end && p->at->start_utc != INT64_MIN &&
+		       p->at->start_utc < from_utc)
+			p->at++;
+	if (from_utc != INT64_MIN) /* unknown starts are never reached */
+		while (p->end > p->at && p->end[-1].start_utc == INT64_MIN)
+			p->end--;
+	return p;
+}
+
+static const rd_activity *array_next(void *pass, int *rc)
+{
+	array_pass *p = pass;
+	*rc = 0;
+	return p->at < p->end ? p->at++ : NULL;
+}
+
+static void array_close(void *pass)
+{
+	rd_free(pass);
+}
+
+rd_acts rd_acts_array(const rd_activity *acts, size_t n)
+{
+	rd_acts src = {(void *)acts, n, array_open, array_next, array_close};
+	return src;
 }

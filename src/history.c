@@ -130,6 +130,11 @@ rd_activity *rd_history_take(rd_history *h, size_t *count,
 	return acts;
 }
 
+rd_acts rd_history_acts(const rd_history *h)
+{
+	return rd_acts_array(h->acts, h->n);
+}
+
 void rd_history_stats_get(const rd_history *h, rd_history_stats *out)
 {
 	*out = h->stats;

@@ -110,6 +110,35 @@ size_t rd_activity_store_bytes(const rd_activity_store *s);
 /* Moving time, else elapsed time, else 0 (seconds). */
 double rd_activity_duration_s(const rd_activity *a);
 
+/* ---- Passes over many activities --------------------------------------- */
+
+/*
+ * A source of activities read in passes, in start order (unknown starts
+ * last), as often as needed and with several passes open at once.  Where
+ * the activities live is the source's business: an array in memory
+ * (rd_acts_array) or a history's store on disk (rd_history_acts), so a
+ * consumer that keeps only what a pass needs runs in memory that does not
+ * grow with the number of activities.
+ */
+typedef struct rd_acts rd_acts;
+struct rd_acts {
+	void *ctx;
+	size_t count; /* activities in a whole pass */
+	/* A new pass from the first activity starting at or after from_utc
+	 * (INT64_MIN: every activity, the unknown starts last; otherwise those
+	 * are never reached).  NULL when out of memory. */
+	void *(*open)(const rd_acts *src, int64_t from_utc);
+	/* The pass's next activity; NULL at its end, or on an error with *rc
+	 * set (RD_ENOMEM, RD_EIO), else *rc is 0.  The activity, its texts and
+	 * its histogram stay valid until the next call on that pass. */
+	const rd_activity *(*next)(void *pass, int *rc);
+	void (*close)(void *pass); /* NULL-safe */
+};
+
+/* A source over n activities of an array in start order (borrowed: acts
+ * must outlive the source and its passes). */
+rd_acts rd_acts_array(const rd_activity *acts, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -119,6 +119,11 @@ const rd_activity *rd_history_get(const rd_history *h, size_t i);
 
 void rd_history_stats_get(const rd_history *h, rd_history_stats *out);
 
+/* The activities as a source of passes in start order (activity.h):
+ * borrowed, valid until the next rd_history_add_path() or
+ * rd_history_free(), passes closed before either. */
+rd_acts rd_history_acts(const rd_history *h);
+
 /* Hands the activities over without copying them: returns the array in
  * start order (free with rd_free; NULL when there are none), sets *count,
  * and *store to the store their texts and histograms are in (free with
