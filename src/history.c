@@ -1,9 +1,12 @@
 /*
- * history.c: the history object: gathering file results in a fixed order,
- * applying activities.csv, dropping duplicates and sorting (see history.h).
+ * history.c: the history object: each finished file goes to the store
+ * (history_store.h) as it ends; once a path is read its files are reported
+ * in a fixed order, activities.csv is applied and duplicates are dropped,
+ * in passes over the store (see history.h).
  */
 #include "alloc.h"
 #include "history_int.h"
+#include "history_store.h"
 #ifdef RD_HAVE_XML
 #include "formats/xml.h"
 #endif
@@ -16,24 +19,31 @@
 
 #define DUP_START_S 60
 #define DUP_DURATION 0.10
+/* Activities starting within DUP_START_S of each other that the duplicate
+ * check holds at once; past that the oldest leave the window (only a
+ * hostile history has more). */
+#define DUP_WINDOW 4096
 
-typedef struct act_meta {
-	sniff_kind kind;
-	uint64_t seq; /* reading order, the last sort key */
-} act_meta;
+/* An activities.csv read in the current call, merged once all is read. */
+typedef struct csv_file {
+	uint64_t major, minor;
+	char *source;
+	strava_csv *csv;
+} csv_file;
 
 struct rd_history {
 	rd_history_options opt;
 	decode_cfg cfg;
-	rd_activity *acts;
-	rd_activity_store *store; /* the activities' texts and histograms */
-	act_meta *meta;
-	size_t n, cap, capmeta;
-	uint64_t seq;
+	hstore *store;            /* NULL until the first path */
+	unsigned call;            /* rd_history_add_path() calls so far */
+	int store_rc;             /* the first error writing the store */
+	csv_file *csvs;
+	size_t ncsvs, capcsvs;
 	rd_history_stats stats;
 	rd_history_progress progress;
 	pthread_mutex_t lock;
-	sniff_kind adding_kind;
+	hstore_pass *get_pass;    /* rd_history_get()'s, at get_next */
+	size_t get_next;
 };
 
 void rd_history_options_init(rd_history_options *opt)
@@ -90,6 +100,15 @@ void history_set_readers(rd_history *h, const reader_ops *fit,
 		h->cfg.tcx = tcx;
 }
 
+static void drop_csvs(rd_history *h)
+{
+	for (size_t i = 0; i < h->ncsvs; i++) {
+		rd_free(h->csvs[i].source);
+		strava_csv_free(h->csvs[i].csv);
+	}
+	h->ncsvs = 0;
+}
+
 void rd_history_free(rd_history *h)
 {
 	if (!h)
@@ -98,41 +117,77 @@ void rd_history_free(rd_history *h)
 #ifdef RD_HAVE_XML
 	xml_readers_release(); /* the parsers kept between files */
 #endif
-	rd_free(h->acts);
-	rd_activity_store_free(h->store);
-	rd_free(h->meta);
+	hstore_pass_close(h->get_pass);
+	drop_csvs(h);
+	rd_free(h->csvs);
+	hstore_close(h->store);
 	rd_free(h);
 }
 
 size_t rd_history_count(const rd_history *h)
 {
-	return h->n;
+	return h->store ? hstore_count(h->store) : 0;
 }
 
-const rd_activity *rd_history_get(const rd_history *h, size_t i)
+const rd_activity *rd_history_get(const rd_history *hc, size_t i)
 {
-	return i < h->n ? &h->acts[i] : NULL;
+	rd_history *h = (rd_history *)(uintptr_t)hc; /* the pass is a cache */
+	if (i >= rd_history_count(h))
+		return NULL;
+	if (h->get_pass && h->get_next > i) {
+		hstore_pass_close(h->get_pass);
+		h->get_pass = NULL;
+	}
+	if (!h->get_pass) {
+		if (!(h->get_pass = hstore_pass_open(h->store, INT64_MIN)))
+			return NULL;
+		h->get_next = 0;
+	}
+	const rd_activity *a = NULL;
+	int rc = 0;
+	while (h->get_next <= i && (a = hstore_pass_next(h->get_pass, NULL, &rc)) != NULL)
+		h->get_next++;
+	return a;
+}
+
+static void *acts_open(const rd_acts *src, int64_t from_utc)
+{
+	return hstore_pass_open(src->ctx, from_utc);
+}
+
+static const rd_activity *acts_next(void *pass, int *rc)
+{
+	return hstore_pass_next(pass, NULL, rc);
+}
+
+static void acts_close(void *pass)
+{
+	hstore_pass_close(pass);
+}
+
+rd_acts rd_history_acts(const rd_history *h)
+{
+	if (!h->store)
+		return rd_acts_array(NULL, 0);
+	rd_acts src = {h->store, hstore_count(h->store), acts_open, acts_next, acts_close};
+	return src;
 }
 
 rd_activity *rd_history_take(rd_history *h, size_t *count,
 			     rd_activity_store **store)
 {
-	rd_activity *acts = h->n ? h->acts : NULL;
-	*count = h->n;
-	*store = h->store;
-	h->store = NULL;
-	if (!acts)
-		rd_free(h->acts);
-	rd_free(h->meta);
-	h->acts = NULL;
-	h->meta = NULL;
-	h->n = h->cap = h->capmeta = 0;
+	size_t n = rd_history_count(h), k = 0;
+	rd_activity *acts = n ? rd_malloc(n * sizeof *acts) : NULL;
+	*store = n ? rd_activity_store_new() : NULL;
+	hstore_pass *p = n && acts && *store ? hstore_pass_open(h->store, INT64_MIN) : NULL;
+	const rd_activity *a;
+	int rc = 0;
+	while (p && k < n && (a = hstore_pass_next(p, NULL, &rc)) != NULL &&
+	       !rd_activity_store_copy(*store, &acts[k], a))
+		k++;
+	hstore_pass_close(p);
+	*count = k; /* < rd_history_count() when out of memory */
 	return acts;
-}
-
-rd_acts rd_history_acts(const rd_history *h)
-{
-	return rd_acts_array(h->acts, h->n);
 }
 
 void rd_history_stats_get(const rd_history *h, rd_history_stats *out)
@@ -154,68 +209,65 @@ static void progress(void *arg, size_t done, size_t found, uint64_t bytes)
 	pthread_mutex_unlock(&h->lock);
 }
 
-/* ---- gathering ---- */
+/* ---- keeping (called from the workers) ---- */
 
-/* h->store, made at the first activity; NULL when out of memory. */
-static rd_activity_store *store(rd_history *h)
-{
-	if (!h->store)
-		h->store = rd_activity_store_new();
-	return h->store;
-}
-
-static int add_activity(void *arg, const rd_activity *a)
+/* history_ctx.keep: a finished file goes to the store at once, with its
+ * warnings and activities, and leaves memory; an activities.csv waits in
+ * h->csvs for the files it points to. */
+static void keep(void *arg, file_result *r)
 {
 	rd_history *h = arg;
-	if (h->n >= h->opt.max_activities)
-		return RD_ELIMIT;
-	if (!store(h) ||
-	    rd_grow((void **)&h->acts, &h->cap, h->n + 1, sizeof *h->acts) ||
-	    rd_grow((void **)&h->meta, &h->capmeta, h->n + 1, sizeof *h->meta) ||
-	    rd_activity_store_copy(h->store, &h->acts[h->n], a))
-		return RD_ENOMEM;
-	h->meta[h->n] = (act_meta){h->adding_kind, h->seq++};
-	h->n++;
-	return 0;
-}
-
-static int cmp_result(const void *pa, const void *pb)
-{
-	const file_result *a = pa, *b = pb;
-	if (a->key_major != b->key_major)
-		return a->key_major < b->key_major ? -1 : 1;
-	if (a->key_minor != b->key_minor)
-		return a->key_minor < b->key_minor ? -1 : 1;
-	return strcmp(a->source, b->source);
-}
-
-static void replay_warnings(rd_history *h, const file_result *r)
-{
-	if (!h->opt.warn)
-		return;
-	for (size_t i = 0; i < r->nwarns; i++)
-		h->opt.warn(h->opt.warn_ctx, &r->warns[i]);
-	if (r->more_warns) {
-		rd_diag w = RD_DIAG_INIT;
-		rd_diag_set(&w, RD_EFORMAT, r->source, 0, 0,
-			    "%lu more warnings for this file not shown", r->more_warns);
-		h->opt.warn(h->opt.warn_ctx, &w);
+	pthread_mutex_lock(&h->lock);
+	int rc = h->store_rc ? 0 : hstore_put_file(h->store, h->call, r);
+	if (!rc && r->csv) {
+		rc = rd_grow((void **)&h->csvs, &h->capcsvs, h->ncsvs + 1, sizeof *h->csvs);
+		char *source = rc ? NULL : rd_strdup(r->source);
+		if (source) {
+			h->csvs[h->ncsvs++] = (csv_file){r->key_major, r->key_minor, source, r->csv};
+			r->csv = NULL;
+		} else {
+			rc = RD_ENOMEM;
+		}
 	}
-	if (r->lost_warns) {
-		rd_diag w = RD_DIAG_INIT;
-		rd_diag_set(&w, RD_ENOMEM, r->source, 0, 0,
-			    "out of memory: %lu warnings for this file lost", r->lost_warns);
-		h->opt.warn(h->opt.warn_ctx, &w);
+	if (rc && !h->store_rc)
+		h->store_rc = rc;
+	pthread_mutex_unlock(&h->lock);
+	file_result_dispose(r);
+}
+
+/* ---- gathering, in the files' order ---- */
+
+static void warn(void *arg, const rd_diag *w)
+{
+	rd_history *h = arg;
+	if (h->opt.warn)
+		h->opt.warn(h->opt.warn_ctx, w);
+}
+
+static void replay_warnings(rd_history *h, const hstore_file *f)
+{
+	hstore_each_warning(h->store, f->id, warn, h);
+	rd_diag w = RD_DIAG_INIT;
+	if (f->more_warns) {
+		rd_diag_set(&w, RD_EFORMAT, f->source, 0, 0,
+			    "%lu more warnings for this file not shown", f->more_warns);
+		warn(h, &w);
+	}
+	if (f->lost_warns) {
+		w = (rd_diag)RD_DIAG_INIT;
+		rd_diag_set(&w, RD_ENOMEM, f->source, 0, 0,
+			    "out of memory: %lu warnings for this file lost", f->lost_warns);
+		warn(h, &w);
 	}
 }
 
-static void count_outcome(rd_history *h, const file_result *r)
+static void count_outcome(rd_history *h, const hstore_file *f)
 {
-	if (!r->counted)
+	if (!f->counted)
 		return;
-	if (r->status == RD_READ_OK)
+	if (f->status == RD_READ_OK)
 		h->stats.files_ok++;
-	else if (r->status == RD_READ_PARTIAL)
+	else if (f->status == RD_READ_PARTIAL)
 		h->stats.files_partial++;
 	else
 		h->stats.files_rejected++;
@@ -228,149 +280,89 @@ static int limit_error(rd_history *h, const char *source, rd_diag *diag)
 			   h->opt.max_activities);
 }
 
-/* history_ctx.keep: a finished file's activities go straight into h->acts
- * (a grown block is moved by the kernel, not copied), so no second copy of
- * the summaries waits for the gathering. */
-static void keep(void *arg, file_result *r)
+typedef struct gathering {
+	rd_history *h;
+	size_t total; /* activities kept so far */
+	rd_diag *diag;
+	int rc;
+} gathering;
+
+/* Counts and reports a file in order; at the activity limit, drops what
+ * comes after and stops. */
+static int gather_file(void *arg, const hstore_file *f)
 {
-	rd_history *h = arg;
-	int rc = 0;
-	if (r->nacts) {
-		pthread_mutex_lock(&h->lock);
-		rc = store(h) ? rd_grow((void **)&h->acts, &h->cap, h->n + r->nacts,
-					sizeof *h->acts) : RD_ENOMEM;
-		for (size_t i = 0; i < r->nacts && !rc; i++)
-			rc = rd_activity_store_copy(h->store, &h->acts[h->n + i], &r->acts[i]);
-		if (!rc) {
-			r->first_act = h->n;
-			h->n += r->nacts;
-		}
-		pthread_mutex_unlock(&h->lock);
+	gathering *g = arg;
+	rd_history *h = g->h;
+	count_outcome(h, f);
+	replay_warnings(h, f);
+	if (g->total + f->nacts <= h->opt.max_activities) {
+		g->total += f->nacts;
+		return 0;
 	}
-	rd_free(r->acts);
-	rd_activity_store_free(r->store);
-	r->acts = NULL;
-	r->store = NULL;
-	r->capacts = 0;
-	if (rc) {
-		rd_diag d = RD_DIAG_INIT;
-		rd_diag_set(&d, RD_ENOMEM, r->source, 0, 0, "out of memory");
-		file_result_reject(r, &d);
-	}
+	limit_error(h, f->source, g->diag);
+	g->rc = hstore_drop_from(h->store, h->call, f->major, f->minor,
+				 h->opt.max_activities - g->total);
+	return RD_ELIMIT;
 }
 
-/* Place base + j takes the activity (and its meta) from base + from[j], for
- * j < n, in place (from is a permutation of 0..n-1): following each cycle
- * needs one spare activity, not a second array. */
-static void pull(rd_history *h, size_t base, size_t *from, size_t n)
+static int cmp_csv(const void *pa, const void *pb)
 {
-	if (!n)
-		return; /* h->acts may be NULL: no offset from it (UBSan) */
-	rd_activity *acts = h->acts + base;
-	act_meta *meta = h->meta + base;
-	for (size_t i = 0; i < n; i++) {
-		if (from[i] == i)
-			continue;
-		rd_activity spare = acts[i];
-		act_meta spare_meta = meta[i];
-		size_t j = i;
-		for (;;) {
-			size_t k = from[j];
-			from[j] = j;
-			if (k == i) {
-				acts[j] = spare;
-				meta[j] = spare_meta;
-				break;
-			}
-			acts[j] = acts[k];
-			meta[j] = meta[k];
-			j = k;
-		}
-	}
+	const csv_file *a = pa, *b = pb;
+	if (a->major != b->major)
+		return a->major < b->major ? -1 : 1;
+	return a->minor < b->minor ? -1 : a->minor > b->minor;
 }
 
-/* Puts the activities kept since base in file order (rl sorted): the
- * history is the same whichever thread finished first.  Counts outcomes
- * and replays warnings in that order too, and stops at the activity limit
- * there. */
-static int order(rd_history *h, result_list *rl, size_t base, rd_diag *diag)
+static int add_csv_only(void *arg, const rd_activity *a)
 {
-	size_t n = h->n - base, at = 0;
-	size_t *from = rd_malloc((n ? n : 1) * sizeof *from);
-	unsigned char *used = rd_calloc(n ? n : 1, 1);
-	if (!from || !used || rd_grow((void **)&h->meta, &h->capmeta, h->n, sizeof *h->meta)) {
-		rd_free(from);
-		rd_free(used);
-		h->n = base;
-		return rd_diag_set(diag, RD_ENOMEM, "", 0, 0, "out of memory");
-	}
-	int rc = 0;
-	for (size_t i = 0; i < rl->n && !rc; i++) {
-		file_result *r = &rl->items[i];
-		count_outcome(h, r);
-		replay_warnings(h, r);
-		size_t first = r->first_act - base;
-		r->first_act = base + at;
-		for (size_t k = 0; k < r->nacts && !rc; k++) {
-			if (base + at >= h->opt.max_activities) {
-				rc = limit_error(h, r->source, diag);
-				break;
-			}
-			h->meta[base + first + k] = (act_meta){r->kind, h->seq++};
-			used[first + k] = 1;
-			from[at++] = first + k;
-		}
-	}
-	size_t kept = at;
-	for (size_t i = 0; i < n; i++) /* the rest, past the limit, go last */
-		if (!used[i])
-			from[at++] = i;
-	pull(h, base, from, n);
-	rd_free(from);
-	rd_free(used);
-	h->n = base + kept;
+	history_csv_ctx *c = arg;
+	rd_history *h = c->h;
+	if (hstore_count(h->store) >= h->opt.max_activities)
+		return RD_ELIMIT;
+	int rc = hstore_add(h->store, h->call, HSTORE_CSV_MAJOR + c->index, 0, c->added,
+			    SNIFF_UNKNOWN, a);
+	c->added += !rc;
 	return rc;
 }
 
-static int gather(rd_history *h, result_list *rl, size_t base, rd_diag *diag)
+static int merge_csvs(rd_history *h, rd_diag *diag)
 {
-	if (rl->n) /* no file: items may be NULL, which qsort must not get */
-		qsort(rl->items, rl->n, sizeof *rl->items, cmp_result);
-	int rc = order(h, rl, base, diag);
-	for (size_t i = 0; i < rl->n && !rc; i++) {
-		if (!rl->items[i].csv)
-			continue;
-		size_t before = h->n;
-		h->adding_kind = SNIFF_UNKNOWN;
-		if (!store(h))
-			return RD_ENOMEM;
-		rc = history_merge_csv(rl, &rl->items[i], &h->acts, h->store, add_activity,
-				       h, h->opt.warn, h->opt.warn_ctx);
+	int rc = 0;
+	if (h->ncsvs)
+		qsort(h->csvs, h->ncsvs, sizeof *h->csvs, cmp_csv);
+	for (size_t i = 0; i < h->ncsvs && !rc; i++) {
+		history_csv_ctx c = {h, h->store, h->call, i, 0};
+		rc = history_merge_csv(&c, h->csvs[i].source, h->csvs[i].csv, add_csv_only,
+				       h->opt.warn, h->opt.warn_ctx);
 		if (rc == RD_ELIMIT)
-			limit_error(h, rl->items[i].source, diag);
-		h->stats.csv_only += h->n - before;
+			limit_error(h, h->csvs[i].source, diag);
+		h->stats.csv_only += c.added;
 	}
+	drop_csvs(h);
 	return rc;
 }
 
-/* ---- order and duplicates ---- */
-
-typedef struct sort_ctx_item {
-	int64_t start;
-	uint64_t seq;
-	size_t index;
-} sort_item;
-
-static int cmp_sort(const void *pa, const void *pb)
+/* before: the activities of the calls before this one. */
+static int gather(rd_history *h, size_t before, rd_diag *diag)
 {
-	const sort_item *a = pa, *b = pb;
-	int ua = a->start == INT64_MIN, ub = b->start == INT64_MIN;
-	if (ua != ub)
-		return ua - ub; /* unknown starts last */
-	if (a->start != b->start)
-		return a->start < b->start ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
+	gathering g = {h, before, diag, 0};
+	int rc = hstore_each_file(h->store, h->call, gather_file, &g);
+	if (rc == RD_ELIMIT)
+		rc = g.rc ? g.rc : RD_ELIMIT;
+	return rc ? rc : merge_csvs(h, diag);
 }
+
+/* ---- duplicates ---- */
+
+/* What the duplicate check needs of an activity. */
+typedef struct dup_item {
+	hstore_meta meta;
+	int64_t start;
+	rd_sport sport;
+	double duration;
+	uint32_t records;
+	int dropped;
+} dup_item;
 
 static int sport_group(rd_sport s)
 {
@@ -382,108 +374,120 @@ static int sport_group(rd_sport s)
 	}
 }
 
-static double duration(const rd_activity *a)
-{
-	return isfinite(a->elapsed_s) ? a->elapsed_s : a->moving_s;
-}
-
-static int is_duplicate(const rd_activity *a, const rd_activity *b)
+static int is_duplicate(const dup_item *a, const dup_item *b)
 {
 	if (a->sport != RD_SPORT_UNKNOWN && b->sport != RD_SPORT_UNKNOWN &&
 	    sport_group(a->sport) != sport_group(b->sport))
 		return 0;
-	double da = duration(a), db = duration(b);
+	double da = a->duration, db = b->duration;
 	if (!isfinite(da) || !isfinite(db))
 		return 0;
 	return fabs(da - db) <= DUP_DURATION * fmax(da, db);
 }
 
-/* Which of two duplicates goes: returns 1 to drop b, 0 to drop a. */
-static int drop_second(const rd_activity *a, const act_meta *ma,
-		       const rd_activity *b, const act_meta *mb)
+static int read_before(const hstore_meta *a, const hstore_meta *b)
 {
-	if ((ma->kind == SNIFF_FIT) != (mb->kind == SNIFF_FIT))
-		return ma->kind == SNIFF_FIT;
+	for (int i = 0; i < 4; i++)
+		if (a->order[i] != b->order[i])
+			return a->order[i] < b->order[i];
+	return 0;
+}
+
+/* Which of two duplicates goes: returns 1 to drop b, 0 to drop a.  The FIT
+ * one stays, else the one with more records, else the first read. */
+static int drop_second(const dup_item *a, const dup_item *b)
+{
+	if ((a->meta.kind == SNIFF_FIT) != (b->meta.kind == SNIFF_FIT))
+		return a->meta.kind == SNIFF_FIT;
 	if (a->records != b->records)
 		return a->records > b->records;
-	return ma->seq < mb->seq;
+	return read_before(&a->meta, &b->meta);
 }
 
-static int history_sort(rd_history *h)
+typedef struct dup_window {
+	dup_item *items; /* a ring of DUP_WINDOW */
+	size_t first, n;
+} dup_window;
+
+/* Checks b against the window (activities starting up to DUP_START_S
+ * before it, in start order), marking the dropped; 1 when b is dropped. */
+static int check_duplicate(rd_history *h, dup_window *w, dup_item *b, int *rc)
 {
-	sort_item *items = rd_malloc((h->n ? h->n : 1) * sizeof *items);
-	if (!items)
-		return RD_ENOMEM;
-	for (size_t i = 0; i < h->n; i++)
-		items[i] = (sort_item){h->acts[i].start_utc, h->meta[i].seq, i};
-	qsort(items, h->n, sizeof *items, cmp_sort);
-	size_t *from = rd_malloc((h->n ? h->n : 1) * sizeof *from);
-	for (size_t i = 0; from && i < h->n; i++)
-		from[i] = items[i].index;
-	rd_free(items);
-	if (!from)
-		return RD_ENOMEM;
-	pull(h, 0, from, h->n);
-	rd_free(from);
+	while (w->n && b->start - w->items[w->first].start > DUP_START_S) {
+		w->first = (w->first + 1) % DUP_WINDOW;
+		w->n--;
+	}
+	for (size_t i = 0; i < w->n && !*rc; i++) {
+		dup_item *a = &w->items[(w->first + i) % DUP_WINDOW];
+		if (a->dropped || !is_duplicate(a, b))
+			continue;
+		dup_item *loser = drop_second(a, b) ? b : a;
+		loser->dropped = 1;
+		h->stats.duplicates++;
+		*rc = hstore_mark(h->store, loser->meta.id);
+		if (loser == b)
+			return 1;
+	}
 	return 0;
 }
 
-/* Marks the duplicates of activity i among the next ones (sorted order). */
-static void mark_duplicates(rd_history *h, size_t i, unsigned char *drop)
-{
-	const rd_activity *a = &h->acts[i];
-	for (size_t j = i + 1; j < h->n && !drop[i]; j++) {
-		const rd_activity *b = &h->acts[j];
-		if (b->start_utc == INT64_MIN || b->start_utc - a->start_utc > DUP_START_S)
-			break;
-		if (drop[j] || !is_duplicate(a, b))
-			continue;
-		if (drop_second(a, &h->meta[i], b, &h->meta[j]))
-			drop[j] = 1;
-		else
-			drop[i] = 1;
-	}
-}
-
+/* One pass in start order: each activity against those that started up
+ * to DUP_START_S before it (the pairs are decided in the same order as
+ * comparing each with the ones after it would). */
 static int history_dedupe(rd_history *h)
 {
-	unsigned char *drop = rd_calloc(h->n ? h->n : 1, 1);
-	if (!drop)
-		return RD_ENOMEM;
-	for (size_t i = 0; i < h->n; i++)
-		if (!drop[i] && h->acts[i].start_utc != INT64_MIN)
-			mark_duplicates(h, i, drop);
-	size_t k = 0;
-	for (size_t i = 0; i < h->n; i++) {
-		if (drop[i]) {
-			h->stats.duplicates++;
+	dup_window w = {rd_malloc(DUP_WINDOW * sizeof *w.items), 0, 0};
+	hstore_pass *p = w.items ? hstore_pass_open(h->store, INT64_MIN) : NULL;
+	int rc = p ? 0 : RD_ENOMEM;
+	const rd_activity *a;
+	dup_item b;
+	while (!rc && (a = hstore_pass_next(p, &b.meta, &rc)) != NULL &&
+	       a->start_utc != INT64_MIN) {
+		b.start = a->start_utc;
+		b.sport = a->sport;
+		b.duration = isfinite(a->elapsed_s) ? a->elapsed_s : a->moving_s;
+		b.records = a->records;
+		b.dropped = 0;
+		if (check_duplicate(h, &w, &b, &rc) || rc)
 			continue;
+		if (w.n == DUP_WINDOW) { /* the oldest leaves */
+			w.first = (w.first + 1) % DUP_WINDOW;
+			w.n--;
 		}
-		h->acts[k] = h->acts[i];
-		h->meta[k++] = h->meta[i];
+		w.items[(w.first + w.n++) % DUP_WINDOW] = b;
 	}
-	h->n = k;
-	rd_free(drop);
-	return 0;
+	hstore_pass_close(p);
+	rd_free(w.items);
+	return rc ? rc : hstore_drop_marked(h->store);
 }
 
 int rd_history_add_path(rd_history *h, const char *path, rd_diag *diag)
 {
-	result_list rl = {NULL, 0, 0};
-	history_ctx ctx = {&h->opt, &h->cfg, progress, keep, h};
-	size_t base = h->n;
-	int rc = history_read_path(&ctx, path, &rl, diag);
-	if (rc != RD_EIO && rc != RD_ENOMEM) {
-		int grc = gather(h, &rl, base, diag);
-		rc = rc ? rc : grc;
-	} else {
-		h->n = base; /* what the files gave is dropped with them */
+	if (!h->store) {
+		int rc = hstore_open(&h->store, diag);
+		if (rc)
+			return rc;
 	}
-	result_list_dispose(&rl);
-	int src = history_sort(h);
-	if (!src)
-		src = history_dedupe(h);
+	hstore_pass_close(h->get_pass);
+	h->get_pass = NULL;
+	h->call++;
+	h->store_rc = 0;
+	size_t before = hstore_count(h->store);
+	history_ctx ctx = {&h->opt, &h->cfg, progress, keep, h};
+	int rc = history_read_path(&ctx, path, diag);
+	if (!rc && h->store_rc)
+		rc = rd_diag_set(diag, h->store_rc, path, 0, 0, h->store_rc == RD_ENOMEM ?
+				 "out of memory" : "cannot write the history's temporary store");
+	if (rc != RD_EIO && rc != RD_ENOMEM) {
+		int grc = gather(h, before, diag);
+		rc = rc ? rc : grc;
+	} else { /* what the files gave is dropped with them */
+		drop_csvs(h);
+		hstore_drop_from(h->store, h->call, 0, 0, 0);
+	}
+	int src = history_dedupe(h);
 	if (src && !rc)
-		rc = rd_diag_set(diag, src, path, 0, 0, "out of memory");
+		rc = rd_diag_set(diag, src, path, 0, 0, src == RD_ENOMEM ? "out of memory" :
+				 "cannot use the history's temporary store");
 	return rc;
 }

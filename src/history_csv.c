@@ -9,9 +9,9 @@
  * from the file, with the CSV filling what the file lacks.  A row with no
  * usable file becomes an activity of its own from the CSV fields.
  */
-#include "alloc.h"
 #include "formats/zip.h"
 #include "history_int.h"
+#include "history_store.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -29,14 +29,9 @@ static const char *const WHY[W_COUNT] = {
 	"is not in the export", "could not be read", "holds no activity"};
 
 typedef struct merge {
-	const result_list *rl;
-	const file_result *csv_res;
-	const file_result **by_name; /* results sorted by source */
-	size_t nnames;
-	rd_activity *const *acts;
-	rd_activity_store *store; /* where the names from the csv go */
+	history_csv_ctx *c;
+	const char *source; /* the csv's */
 	history_add_fn add;
-	void *h;
 	rd_warn_fn warn;
 	void *warn_ctx;
 	size_t dir_len; /* bytes of csv source up to and with its '/' or '!' */
@@ -57,24 +52,8 @@ static void csv_warn(const merge *m, unsigned long line, const char *fmt, ...)
 	w.line = line;
 	va_list ap;
 	va_start(ap, fmt);
-	rd_warn_vsend(m->warn, m->warn_ctx, &w, m->csv_res->source, fmt, ap);
+	rd_warn_vsend(m->warn, m->warn_ctx, &w, m->source, fmt, ap);
 	va_end(ap);
-}
-
-static int cmp_source(const void *a, const void *b)
-{
-	return strcmp((*(const file_result *const *)a)->source,
-		      (*(const file_result *const *)b)->source);
-}
-
-static const file_result *find(const merge *m, const char *key)
-{
-	file_result probe = {0};
-	probe.source = (char *)(uintptr_t)key;
-	const file_result *p = &probe;
-	const file_result **hit = bsearch(&p, m->by_name, m->nnames, sizeof *m->by_name,
-					  cmp_source);
-	return hit ? *hit : NULL;
 }
 
 static void fill_number(double *dst, double v)
@@ -83,12 +62,11 @@ static void fill_number(double *dst, double v)
 		*dst = v;
 }
 
-/* name is r's name as the activity keeps it (in the store, or r's own). */
-static void apply_row(const strava_row *r, const char *name, rd_activity *a)
+static void apply_row(const strava_row *r, rd_activity *a)
 {
 	rd_sport s = strava_sport(r->type);
-	if (name[0])
-		a->name = name;
+	if (r->name[0])
+		a->name = r->name;
 	if (a->sport == RD_SPORT_UNKNOWN ||
 	    (a->sport == RD_SPORT_RUN && (s == RD_SPORT_TRAIL || s == RD_SPORT_TREADMILL ||
 					  s == RD_SPORT_TRACK)))
@@ -106,17 +84,22 @@ static void apply_row(const strava_row *r, const char *name, rd_activity *a)
 	a->marked_workout |= r->workout;
 }
 
+static void apply(void *row, rd_activity *a)
+{
+	apply_row(row, a); /* the store copies the name */
+}
+
 static int csv_only(const merge *m, const strava_row *r, rd_read_status status)
 {
 	rd_activity a;
 	rd_activity_init(&a);
 	char where[RD_SOURCE_MAX + 32];
 	snprintf(where, sizeof where, "%.*s:%lu", RD_SOURCE_MAX - 24,
-		 m->csv_res->source, r->line);
+		 m->source, r->line);
 	rd_activity_set_source(&a, where);
-	apply_row(r, r->name, &a); /* add copies it all */
+	apply_row(r, &a); /* add copies it all */
 	a.status = status;
-	return m->add(m->h, &a);
+	return m->add(m->c, &a);
 }
 
 static int use_csv(merge *m, const strava_row *r, enum why why)
@@ -157,40 +140,27 @@ static int merge_row(merge *m, const strava_row *r)
 	if (zip_name_problem(fn))
 		return use_csv(m, r, W_OUTSIDE);
 	char key[1200];
-	snprintf(key, sizeof key, "%.*s%s", (int)m->dir_len, m->csv_res->source, fn);
-	const file_result *res = find(m, key);
-	if (!res)
-		return use_csv(m, r, W_MISSING);
-	if (!res->nacts)
-		return use_csv(m, r, res->status == RD_READ_REJECTED ? W_UNREADABLE : W_EMPTY);
-	const char *name = rd_activity_store_text(m->store, r->name, RD_NAME_MAX);
-	if (!name)
-		return RD_ENOMEM;
-	for (size_t k = 0; k < res->nacts; k++)
-		apply_row(r, name, &(*m->acts)[res->first_act + k]);
-	return 0;
+	snprintf(key, sizeof key, "%.*s%s", (int)m->dir_len, m->source, fn);
+	hstore_file f;
+	int rc = hstore_find_file(m->c->store, m->c->call, key, &f);
+	if (rc)
+		return rc == 1 ? use_csv(m, r, W_MISSING) : rc;
+	if (!f.nacts)
+		return use_csv(m, r, f.status == RD_READ_REJECTED ? W_UNREADABLE : W_EMPTY);
+	return hstore_update_file(m->c->store, m->c->call, f.major, f.minor, apply, (void *)r);
 }
 
-int history_merge_csv(const result_list *rl, const file_result *csv_res,
-		      rd_activity *const *acts, rd_activity_store *store,
-		      history_add_fn add, void *h, rd_warn_fn warn, void *warn_ctx)
+int history_merge_csv(history_csv_ctx *c, const char *source, const strava_csv *csv,
+		      history_add_fn add, rd_warn_fn warn, void *warn_ctx)
 {
-	merge m = {rl, csv_res, NULL, rl->n, acts, store, add, h, warn, warn_ctx,
-		   0, {0}};
-	const char *slash = strrchr(csv_res->source, '/');
-	const char *bang = strrchr(csv_res->source, '!');
+	merge m = {c, source, add, warn, warn_ctx, 0, {0}};
+	const char *slash = strrchr(source, '/');
+	const char *bang = strrchr(source, '!');
 	const char *end = bang && (!slash || bang > slash) ? bang : slash;
-	m.dir_len = end ? (size_t)(end - csv_res->source) + 1 : 0;
-	m.by_name = rd_malloc((rl->n ? rl->n : 1) * sizeof *m.by_name);
-	if (!m.by_name)
-		return RD_ENOMEM;
-	for (size_t i = 0; i < rl->n; i++)
-		m.by_name[i] = &rl->items[i];
-	qsort(m.by_name, m.nnames, sizeof *m.by_name, cmp_source);
+	m.dir_len = end ? (size_t)(end - source) + 1 : 0;
 	int rc = 0;
-	for (size_t i = 0; i < strava_csv_count(csv_res->csv) && !rc; i++)
-		rc = merge_row(&m, strava_csv_row(csv_res->csv, i));
+	for (size_t i = 0; i < strava_csv_count(csv) && !rc; i++)
+		rc = merge_row(&m, strava_csv_row(csv, i));
 	summarize(&m);
-	rd_free(m.by_name);
 	return rc;
 }

@@ -52,8 +52,7 @@ void file_result_dispose(file_result *r)
 }
 
 /* rd_grow, but the first allocation holds one item, not eight: most files
- * give one activity and no warning, and results are kept for every file
- * until all are read, so slack here is paid per file. */
+ * give one activity and no warning. */
 static int grow_from_one(void **items, size_t *cap, size_t need, size_t size)
 {
 	if (*cap == 0 && need == 1) {
@@ -348,28 +347,20 @@ void decoder_fail_stream(decoder *d, const rd_diag *why)
 	leaf->stream_error = 1;
 }
 
-void result_list_dispose(result_list *l)
+int file_result_init(file_result *r, uint64_t major, uint64_t minor,
+		     const char *source)
 {
-	for (size_t i = 0; i < l->n; i++)
-		file_result_dispose(&l->items[i]);
-	rd_free(l->items);
-	l->items = NULL;
-	l->n = l->cap = 0;
-}
-
-file_result *result_list_add(result_list *l, uint64_t major, uint64_t minor,
-			     const char *source)
-{
-	char *copy = rd_strdup(source);
-	if (!copy || rd_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items)) {
-		rd_free(copy);
-		return NULL;
-	}
-	file_result *r = &l->items[l->n++];
 	memset(r, 0, sizeof *r);
+	if (!(r->source = rd_strdup(source)))
+		return RD_ENOMEM;
 	r->key_major = major;
 	r->key_minor = minor;
-	r->source = copy;
 	r->counted = 1;
-	return r;
+	return 0;
+}
+
+int file_result_silent(const file_result *r)
+{
+	return !r->counted && !r->nacts && !r->nwarns && !r->more_warns &&
+	       !r->lost_warns && !r->csv;
 }

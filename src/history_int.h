@@ -4,8 +4,9 @@
  * history_decode.c turns one byte stream (a file, or a zip member) into a
  * file_result: it buffers the first SNIFF_HEAD bytes, sniffs them, unwraps
  * gzip, and pushes the rest through the matching reader, or through the
- * Strava CSV parser for a file named activities.csv.  history.c walks paths,
- * runs decoders on threads and gathers the results in a fixed order.
+ * Strava CSV parser for a file named activities.csv.  history_read.c walks
+ * paths and runs decoders on threads; each finished result goes to
+ * history.c (history_ctx.keep), which puts it in its store at once.
  */
 #ifndef RD_HISTORY_INT_H
 #define RD_HISTORY_INT_H
@@ -40,19 +41,16 @@ typedef struct file_result {
 	unsigned long lost_warns;      /* not kept: out of memory */
 	strava_csv *csv;               /* set when the file was activities.csv */
 	uint64_t bytes;                /* decompressed bytes read */
-	size_t first_act;              /* where its activities are (history.c) */
 	int quiet_unknown;             /* not an activity file: skip silently */
 } file_result;
 
-typedef struct result_list {
-	file_result *items;
-	size_t n, cap;
-} result_list;
-
-void result_list_dispose(result_list *l);
-/* Appends a zeroed result with the given key and source (copied). */
-file_result *result_list_add(result_list *l, uint64_t major, uint64_t minor,
-			     const char *source);
+/* Zeroes r and sets its key and source (copied); counted is 1.  Returns 0
+ * or RD_ENOMEM. */
+int file_result_init(file_result *r, uint64_t major, uint64_t minor,
+		     const char *source);
+/* 1 when r says nothing: no activity, warning or csv, and not counted (a
+ * photo in a Strava export). */
+int file_result_silent(const file_result *r);
 
 void file_result_dispose(file_result *r);
 /* Stores a warning (a copy) in r; usable as an rd_warn_fn with ctx = r. */
@@ -81,27 +79,37 @@ typedef struct history_ctx {
 	const decode_cfg *cfg;
 	void (*progress)(void *h, size_t files_done, size_t files_found,
 			 uint64_t bytes);
-	/* Takes the activities of a file that is finished (r->acts) into the
-	 * history, in finishing order, and frees them from r: r->first_act says
-	 * where they went, r->nacts stays.  Called from the workers right after
-	 * each file, so a history holds one copy of each activity. */
+	/* Takes a finished result (its outcome, warnings, activities and csv)
+	 * into the history, in finishing order, and disposes of r.  Called from
+	 * the workers right after each file, so nothing of a file stays in
+	 * memory once it is read. */
 	void (*keep)(void *h, file_result *r);
 	void *h;
 } history_ctx;
 
-/* Reads path (file, folder or zip) into results, in no particular order;
- * each result has its key.  Returns RD_EIO when path cannot be read. */
-int history_read_path(const history_ctx *ctx, const char *path,
-		      result_list *out, rd_diag *diag);
+/* Reads path (file, folder or zip), each result going to ctx->keep with its
+ * key.  Returns RD_EIO when path cannot be read, or RD_ENOMEM. */
+int history_read_path(const history_ctx *ctx, const char *path, rd_diag *diag);
 
-/* Applies the rows of the activities.csv in csv_res to the activities of the
- * other results (see history.h), names copied into store; rows without a
- * usable file are appended as activities through add.  Returns 0 or an error from add. */
-typedef int (*history_add_fn)(void *h, const rd_activity *a);
-int history_merge_csv(const result_list *rl, const file_result *csv_res,
-		      rd_activity *const *acts, rd_activity_store *store,
-		      history_add_fn add, void *h,
-		      rd_warn_fn warn, void *warn_ctx);
+struct hstore;
+
+/* An activities.csv being applied: the files it points to are in store
+ * under call; the csv-only activities it adds are counted in added. */
+typedef struct history_csv_ctx {
+	struct rd_history *h;
+	struct hstore *store;
+	unsigned call;
+	size_t index;   /* which csv of the call */
+	uint64_t added;
+} history_csv_ctx;
+
+/* Applies the rows of csv (read from the file named source) to the
+ * activities of the files of the same call (see history.h); rows without a
+ * usable file are added as activities through add.  Returns 0 or an error
+ * from add or the store. */
+typedef int (*history_add_fn)(void *ctx, const rd_activity *a);
+int history_merge_csv(history_csv_ctx *c, const char *source, const strava_csv *csv,
+		      history_add_fn add, rd_warn_fn warn, void *warn_ctx);
 
 /* Test hook: replaces the readers (NULL keeps the built-in one). */
 void history_set_readers(rd_history *h, const reader_ops *fit,

@@ -9,8 +9,9 @@
  * in order: a worker reads the next entry nobody has claimed yet (one
  * shared atomic counter, see claim()) and skips the others (in a seekable
  * zip that costs a seek, not an inflate).  So the work splits as files come,
- * whatever their sizes, and neither worker needs the other's data.  Every result carries a key (position
- * in the listing, entry index) and history.c sorts by it.
+ * whatever their sizes, and neither worker needs the other's data.  Every
+ * result carries a key (position in the listing, entry index) and goes to
+ * ctx->keep as soon as it is finished; history.c reports them in key order.
  *
  * Files that neither look like activity files nor are named like one (a
  * Strava export also holds photos and other CSVs) are skipped silently.
@@ -42,7 +43,7 @@ typedef struct path_item {
 typedef struct path_list {
 	path_item *items;
 	size_t n, cap;
-	result_list *problems; /* unreadable folders */
+	const history_ctx *ctx; /* where problems with folders go */
 } path_list;
 
 /* ---- naming ---- */
@@ -108,12 +109,13 @@ static int list_dir(path_list *l, const char *dir, int depth);
 /* A warning about a folder or one of its entries, in listing order. */
 static int dir_problem(path_list *l, const char *dir, const char *why)
 {
-	file_result *r = result_list_add(l->problems, l->n, 0, dir);
-	if (!r)
+	file_result r;
+	if (file_result_init(&r, l->n, 0, dir))
 		return RD_ENOMEM;
 	rd_diag d = RD_DIAG_INIT;
 	rd_diag_set(&d, RD_EIO, dir, 0, 0, "%s", why);
-	file_result_reject(r, &d);
+	file_result_reject(&r, &d);
+	l->ctx->keep(l->ctx->h, &r);
 	return 0;
 }
 
@@ -218,9 +220,9 @@ static void decode_file(const history_ctx *ctx, const char *path, file_result *r
 typedef struct files_job {
 	const history_ctx *ctx;
 	const path_list *paths;
-	file_result **slot;   /* per path: its result, NULL for archives */
 	size_t next;
 	int explicit_path;
+	int rc;               /* RD_ENOMEM: a file could not even be reported */
 	pthread_mutex_t lock;
 } files_job;
 
@@ -253,25 +255,33 @@ static void *files_worker(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&job->lock);
 		size_t i = job->next;
-		while (i < job->paths->n && !job->slot[i])
+		while (i < job->paths->n && job->paths->items[i].is_zip)
 			i++;
 		job->next = i + 1;
 		pthread_mutex_unlock(&job->lock);
 		if (i >= job->paths->n)
 			break;
-		file_result *r = job->slot[i];
-		if (!buf)
+		file_result r;
+		const char *path = job->paths->items[i].path;
+		int oom = file_result_init(&r, i, 0, path);
+		if (!oom && !buf)
 			buf = rd_malloc(READ_CHUNK);
-		if (!buf) {
+		if (oom || !buf) {
 			rd_diag d = RD_DIAG_INIT;
-			rd_diag_set(&d, RD_ENOMEM, r->source, 0, 0, "out of memory");
-			file_result_reject(r, &d);
+			rd_diag_set(&d, RD_ENOMEM, path, 0, 0, "out of memory");
+			if (oom) { /* the whole read fails */
+				pthread_mutex_lock(&job->lock);
+				job->rc = RD_ENOMEM;
+				pthread_mutex_unlock(&job->lock);
+				continue;
+			}
+			file_result_reject(&r, &d);
 		} else {
-			decode_file(job->ctx, job->paths->items[i].path, r, buf,
-				    job->explicit_path);
+			decode_file(job->ctx, path, &r, buf, job->explicit_path);
 		}
-		job->ctx->keep(job->ctx->h, r);
-		job->ctx->progress(job->ctx->h, 1, 0, r->bytes);
+		uint64_t bytes = r.bytes;
+		job->ctx->keep(job->ctx->h, &r);
+		job->ctx->progress(job->ctx->h, 1, 0, bytes);
 	}
 	rd_free(buf);
 	return NULL;
@@ -285,8 +295,7 @@ typedef struct zip_job {
 	atomic_size_t *next;          /* first entry index not yet claimed */
 	atomic_uint_least64_t *total;
 	zip_seen *seen;               /* shared: names stored once */
-	result_list list;
-	file_result *cur;
+	file_result cur;              /* the entry being read */
 	decoder *dec;
 	rd_diag diag;
 	int rc;
@@ -304,15 +313,16 @@ static int claim(atomic_size_t *next, size_t index)
 	return 0;
 }
 
-/* Drops the list's last result when it says nothing: a file skipped
- * silently (a photo in a Strava export) costs no memory until the end. */
-static void forget_if_silent(result_list *l)
+/* Hands the entry's result over, unless it says nothing (a photo in a
+ * Strava export is not even stored). */
+static void zip_keep(zip_job *z)
 {
-	file_result *r = &l->items[l->n - 1];
-	if (r->counted || r->nacts || r->nwarns || r->more_warns || r->lost_warns || r->csv)
-		return;
-	file_result_dispose(r);
-	l->n--;
+	uint64_t bytes = z->cur.bytes;
+	if (file_result_silent(&z->cur))
+		file_result_dispose(&z->cur);
+	else
+		z->ctx->keep(z->ctx->h, &z->cur);
+	z->ctx->progress(z->ctx->h, 1, 0, bytes);
 }
 
 static int zip_want(void *arg, size_t index, const char *name)
@@ -327,12 +337,13 @@ static int zip_want(void *arg, size_t index, const char *name)
 	base = base ? base + 1 : strrchr(name, '!') + 1;
 	if (base[0] == '.') /* AppleDouble "._x.fit" */
 		return 0;
-	if (!(z->cur = result_list_add(&z->list, z->major, index, name)))
+	if (file_result_init(&z->cur, z->major, index, name))
 		return RD_ENOMEM;
-	z->cur->quiet_unknown = !named_like_activity(name);
-	if (decoder_open(&z->dec, z->ctx->cfg, z->cur, 1)) {
+	z->cur.quiet_unknown = !named_like_activity(name);
+	if (decoder_open(&z->dec, z->ctx->cfg, &z->cur, 1)) {
 		rd_diag_set(&d, RD_ENOMEM, name, 0, 0, "out of memory");
-		file_result_reject(z->cur, &d);
+		file_result_reject(&z->cur, &d);
+		z->ctx->keep(z->ctx->h, &z->cur);
 		return 0;
 	}
 	return 1;
@@ -352,19 +363,17 @@ static void zip_end(void *arg, int rc, rd_diag *diag)
 	decoder_finish(z->dec);
 	decoder_close(z->dec);
 	z->dec = NULL;
-	z->ctx->keep(z->ctx->h, z->cur);
-	z->ctx->progress(z->ctx->h, 1, 0, z->cur->bytes);
-	forget_if_silent(&z->list);
+	zip_keep(z);
 }
 
 static void zip_reject(void *arg, size_t index, const rd_diag *why)
 {
 	zip_job *z = arg;
-	if (z->stripe != 0)
+	file_result r;
+	if (z->stripe != 0 || file_result_init(&r, z->major, index, why->file))
 		return;
-	file_result *r = result_list_add(&z->list, z->major, index, why->file);
-	if (r)
-		file_result_reject(r, why);
+	file_result_reject(&r, why);
+	z->ctx->keep(z->ctx->h, &r);
 }
 
 static void *zip_worker(void *arg)
@@ -378,15 +387,15 @@ static void *zip_worker(void *arg)
 	if (z->dec) { /* stopped inside an entry that never ended */
 		decoder_finish(z->dec);
 		decoder_close(z->dec);
-		z->ctx->keep(z->ctx->h, z->cur);
+		z->dec = NULL;
+		z->ctx->keep(z->ctx->h, &z->cur);
 	}
 	return NULL;
 }
 
-/* Reads one archive on every worker and moves the results to out.  The
- * workers share one zip_seen, so the entry names are stored once. */
-static int read_zip(const history_ctx *ctx, const char *path, uint64_t major,
-		    result_list *out)
+/* Reads one archive on every worker.  The workers share one zip_seen, so
+ * the entry names are stored once. */
+static int read_zip(const history_ctx *ctx, const char *path, uint64_t major)
 {
 	unsigned n = thread_count(ctx);
 	zip_job jobs[MAX_THREADS];
@@ -399,58 +408,38 @@ static int read_zip(const history_ctx *ctx, const char *path, uint64_t major,
 		return RD_ENOMEM;
 	for (unsigned i = 0; i < n; i++)
 		jobs[i] = (zip_job){ctx, path, major, i, &next, &total, seen,
-				    {NULL, 0, 0}, NULL, NULL, RD_DIAG_INIT, 0};
+				    {0}, NULL, RD_DIAG_INIT, 0};
 	run_threads(n, zip_worker, jobs, sizeof *jobs);
 	zip_seen_free(seen);
-	int rc = 0;
 	for (unsigned i = 0; i < n; i++) {
 		zip_job *z = &jobs[i];
-		if (z->rc && z->diag.code && (i == 0 || !jobs[0].rc)) { /* one report */
-			file_result *r = result_list_add(&z->list, major, UINT64_MAX, path);
-			if (r)
-				file_result_reject(r, &z->diag);
-			jobs[0].rc = jobs[0].rc ? jobs[0].rc : z->rc;
-		}
-		for (size_t k = 0; k < z->list.n && !rc; k++) {
-			file_result *dst = result_list_add(out, 0, 0, "");
-			if (!dst) {
-				rc = RD_ENOMEM;
-				break;
-			}
-			rd_free(dst->source);
-			*dst = z->list.items[k];
-			memset(&z->list.items[k], 0, sizeof z->list.items[k]);
-		}
-		result_list_dispose(&z->list);
+		file_result r;
+		if (!z->rc || !z->diag.code || (i != 0 && jobs[0].rc))
+			continue; /* one report of the archive */
+		if (file_result_init(&r, major, UINT64_MAX, path))
+			return RD_ENOMEM;
+		file_result_reject(&r, &z->diag);
+		ctx->keep(ctx->h, &r);
+		jobs[0].rc = jobs[0].rc ? jobs[0].rc : z->rc;
 	}
-	return rc;
+	return 0;
 }
 
 static int read_files(const history_ctx *ctx, const path_list *paths,
-		      result_list *out, int explicit_path)
+		      int explicit_path)
 {
-	file_result **slot = rd_calloc(paths->n, sizeof *slot);
-	if (!slot)
-		return RD_ENOMEM;
-	size_t base = out->n;
+	size_t files = 0;
 	for (size_t i = 0; i < paths->n; i++)
-		if (!paths->items[i].is_zip &&
-		    !result_list_add(out, i, 0, paths->items[i].path)) {
-			rd_free(slot);
-			return RD_ENOMEM;
-		}
-	for (size_t i = 0, k = base; i < paths->n; i++) /* stable now */
-		slot[i] = paths->items[i].is_zip ? NULL : &out->items[k++];
-	files_job job = {ctx, paths, slot, 0, explicit_path, PTHREAD_MUTEX_INITIALIZER};
+		files += !paths->items[i].is_zip;
+	files_job job = {ctx, paths, 0, explicit_path, 0, PTHREAD_MUTEX_INITIALIZER};
 	files_job *ptrs[MAX_THREADS];
 	unsigned n = thread_count(ctx);
 	for (unsigned i = 0; i < n; i++)
 		ptrs[i] = &job;
-	ctx->progress(ctx->h, 0, out->n - base, 0);
+	ctx->progress(ctx->h, 0, files, 0);
 	run_threads(n, files_worker, ptrs, sizeof *ptrs);
 	pthread_mutex_destroy(&job.lock);
-	rd_free(slot);
-	return 0;
+	return job.rc;
 }
 
 static int list_path(path_list *l, const char *path, rd_diag *diag)
@@ -478,17 +467,16 @@ static int list_path(path_list *l, const char *path, rd_diag *diag)
 	return copy ? add_item(l, copy) : RD_ENOMEM;
 }
 
-int history_read_path(const history_ctx *ctx, const char *path,
-		      result_list *out, rd_diag *diag)
+int history_read_path(const history_ctx *ctx, const char *path, rd_diag *diag)
 {
-	path_list l = {NULL, 0, 0, out};
+	path_list l = {NULL, 0, 0, ctx};
 	int rc = list_path(&l, path, diag);
 	int explicit_path = l.n == 1 && !strcmp(l.items[0].path, path);
 	if (!rc)
-		rc = read_files(ctx, &l, out, explicit_path);
+		rc = read_files(ctx, &l, explicit_path);
 	for (size_t i = 0; i < l.n; i++) {
 		if (!rc && l.items[i].is_zip)
-			rc = read_zip(ctx, l.items[i].path, i, out);
+			rc = read_zip(ctx, l.items[i].path, i);
 		rd_free(l.items[i].path);
 	}
 	rd_free(l.items);

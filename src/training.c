@@ -65,9 +65,12 @@ int rd_training_new(rd_training **out, rd_history *h, const rd_profile *p, rd_di
 	rd_training *t = rd_calloc(1, sizeof *t);
 	if (!t)
 		return rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory");
+	size_t had = rd_history_count(h);
 	t->acts = rd_history_take(h, &t->count, &t->store);
 	const char *zone = !p ? NULL : p->timezone ? p->timezone : p->calendar_timezone;
-	int rc = zone ? zone_offsets(t, zone, diag) : 0;
+	int rc = t->count < had ? rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory") : 0;
+	if (!rc && zone)
+		rc = zone_offsets(t, zone, diag);
 	rd_load_options lo = {p && p->hr_max ? p->hr_max : -1, p && p->hr_rest ? p->hr_rest : -1};
 	rd_classify_options co = RD_CLASSIFY_OPTIONS_INIT;
 	if (!rc)
