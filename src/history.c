@@ -24,11 +24,11 @@
  * hostile history has more). */
 #define DUP_WINDOW 4096
 
-/* An activities.csv read in the current call, merged once all is read. */
+/* An activities.csv read in the current call (its rows in the store),
+ * merged once all is read. */
 typedef struct csv_file {
 	uint64_t major, minor;
 	char *source;
-	strava_csv *csv;
 } csv_file;
 
 struct rd_history {
@@ -64,6 +64,8 @@ static void default_limits(rd_limits *l, const rd_history_options *opt)
 	l->max_file_bytes = opt->max_file_bytes;
 }
 
+static int csv_row(void *arg, const file_result *r, const strava_row *row);
+
 int rd_history_new(rd_history **out, const rd_history_options *opt)
 {
 	*out = NULL;
@@ -77,6 +79,8 @@ int rd_history_new(rd_history **out, const rd_history_options *opt)
 	default_limits(&h->cfg.limits, &h->opt);
 	h->cfg.max_file_bytes = h->opt.max_file_bytes;
 	h->cfg.max_ratio = h->opt.max_ratio;
+	h->cfg.csv_row = csv_row;
+	h->cfg.csv_ctx = h;
 #ifdef RD_HAVE_FIT
 	h->cfg.fit = &fit_reader;
 #endif
@@ -102,10 +106,8 @@ void history_set_readers(rd_history *h, const reader_ops *fit,
 
 static void drop_csvs(rd_history *h)
 {
-	for (size_t i = 0; i < h->ncsvs; i++) {
+	for (size_t i = 0; i < h->ncsvs; i++)
 		rd_free(h->csvs[i].source);
-		strava_csv_free(h->csvs[i].csv);
-	}
 	h->ncsvs = 0;
 }
 
@@ -222,17 +224,25 @@ static void keep(void *arg, file_result *r)
 	if (!rc && r->csv) {
 		rc = rd_grow((void **)&h->csvs, &h->capcsvs, h->ncsvs + 1, sizeof *h->csvs);
 		char *source = rc ? NULL : rd_strdup(r->source);
-		if (source) {
-			h->csvs[h->ncsvs++] = (csv_file){r->key_major, r->key_minor, source, r->csv};
-			r->csv = NULL;
-		} else {
+		if (source)
+			h->csvs[h->ncsvs++] = (csv_file){r->key_major, r->key_minor, source};
+		else
 			rc = RD_ENOMEM;
-		}
 	}
 	if (rc && !h->store_rc)
 		h->store_rc = rc;
 	pthread_mutex_unlock(&h->lock);
 	file_result_dispose(r);
+}
+
+/* decode_cfg.csv_row: an activities.csv row goes to the store at once. */
+static int csv_row(void *arg, const file_result *r, const strava_row *row)
+{
+	rd_history *h = arg;
+	pthread_mutex_lock(&h->lock);
+	int rc = hstore_csv_add(h->store, h->call, r->key_major, r->key_minor, row);
+	pthread_mutex_unlock(&h->lock);
+	return rc;
 }
 
 /* ---- gathering, in the files' order ---- */
@@ -332,8 +342,9 @@ static int merge_csvs(rd_history *h, rd_diag *diag)
 		qsort(h->csvs, h->ncsvs, sizeof *h->csvs, cmp_csv);
 	for (size_t i = 0; i < h->ncsvs && !rc; i++) {
 		history_csv_ctx c = {h, h->store, h->call, i, 0};
-		rc = history_merge_csv(&c, h->csvs[i].source, h->csvs[i].csv, add_csv_only,
-				       h->opt.warn, h->opt.warn_ctx);
+		rc = history_merge_csv(&c, h->csvs[i].source, h->csvs[i].major,
+				       h->csvs[i].minor, add_csv_only, h->opt.warn,
+				       h->opt.warn_ctx);
 		if (rc == RD_ELIMIT)
 			limit_error(h, h->csvs[i].source, diag);
 		h->stats.csv_only += c.added;

@@ -150,17 +150,20 @@ static int merge_row(merge *m, const strava_row *r)
 	return hstore_update_file(m->c->store, m->c->call, f.major, f.minor, apply, (void *)r);
 }
 
-int history_merge_csv(history_csv_ctx *c, const char *source, const strava_csv *csv,
-		      history_add_fn add, rd_warn_fn warn, void *warn_ctx)
+static int merge_one(void *ctx, const strava_row *r)
+{
+	return merge_row(ctx, r);
+}
+
+int history_merge_csv(history_csv_ctx *c, const char *source, uint64_t major,
+		      uint64_t minor, history_add_fn add, rd_warn_fn warn, void *warn_ctx)
 {
 	merge m = {c, source, add, warn, warn_ctx, 0, {0}};
 	const char *slash = strrchr(source, '/');
 	const char *bang = strrchr(source, '!');
 	const char *end = bang && (!slash || bang > slash) ? bang : slash;
 	m.dir_len = end ? (size_t)(end - source) + 1 : 0;
-	int rc = 0;
-	for (size_t i = 0; i < strava_csv_count(csv) && !rc; i++)
-		rc = merge_row(&m, strava_csv_row(csv, i));
+	int rc = hstore_each_csv_row(c->store, c->call, major, minor, merge_one, &m);
 	summarize(&m);
 	return rc;
 }

@@ -176,6 +176,12 @@ static int open_reader(decoder *d)
 }
 
 /* The kind is known (head full, or end of stream): set up the next stage. */
+static int csv_row(void *ctx, const strava_row *row)
+{
+	decoder *d = ctx;
+	return d->cfg->csv_row(d->cfg->csv_ctx, d->res, row);
+}
+
 static int start(decoder *d)
 {
 	d->sniffed = 1;
@@ -186,6 +192,8 @@ static int start(decoder *d)
 		return open_gzip(d);
 	if (d->is_csv) {
 		int rc = strava_csv_new(&d->csv, d->res->source, file_result_warn, d->res);
+		if (!rc && d->cfg->csv_row)
+			strava_csv_set_sink(d->csv, csv_row, d);
 		return rc ? fail(d, rc, 1, 0, "out of memory") : 0;
 	}
 	switch (d->kind) {

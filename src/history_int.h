@@ -18,15 +18,21 @@
 
 #define RESULT_MAX_WARNINGS 32 /* stored per file; the rest are counted */
 
+typedef struct file_result file_result;
+
 typedef struct decode_cfg {
 	const reader_ops *fit, *gpx, *tcx; /* NULL: that format is rejected */
 	rd_limits limits;
 	uint64_t max_file_bytes;
 	uint32_t max_ratio;
+	/* Set: the rows of an activities.csv go there as they are read (r is
+	 * the csv's result), not into memory; called from any thread. */
+	int (*csv_row)(void *ctx, const file_result *r, const strava_row *row);
+	void *csv_ctx;
 } decode_cfg;
 
 /* What one file gave.  Owned by whoever made it: file_result_dispose(). */
-typedef struct file_result {
+struct file_result {
 	uint64_t key_major, key_minor; /* the order results are gathered in */
 	char *source;                  /* path, or "archive!member" */
 	sniff_kind kind;               /* content kind behind any gzip */
@@ -42,7 +48,7 @@ typedef struct file_result {
 	strava_csv *csv;               /* set when the file was activities.csv */
 	uint64_t bytes;                /* decompressed bytes read */
 	int quiet_unknown;             /* not an activity file: skip silently */
-} file_result;
+};
 
 /* Zeroes r and sets its key and source (copied); counted is 1.  Returns 0
  * or RD_ENOMEM. */
@@ -103,13 +109,13 @@ typedef struct history_csv_ctx {
 	uint64_t added;
 } history_csv_ctx;
 
-/* Applies the rows of csv (read from the file named source) to the
- * activities of the files of the same call (see history.h); rows without a
- * usable file are added as activities through add.  Returns 0 or an error
- * from add or the store. */
+/* Applies the rows of the activities.csv (the file (major, minor) named
+ * source, its rows in the store) to the activities of the files of the same
+ * call (see history.h); rows without a usable file are added as activities
+ * through add.  Returns 0 or an error from add or the store. */
 typedef int (*history_add_fn)(void *ctx, const rd_activity *a);
-int history_merge_csv(history_csv_ctx *c, const char *source, const strava_csv *csv,
-		      history_add_fn add, rd_warn_fn warn, void *warn_ctx);
+int history_merge_csv(history_csv_ctx *c, const char *source, uint64_t major,
+		      uint64_t minor, history_add_fn add, rd_warn_fn warn, void *warn_ctx);
 
 /* Test hook: replaces the readers (NULL keeps the built-in one). */
 void history_set_readers(rd_history *h, const reader_ops *fit,

@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "utf8.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <stdalign.h>
 #include <stdio.h>
@@ -38,12 +39,17 @@ static const char SCHEMA[] =
 	" major INTEGER, minor INTEGER, k INTEGER, kind INTEGER, data BLOB);"
 	"CREATE INDEX act_order ON act(start, call, major, minor, k);"
 	"CREATE INDEX act_file ON act(call, major, minor, k);"
-	"CREATE TABLE marked(id INTEGER PRIMARY KEY);";
+	"CREATE TABLE marked(id INTEGER PRIMARY KEY);"
+	"CREATE TABLE csvrow(call INTEGER, major INTEGER, minor INTEGER, line INTEGER,"
+	" id TEXT, name TEXT, type TEXT, filename TEXT, start INTEGER, elapsed REAL,"
+	" moving REAL, distance REAL, avg_hr INTEGER, max_hr INTEGER, race INTEGER,"
+	" workout INTEGER);"
+	"CREATE INDEX csvrow_order ON csvrow(call, major, minor, line);";
 
 enum {
 	Q_FILE, Q_WARNING, Q_ACT, Q_EACH_FILE, Q_FIND_FILE, Q_EACH_WARNING,
 	Q_FILE_ACTS, Q_SET_DATA, Q_DROP_FROM, Q_COUNT, Q_MARK, Q_DROP_MARKED,
-	Q_CLEAR_MARKED, Q_N
+	Q_CLEAR_MARKED, Q_CSV_ADD, Q_CSV_ROWS, Q_N
 };
 
 static const char *const SQL[Q_N] = {
@@ -64,6 +70,10 @@ static const char *const SQL[Q_N] = {
 	"INSERT OR IGNORE INTO marked(id) VALUES (?)",
 	"DELETE FROM act WHERE id IN (SELECT id FROM marked)",
 	"DELETE FROM marked",
+	"INSERT INTO csvrow VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"SELECT line, id, name, type, filename, start, elapsed, moving, distance, avg_hr,"
+	" max_hr, race, workout FROM csvrow WHERE call = ? AND major = ? AND minor = ?"
+	" ORDER BY line",
 };
 
 struct hstore {
@@ -458,4 +468,78 @@ void hstore_pass_close(hstore_pass *p)
 		return;
 	sqlite3_finalize(p->q);
 	rd_free(p);
+}
+
+/* ---- activities.csv rows ---- */
+
+/* SQLite keeps a NAN as NULL: both ways here. */
+static void bind_number(sqlite3_stmt *q, int i, double v)
+{
+	if (isnan(v))
+		sqlite3_bind_null(q, i);
+	else
+		sqlite3_bind_double(q, i, v);
+}
+
+static double column_number(sqlite3_stmt *q, int i)
+{
+	return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
+}
+
+static const char *column_text(sqlite3_stmt *q, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(q, i);
+	return t ? t : "";
+}
+
+int hstore_csv_add(hstore *s, unsigned call, uint64_t major, uint64_t minor,
+		   const strava_row *r)
+{
+	sqlite3_stmt *q = s->q[Q_CSV_ADD];
+	const char *texts[4] = {r->id, r->name, r->type, r->filename};
+	sqlite3_bind_int64(q, 1, call);
+	sqlite3_bind_int64(q, 2, key(major));
+	sqlite3_bind_int64(q, 3, key(minor));
+	sqlite3_bind_int64(q, 4, (sqlite3_int64)r->line);
+	for (int i = 0; i < 4; i++)
+		sqlite3_bind_text(q, 5 + i, texts[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 9, r->start_utc);
+	bind_number(q, 10, r->elapsed_s);
+	bind_number(q, 11, r->moving_s);
+	bind_number(q, 12, r->distance_m);
+	sqlite3_bind_int(q, 13, r->avg_hr);
+	sqlite3_bind_int(q, 14, r->max_hr);
+	sqlite3_bind_int(q, 15, r->race);
+	sqlite3_bind_int(q, 16, r->workout);
+	return run(s, q);
+}
+
+int hstore_each_csv_row(hstore *s, unsigned call, uint64_t major, uint64_t minor,
+			int (*fn)(void *ctx, const strava_row *r), void *ctx)
+{
+	sqlite3_stmt *q = s->q[Q_CSV_ROWS];
+	sqlite3_bind_int64(q, 1, call);
+	sqlite3_bind_int64(q, 2, key(major));
+	sqlite3_bind_int64(q, 3, key(minor));
+	int rc, stop = 0;
+	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		strava_row r;
+		r.line = (unsigned long)sqlite3_column_int64(q, 0);
+		r.id = column_text(q, 1);
+		r.name = column_text(q, 2);
+		r.type = column_text(q, 3);
+		r.filename = column_text(q, 4);
+		r.start_utc = sqlite3_column_int64(q, 5);
+		r.elapsed_s = column_number(q, 6);
+		r.moving_s = column_number(q, 7);
+		r.distance_m = column_number(q, 8);
+		r.avg_hr = sqlite3_column_int(q, 9);
+		r.max_hr = sqlite3_column_int(q, 10);
+		r.race = sqlite3_column_int(q, 11);
+		r.workout = sqlite3_column_int(q, 12);
+		stop = fn(ctx, &r);
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return stop ? stop : rc == SQLITE_DONE ? 0 : db_error(s->db, rc);
 }

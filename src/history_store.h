@@ -6,7 +6,8 @@
  * with a small fixed page cache, so the memory a history takes does not
  * grow with its activities, its files or their warnings: only the disk
  * does.  Each finished file goes in at once (its outcome, its warnings,
- * its activities), and the history reads them back in passes: the files
+ * its activities; an activities.csv row by row as it is parsed), and the
+ * history reads them back in passes: the files
  * in their fixed order to report them, the activities in start order.
  *
  * Keys: `call` numbers the rd_history_add_path() calls; a file's key is
@@ -80,6 +81,14 @@ typedef struct hstore_meta {
 } hstore_meta;
 const rd_activity *hstore_pass_next(hstore_pass *p, hstore_meta *meta, int *rc);
 void hstore_pass_close(hstore_pass *p);
+
+/* Keeps a row of the activities.csv that is file (call, major, minor). */
+int hstore_csv_add(hstore *s, unsigned call, uint64_t major, uint64_t minor,
+		   const strava_row *r);
+/* Calls fn with each row of that csv in line order, until fn returns
+ * non-zero (returned); the row's texts live until fn returns. */
+int hstore_each_csv_row(hstore *s, unsigned call, uint64_t major, uint64_t minor,
+			int (*fn)(void *ctx, const strava_row *r), void *ctx);
 
 /* Marks activity id to be dropped; hstore_drop_marked() drops them all
  * (marking is safe during a pass, dropping is not). */

@@ -81,6 +81,8 @@ struct strava_csv {
 	int cols[C_COUNT];   /* column index, or -1 */
 	strava_row *rows;
 	size_t nrows, caprows;
+	strava_row_fn sink;      /* set: rows go there and are not kept */
+	void *sink_ctx;
 	struct text_block *text; /* the rows' strings; blocks never move */
 	int failed;
 };
@@ -163,6 +165,12 @@ void strava_csv_free(strava_csv *c)
 	}
 	rd_free(c->source);
 	rd_free(c);
+}
+
+void strava_csv_set_sink(strava_csv *c, strava_row_fn fn, void *ctx)
+{
+	c->sink = fn;
+	c->sink_ctx = ctx;
 }
 
 size_t strava_csv_count(const strava_csv *c)
@@ -486,6 +494,20 @@ static int fill_row(strava_csv *c, strava_row *r)
 	return 0;
 }
 
+/* A row handed to the sink: its texts go in the first text block, used
+ * again by the next row (a row's texts fit one block). */
+static int sink_row(strava_csv *c)
+{
+	strava_row r;
+	if (c->text)
+		c->text->used = 0;
+	int rc = fill_row(c, &r);
+	if (!rc)
+		rc = c->sink(c->sink_ctx, &r);
+	c->nrows += !rc;
+	return rc;
+}
+
 static int end_row(strava_csv *c, rd_diag *diag)
 {
 	int rc = 0;
@@ -496,6 +518,8 @@ static int end_row(strava_csv *c, rd_diag *diag)
 	else if (c->nrows >= STRAVA_CSV_MAX_ROWS)
 		rc = rd_diag_set(diag, RD_ELIMIT, c->source, c->row_line, 1,
 				 "row limit of %u reached", STRAVA_CSV_MAX_ROWS);
+	else if (c->sink)
+		rc = sink_row(c);
 	else if (rd_grow((void **)&c->rows, &c->caprows, c->nrows + 1, sizeof *c->rows) ||
 		 fill_row(c, &c->rows[c->nrows]))
 		rc = RD_ENOMEM;

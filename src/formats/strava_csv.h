@@ -56,6 +56,11 @@ int strava_csv_new(strava_csv **out, const char *source, rd_warn_fn warn,
 		   void *warn_ctx);
 int strava_csv_feed(strava_csv *c, const uint8_t *p, size_t n, rd_diag *diag);
 int strava_csv_finish(strava_csv *c, rd_diag *diag);
+/* Hands each row to fn as it is read instead of keeping it (its texts live
+ * until fn returns); a non-zero return stops the parse with that code.
+ * strava_csv_count() still counts the rows; strava_csv_row() has none. */
+typedef int (*strava_row_fn)(void *ctx, const strava_row *r);
+void strava_csv_set_sink(strava_csv *c, strava_row_fn fn, void *ctx);
 size_t strava_csv_count(const strava_csv *c);
 const strava_row *strava_csv_row(const strava_csv *c, size_t i);
 void strava_csv_free(strava_csv *c);
