@@ -484,7 +484,7 @@ int rd_history_add_path(rd_history *h, const char *path, rd_diag *diag)
 	h->call++;
 	h->store_rc = 0;
 	size_t before = hstore_count(h->store);
-	history_ctx ctx = {&h->opt, &h->cfg, progress, keep, h};
+	history_ctx ctx = {&h->opt, &h->cfg, progress, keep, h, h->store, h->call, &h->lock};
 	int rc = history_read_path(&ctx, path, diag);
 	if (!rc && h->store_rc)
 		rc = rd_diag_set(diag, h->store_rc, path, 0, 0, h->store_rc == RD_ENOMEM ?

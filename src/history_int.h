@@ -16,6 +16,8 @@
 #include "formats/strava_csv.h"
 #include "rubdown/history.h"
 
+#include <pthread.h>
+
 #define RESULT_MAX_WARNINGS 32 /* stored per file; the rest are counted */
 
 typedef struct file_result file_result;
@@ -79,6 +81,8 @@ void decoder_fail_stream(decoder *d, const rd_diag *why);
 void decoder_finish(decoder *d);
 void decoder_close(decoder *d);
 
+struct hstore;
+
 /* The history's state that the reading side needs. */
 typedef struct history_ctx {
 	const rd_history_options *opt;
@@ -91,13 +95,14 @@ typedef struct history_ctx {
 	 * memory once it is read. */
 	void (*keep)(void *h, file_result *r);
 	void *h;
+	struct hstore *store; /* where the listing goes (history_store.h) */
+	unsigned call;
+	pthread_mutex_t *lock; /* held for the store while workers run */
 } history_ctx;
 
 /* Reads path (file, folder or zip), each result going to ctx->keep with its
  * key.  Returns RD_EIO when path cannot be read, or RD_ENOMEM. */
 int history_read_path(const history_ctx *ctx, const char *path, rd_diag *diag);
-
-struct hstore;
 
 /* An activities.csv being applied: the files it points to are in store
  * under call; the csv-only activities it adds are counted in added. */

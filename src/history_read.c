@@ -19,6 +19,7 @@
 #include "alloc.h"
 #include "formats/zip.h"
 #include "history_int.h"
+#include "history_store.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -35,15 +36,12 @@
 #define MAX_DEPTH 32
 #define MAX_THREADS 16
 
-typedef struct path_item {
-	char *path;
-	int is_zip;
-} path_item;
-
+/* The listing of a path: its files go to the store as they are found,
+ * numbered in listing order. */
 typedef struct path_list {
-	path_item *items;
-	size_t n, cap;
-	const history_ctx *ctx; /* where problems with folders go */
+	const history_ctx *ctx;
+	size_t n, files;  /* entries listed; those not zips */
+	int64_t dirs;     /* folders opened: each one's names are a set */
 } path_list;
 
 /* ---- naming ---- */
@@ -88,20 +86,13 @@ static int is_zip_file(const char *path)
 
 /* ---- listing ---- */
 
-static int add_item(path_list *l, char *path)
+static int add_item(path_list *l, const char *path)
 {
-	if (rd_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items)) {
-		rd_free(path);
-		return RD_ENOMEM;
-	}
-	l->items[l->n].path = path;
-	l->items[l->n++].is_zip = is_zip_file(path);
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	int zip = is_zip_file(path);
+	int rc = hstore_list_add(l->ctx->store, l->ctx->call, l->n, path, zip);
+	l->n += !rc;
+	l->files += !rc && !zip;
+	return rc;
 }
 
 static int list_dir(path_list *l, const char *dir, int depth);
@@ -138,26 +129,14 @@ static int list_entry(path_list *l, const char *dir, const char *name, int depth
 		if (named_like_activity(name)) /* a FIFO would block the reading */
 			rc = dir_problem(l, path, "not a regular file; skipped");
 	} else {
-		return add_item(l, path);
+		rc = add_item(l, path);
 	}
 	rd_free(path);
 	return rc;
 }
 
-static int read_names(DIR *dp, char ***names, size_t *n)
-{
-	size_t cap = 0;
-	struct dirent *e;
-	while ((e = readdir(dp)) != NULL) {
-		if (rd_grow((void **)names, &cap, *n + 1, sizeof **names) ||
-		    !((*names)[*n] = rd_strdup(e->d_name)))
-			return RD_ENOMEM;
-		(*n)++;
-	}
-	qsort(*names, *n, sizeof **names, cmp_str);
-	return 0;
-}
-
+/* The folder's names go to the store, and come back in byte order: a
+ * folder of 100,000 files costs no memory. */
 static int list_dir(path_list *l, const char *dir, int depth)
 {
 	if (depth > MAX_DEPTH)
@@ -168,17 +147,22 @@ static int list_dir(path_list *l, const char *dir, int depth)
 		snprintf(why, sizeof why, "cannot read folder: %s", strerror(errno));
 		return dir_problem(l, dir, why);
 	}
-	char **names = NULL;
-	size_t n = 0;
-	int rc = read_names(dp, &names, &n);
+	hstore *s = l->ctx->store;
+	int64_t id = l->dirs++;
+	int rc = 0;
+	struct dirent *e;
+	while (!rc && (e = readdir(dp)) != NULL)
+		rc = hstore_name_add(s, id, e->d_name);
 	closedir(dp);
-	for (size_t i = 0; i < n; i++) {
-		if (!rc)
-			rc = list_entry(l, dir, names[i], depth);
-		rd_free(names[i]);
+	char *name = NULL, *next;
+	while (!rc && !(rc = hstore_name_next(s, id, name ? name : "", &next))) {
+		rd_free(name);
+		name = next;
+		rc = list_entry(l, dir, name, depth);
 	}
-	rd_free(names);
-	return rc;
+	rd_free(name);
+	int drc = hstore_name_drop(s, id);
+	return rc == 1 ? drc : rc;
 }
 
 /* ---- decoding one plain file ---- */
@@ -219,11 +203,9 @@ static void decode_file(const history_ctx *ctx, const char *path, file_result *r
 
 typedef struct files_job {
 	const history_ctx *ctx;
-	const path_list *paths;
-	size_t next;
+	size_t next;          /* where the next file is looked for */
 	int explicit_path;
-	int rc;               /* RD_ENOMEM: a file could not even be reported */
-	pthread_mutex_t lock;
+	int rc;               /* a file could not even be reported */
 } files_job;
 
 static unsigned thread_count(const history_ctx *ctx)
@@ -248,37 +230,52 @@ static void run_threads(unsigned n, void *(*fn)(void *), void *args, size_t size
 	}
 }
 
+/* The next plain file to read: 0 with its number and path (rd_free it),
+ * 1 when none is left (or the job has failed). */
+static int next_file(files_job *job, size_t *i, char **path)
+{
+	const history_ctx *ctx = job->ctx;
+	pthread_mutex_lock(ctx->lock);
+	int rc = job->rc ? 1 : hstore_list_next(ctx->store, ctx->call, 0, job->next, i, path);
+	if (!rc)
+		job->next = *i + 1;
+	else if (rc != 1)
+		job->rc = rc;
+	pthread_mutex_unlock(ctx->lock);
+	return rc ? 1 : 0;
+}
+
+static void fail_job(files_job *job, int rc)
+{
+	pthread_mutex_lock(job->ctx->lock);
+	job->rc = job->rc ? job->rc : rc;
+	pthread_mutex_unlock(job->ctx->lock);
+}
+
 static void *files_worker(void *arg)
 {
 	files_job *job = *(files_job **)arg;
 	uint8_t *buf = NULL; /* at the first file: a worker may get none */
-	for (;;) {
-		pthread_mutex_lock(&job->lock);
-		size_t i = job->next;
-		while (i < job->paths->n && job->paths->items[i].is_zip)
-			i++;
-		job->next = i + 1;
-		pthread_mutex_unlock(&job->lock);
-		if (i >= job->paths->n)
-			break;
+	size_t i;
+	char *path;
+	while (!next_file(job, &i, &path)) {
 		file_result r;
-		const char *path = job->paths->items[i].path;
 		int oom = file_result_init(&r, i, 0, path);
 		if (!oom && !buf)
 			buf = rd_malloc(READ_CHUNK);
-		if (oom || !buf) {
+		if (oom) { /* the whole read fails */
+			fail_job(job, RD_ENOMEM);
+			rd_free(path);
+			continue;
+		}
+		if (!buf) {
 			rd_diag d = RD_DIAG_INIT;
 			rd_diag_set(&d, RD_ENOMEM, path, 0, 0, "out of memory");
-			if (oom) { /* the whole read fails */
-				pthread_mutex_lock(&job->lock);
-				job->rc = RD_ENOMEM;
-				pthread_mutex_unlock(&job->lock);
-				continue;
-			}
 			file_result_reject(&r, &d);
 		} else {
 			decode_file(job->ctx, path, &r, buf, job->explicit_path);
 		}
+		rd_free(path);
 		uint64_t bytes = r.bytes;
 		job->ctx->keep(job->ctx->h, &r);
 		job->ctx->progress(job->ctx->h, 1, 0, bytes);
@@ -428,18 +425,29 @@ static int read_zip(const history_ctx *ctx, const char *path, uint64_t major)
 static int read_files(const history_ctx *ctx, const path_list *paths,
 		      int explicit_path)
 {
-	size_t files = 0;
-	for (size_t i = 0; i < paths->n; i++)
-		files += !paths->items[i].is_zip;
-	files_job job = {ctx, paths, 0, explicit_path, 0, PTHREAD_MUTEX_INITIALIZER};
+	files_job job = {ctx, 0, explicit_path, 0};
 	files_job *ptrs[MAX_THREADS];
 	unsigned n = thread_count(ctx);
 	for (unsigned i = 0; i < n; i++)
 		ptrs[i] = &job;
-	ctx->progress(ctx->h, 0, files, 0);
+	ctx->progress(ctx->h, 0, paths->files, 0);
 	run_threads(n, files_worker, ptrs, sizeof *ptrs);
-	pthread_mutex_destroy(&job.lock);
 	return job.rc;
+}
+
+/* Reads the archives of the listing, one after the other. */
+static int read_zips(const history_ctx *ctx)
+{
+	size_t i = 0;
+	char *path;
+	int rc;
+	while (!(rc = hstore_list_next(ctx->store, ctx->call, 1, i, &i, &path))) {
+		rc = read_zip(ctx, path, i++);
+		rd_free(path);
+		if (rc)
+			return rc;
+	}
+	return rc == 1 ? 0 : rc;
 }
 
 static int list_path(path_list *l, const char *path, rd_diag *diag)
@@ -463,24 +471,21 @@ static int list_path(path_list *l, const char *path, rd_diag *diag)
 		return rd_diag_set(diag, RD_EIO, path, 0, 0, "cannot read: %s",
 				   strerror(errno));
 	close(fd);
-	char *copy = rd_strdup(path);
-	return copy ? add_item(l, copy) : RD_ENOMEM;
+	return add_item(l, path);
 }
 
 int history_read_path(const history_ctx *ctx, const char *path, rd_diag *diag)
 {
-	path_list l = {NULL, 0, 0, ctx};
+	path_list l = {ctx, 0, 0, 0};
 	int rc = list_path(&l, path, diag);
-	int explicit_path = l.n == 1 && !strcmp(l.items[0].path, path);
+	struct stat st;
+	int explicit_path = !stat(path, &st) && !S_ISDIR(st.st_mode);
 	if (!rc)
 		rc = read_files(ctx, &l, explicit_path);
-	for (size_t i = 0; i < l.n; i++) {
-		if (!rc && l.items[i].is_zip)
-			rc = read_zip(ctx, l.items[i].path, i);
-		rd_free(l.items[i].path);
-	}
-	rd_free(l.items);
-	if (rc == RD_ENOMEM)
-		rd_diag_set(diag, rc, path, 0, 0, "out of memory");
+	if (!rc)
+		rc = read_zips(ctx);
+	if (rc) /* a diag list_path set stays */
+		rd_diag_set(diag, rc, path, 0, 0, rc == RD_ENOMEM ? "out of memory" :
+			    "cannot use the history's temporary store");
 	return rc;
 }

@@ -44,12 +44,17 @@ static const char SCHEMA[] =
 	" id TEXT, name TEXT, type TEXT, filename TEXT, start INTEGER, elapsed REAL,"
 	" moving REAL, distance REAL, avg_hr INTEGER, max_hr INTEGER, race INTEGER,"
 	" workout INTEGER);"
-	"CREATE INDEX csvrow_order ON csvrow(call, major, minor, line);";
+	"CREATE INDEX csvrow_order ON csvrow(call, major, minor, line);"
+	"CREATE TABLE listing(call INTEGER, ord INTEGER, zip INTEGER, path TEXT,"
+	" PRIMARY KEY(call, zip, ord));"
+	"CREATE TABLE dirname(dir INTEGER, name TEXT);"
+	"CREATE INDEX dirname_order ON dirname(dir, name);";
 
 enum {
 	Q_FILE, Q_WARNING, Q_ACT, Q_EACH_FILE, Q_FIND_FILE, Q_EACH_WARNING,
 	Q_FILE_ACTS, Q_SET_DATA, Q_DROP_FROM, Q_COUNT, Q_MARK, Q_DROP_MARKED,
-	Q_CLEAR_MARKED, Q_CSV_ADD, Q_CSV_ROWS, Q_N
+	Q_CLEAR_MARKED, Q_CSV_ADD, Q_CSV_ROWS, Q_LIST_ADD, Q_LIST_NEXT, Q_NAME_ADD,
+	Q_NAME_NEXT, Q_NAME_DROP, Q_N
 };
 
 static const char *const SQL[Q_N] = {
@@ -74,6 +79,12 @@ static const char *const SQL[Q_N] = {
 	"SELECT line, id, name, type, filename, start, elapsed, moving, distance, avg_hr,"
 	" max_hr, race, workout FROM csvrow WHERE call = ? AND major = ? AND minor = ?"
 	" ORDER BY line",
+	"INSERT INTO listing(call, ord, zip, path) VALUES (?,?,?,?)",
+	"SELECT ord, path FROM listing WHERE call = ? AND zip = ? AND ord >= ?"
+	" ORDER BY ord LIMIT 1",
+	"INSERT INTO dirname(dir, name) VALUES (?,?)",
+	"SELECT name FROM dirname WHERE dir = ? AND name > ? ORDER BY name LIMIT 1",
+	"DELETE FROM dirname WHERE dir = ?",
 };
 
 struct hstore {
@@ -542,4 +553,69 @@ int hstore_each_csv_row(hstore *s, unsigned call, uint64_t major, uint64_t minor
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	return stop ? stop : rc == SQLITE_DONE ? 0 : db_error(s->db, rc);
+}
+
+/* ---- a folder's listing ---- */
+
+int hstore_list_add(hstore *s, unsigned call, size_t ord, const char *path, int zip)
+{
+	sqlite3_stmt *q = s->q[Q_LIST_ADD];
+	sqlite3_bind_int64(q, 1, call);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)ord);
+	sqlite3_bind_int(q, 3, zip);
+	sqlite3_bind_text(q, 4, path, -1, SQLITE_STATIC);
+	return run(s, q);
+}
+
+/* Steps q for one text in column col: 0 with *out a copy, 1 when there is
+ * no row, else an error; resets q. */
+static int one_text(hstore *s, sqlite3_stmt *q, int col, char **out)
+{
+	*out = NULL;
+	int rc = sqlite3_step(q), err;
+	if (rc == SQLITE_ROW)
+		err = (*out = rd_strdup(column_text(q, col))) ? 0 : RD_ENOMEM;
+	else
+		err = rc == SQLITE_DONE ? 1 : db_error(s->db, rc);
+	return err;
+}
+
+int hstore_list_next(hstore *s, unsigned call, int zip, size_t from, size_t *ord,
+		     char **path)
+{
+	sqlite3_stmt *q = s->q[Q_LIST_NEXT];
+	sqlite3_bind_int64(q, 1, call);
+	sqlite3_bind_int(q, 2, zip);
+	sqlite3_bind_int64(q, 3, (sqlite3_int64)from);
+	int rc = one_text(s, q, 1, path);
+	if (!rc)
+		*ord = (size_t)sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc;
+}
+
+int hstore_name_add(hstore *s, int64_t dir, const char *name)
+{
+	sqlite3_stmt *q = s->q[Q_NAME_ADD];
+	sqlite3_bind_int64(q, 1, dir);
+	sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+	return run(s, q);
+}
+
+int hstore_name_next(hstore *s, int64_t dir, const char *after, char **name)
+{
+	sqlite3_stmt *q = s->q[Q_NAME_NEXT];
+	sqlite3_bind_int64(q, 1, dir);
+	sqlite3_bind_text(q, 2, after, -1, SQLITE_STATIC);
+	int rc = one_text(s, q, 0, name);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc;
+}
+
+int hstore_name_drop(hstore *s, int64_t dir)
+{
+	sqlite3_bind_int64(s->q[Q_NAME_DROP], 1, dir);
+	return run(s, s->q[Q_NAME_DROP]);
 }

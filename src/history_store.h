@@ -90,6 +90,19 @@ int hstore_csv_add(hstore *s, unsigned call, uint64_t major, uint64_t minor,
 int hstore_each_csv_row(hstore *s, unsigned call, uint64_t major, uint64_t minor,
 			int (*fn)(void *ctx, const strava_row *r), void *ctx);
 
+/* A folder's listing: the files to read, numbered ord in the call, zip
+ * archives apart.  hstore_list_next() gives the first with ord >= from
+ * (*path a copy, rd_free it): 0, 1 when there is none, or an error. */
+int hstore_list_add(hstore *s, unsigned call, size_t ord, const char *path, int zip);
+int hstore_list_next(hstore *s, unsigned call, int zip, size_t from, size_t *ord,
+		     char **path);
+/* The names in folder dir (a number the caller chooses), to be visited in
+ * byte order: hstore_name_next() gives the first after `after` ("" for the
+ * first) as a copy (rd_free it): 0, 1 past the last, or an error. */
+int hstore_name_add(hstore *s, int64_t dir, const char *name);
+int hstore_name_next(hstore *s, int64_t dir, const char *after, char **name);
+int hstore_name_drop(hstore *s, int64_t dir);
+
 /* Marks activity id to be dropped; hstore_drop_marked() drops them all
  * (marking is safe during a pass, dropping is not). */
 int hstore_mark(hstore *s, int64_t id);
