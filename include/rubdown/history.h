@@ -41,6 +41,16 @@
  * Activities are sorted by start time (unknown starts last), then by the
  * order in which they were read, so the result never depends on scheduling.
  *
+ * ## Memory
+ *
+ * Nothing is kept in memory per file or per activity: each finished file
+ * (its outcome, warnings and activities), each row of an activities.csv and
+ * a folder's listing go at once to a private temporary SQLite database (a
+ * file in $TMPDIR, deleted when the history is freed, with a page cache of
+ * 2 MiB), and everything after the reading is done in passes over it.  A
+ * history of 1,000 or 100,000 activities takes the same memory; the disk
+ * holds about half a kilobyte an activity.
+ *
  * ## Threads and limits
  *
  * Files are decoded on `threads` threads (default 2).  The callbacks may be
@@ -114,7 +124,9 @@ int rd_history_add_path(rd_history *h, const char *path, rd_diag *diag);
 size_t rd_history_count(const rd_history *h);
 
 /* The i-th activity in start order; borrowed, valid until the next
- * rd_history_add_path() or rd_history_free().  NULL when i is too big. */
+ * rd_history_get(), rd_history_add_path() or rd_history_free().  NULL when
+ * i is too big (or the store cannot be read).  Reading i = 0, 1, 2... in
+ * turn is one pass; going back starts a new one. */
 const rd_activity *rd_history_get(const rd_history *h, size_t i);
 
 void rd_history_stats_get(const rd_history *h, rd_history_stats *out);
