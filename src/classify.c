@@ -402,9 +402,9 @@ static int usual_run(double *out, rd_classify_pass *p, const rd_activity *a, rd_
 	while (p->head < p->n && p->win[p->head].utc < a->start_utc - p->reach)
 		p->head++;
 	size_t k = 0;
-	if (!rc && rd_grow((void **)&p->durs, &p->durs_cap, p->n - p->head + 1, sizeof *p->durs))
-		rc = RD_ENOMEM;
-	for (size_t i = p->head; !rc && i < p->n; i++) {
+	if (rc || rd_grow((void **)&p->durs, &p->durs_cap, p->n - p->head + 1, sizeof *p->durs))
+		return rc ? rc : RD_ENOMEM;
+	for (size_t i = p->head; i < p->n; i++) {
 		const win_run *r = &p->win[i];
 		if ((int64_t)r->date < (int64_t)d - days || (int64_t)r->date > (int64_t)d + days)
 			continue;
@@ -415,7 +415,7 @@ static int usual_run(double *out, rd_classify_pass *p, const rd_activity *a, rd_
 	}
 	rd_sort_doubles(p->durs, k);
 	*out = k >= WINDOW_MIN_RUNS ? rd_median_sorted(p->durs, k) : p->ref->usual_s;
-	return rc;
+	return 0;
 }
 
 int rd_classify_open(rd_classify_pass **out, const rd_acts *src, const rd_load *load,
