@@ -1,6 +1,7 @@
 # Training load, fitness/fatigue/form, weekly volume and run classification
 # (docs/load.md), and the synthetic-history generator for the benchmark.
-rd_module(rd_analysis SOURCES src/load.c src/classify.c LIBS rd_fit m)
+rd_module(rd_analysis SOURCES src/load.c src/classify.c src/select.c src/pass.c LIBS rd_fit m)
+rd_add_unit_test(select SOURCES tests/unit/select.c LIBS rd_analysis)
 rd_add_unit_test(load SOURCES tests/unit/load.c LIBS rd_analysis)
 rd_add_unit_test(classify SOURCES tests/unit/classify.c LIBS rd_analysis)
 

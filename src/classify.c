@@ -20,12 +20,15 @@
  * run under 2 minutes that is not a race: a watch started by mistake, not
  * a session.  Such false starts are left out of the runner's medians too.
  *
- * The window medians use a Fenwick tree over duration ranks, so the whole
- * pass is O(n log n) however many runs share a day.
+ * The history's medians and percentile are found exactly in a few passes
+ * (select.h), the usual run around each run with a leading pass over the
+ * same source (rd_classify_pass below): nothing is kept per activity.
  */
 #include "rubdown/load.h"
 #include "alloc.h"
 #include "median.h"
+#include "pass.h"
+#include "select.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -129,81 +132,7 @@ static void fmt_tenths(char *buf, size_t size, double x)
 	snprintf(buf, size, "%s%ld.%ld", t < 0 ? "-" : "", labs(t) / 10, labs(t) % 10);
 }
 
-/* ---- The usual run: median duration of the other runs around each run ---- */
-
-typedef struct run_ref {
-	size_t act;   /* index into the activities */
-	rd_date date;
-	double dur;
-	size_t rank;  /* 1-based position in duration order */
-} run_ref;
-
-static int cmp_date(const void *pa, const void *pb)
-{
-	const run_ref *a = pa, *b = pb;
-	if (a->date != b->date)
-		return a->date < b->date ? -1 : 1;
-	return (a->act > b->act) - (a->act < b->act);
-}
-
-static int cmp_dur(const void *pa, const void *pb)
-{
-	const run_ref *a = *(run_ref *const *)pa, *b = *(run_ref *const *)pb;
-	if (a->dur != b->dur)
-		return a->dur < b->dur ? -1 : 1;
-	return (a->act > b->act) - (a->act < b->act);
-}
-
-/* Fenwick tree over ranks 1..m counting the runs in the window. */
-static void fw_add(size_t *t, size_t m, size_t i, int d)
-{
-	for (; i <= m; i += i & (~i + 1))
-		t[i] += (size_t)d;
-}
-
-/* The smallest rank r with count(1..r) >= k (k >= 1). */
-static size_t fw_kth(const size_t *t, size_t m, size_t k)
-{
-	size_t pos = 0, step = 1;
-	while (step * 2 <= m)
-		step *= 2;
-	for (; step; step /= 2)
-		if (pos + step <= m && t[pos + step] < k) {
-			pos += step;
-			k -= t[pos];
-		}
-	return pos + 1;
-}
-
-typedef struct window {
-	run_ref *runs;      /* by date */
-	run_ref **by_dur;   /* by duration: by_dur[rank - 1] */
-	size_t *tree, m;
-	double all_median;
-} window;
-
-static double window_median(const window *u, size_t cnt)
-{
-	size_t a = fw_kth(u->tree, u->m, (cnt + 1) / 2), b = fw_kth(u->tree, u->m, cnt / 2 + 1);
-	return (u->by_dur[a - 1]->dur + u->by_dur[b - 1]->dur) / 2.0;
-}
-
-/* Sets med[act] to the usual run around each run (NAN for non-runs). */
-static void window_medians(window *u, int days, double *med)
-{
-	size_t lo = 0, hi = 0, cnt = 0;
-	for (size_t p = 0; p < u->m; p++) {
-		rd_date d = u->runs[p].date;
-		for (; hi < u->m && (int64_t)u->runs[hi].date <= (int64_t)d + days; hi++, cnt++)
-			fw_add(u->tree, u->m, u->runs[hi].rank, 1);
-		for (; (int64_t)u->runs[lo].date < (int64_t)d - days; lo++, cnt--)
-			fw_add(u->tree, u->m, u->runs[lo].rank, -1);
-		fw_add(u->tree, u->m, u->runs[p].rank, -1);
-		med[u->runs[p].act] = cnt - 1 >= WINDOW_MIN_RUNS ? window_median(u, cnt - 1)
-								 : u->all_median;
-		fw_add(u->tree, u->m, u->runs[p].rank, 1);
-	}
-}
+/* ---- What classifying needs of the whole history ---- */
 
 /* A run that counts as a session: not a false start of a few seconds (an
  * unknown duration, a CSV row with a distance only, still counts). */
@@ -212,64 +141,71 @@ static int is_session(const rd_activity *a)
 	return rd_sport_is_run(a->sport) && !rd_activity_false_start(a);
 }
 
-static int collect_runs(window *u, const rd_activity *acts, size_t n)
+/* A run the usual run is the median of: a session with a duration and a
+ * date. */
+static int in_windows(const rd_activity *a)
 {
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++)
-		m += is_session(&acts[i]) && rd_activity_duration_s(&acts[i]) > 0 &&
-		     rd_activity_date(&acts[i]) != RD_DATE_NONE;
-	u->m = m;
-	u->runs = rd_calloc(m ? m : 1, sizeof *u->runs);
-	u->by_dur = rd_calloc(m ? m : 1, sizeof *u->by_dur);
-	u->tree = rd_calloc(m + 1, sizeof *u->tree);
-	if (!u->runs || !u->by_dur || !u->tree)
-		return RD_ENOMEM;
-	for (size_t i = 0, k = 0; i < n; i++)
-		if (is_session(&acts[i]) && rd_activity_duration_s(&acts[i]) > 0 &&
-		    rd_activity_date(&acts[i]) != RD_DATE_NONE)
-			u->runs[k++] = (run_ref){i, rd_activity_date(&acts[i]),
-						 rd_activity_duration_s(&acts[i]), 0};
-	qsort(u->runs, m, sizeof *u->runs, cmp_date);
-	for (size_t k = 0; k < m; k++)
-		u->by_dur[k] = &u->runs[k];
-	qsort(u->by_dur, m, sizeof *u->by_dur, cmp_dur);
-	for (size_t k = 0; k < m; k++)
-		u->by_dur[k]->rank = k + 1;
-	u->all_median = !m ? NAN : m % 2 ? u->by_dur[m / 2]->dur
-			 : (u->by_dur[m / 2 - 1]->dur + u->by_dur[m / 2]->dur) / 2.0;
+	return is_session(a) && rd_activity_duration_s(a) > 0 &&
+	       rd_activity_date(a) != RD_DATE_NONE;
+}
+
+static double window_duration(const void *arg, const rd_activity *a)
+{
+	(void)arg;
+	return in_windows(a) ? rd_activity_duration_s(a) : NAN;
+}
+
+static double session_per_minute(const void *load, const rd_activity *a)
+{
+	rd_activity_load l;
+	if (!is_session(a))
+		return NAN;
+	rd_load_activity(&l, load, a);
+	return l.minutes > 0 ? l.per_minute : NAN;
+}
+
+static int see_offset(void *ctx, const rd_activity *a)
+{
+	int64_t *max = ctx, off = a->has_utc_offset ? a->utc_offset_s : 0;
+	off = off < 0 ? -off : off;
+	*max = off > *max ? off : *max;
 	return 0;
 }
 
-static void window_dispose(window *u)
+/* The percentile of the runs' load per minute and their median (NAN both
+ * under PERCENTILE_MIN_RUNS runs): nearest rank, as v[ceil(p n) - 1] of
+ * the sorted values. */
+static int per_minute_percentile(rd_classify_ref *ref, const rd_acts *src, const rd_load *load)
 {
-	rd_free(u->runs);
-	rd_free(u->by_dur);
-	rd_free(u->tree);
-}
-
-/* ---- The runner's load-per-minute percentile ---- */
-
-/* The percentile p of the runs' load per minute, and their median (NAN
- * both when there are too few runs). */
-static int per_minute_percentile(double *out, double *med, const rd_activity *acts,
-				 const rd_load *load, size_t n, double p)
-{
-	double *v = rd_calloc(n ? n : 1, sizeof *v);
-	if (!v)
-		return RD_ENOMEM;
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (is_session(&acts[i]) && load->items[i].minutes > 0)
-			v[k++] = load->items[i].per_minute;
-	*out = *med = NAN;
-	if (k >= PERCENTILE_MIN_RUNS) {
-		rd_sort_doubles(v, k);
-		size_t rank = (size_t)ceil(p * (double)k);
-		*out = v[rank ? rank - 1 : 0];
-		*med = rd_median_sorted(v, k);
+	rd_acts_values v = {src, session_per_minute, load, NULL, NULL};
+	size_t n;
+	int rc = rd_select_median(&ref->med_per_minute, &n, rd_acts_values_pass, &v);
+	ref->p_per_minute = NAN;
+	if (rc || n < PERCENTILE_MIN_RUNS) {
+		ref->med_per_minute = NAN;
+		return rc;
 	}
-	rd_free(v);
-	return 0;
+	size_t rank = (size_t)ceil(ref->opt.hard_percentile * (double)n);
+	return rd_select_kth(&ref->p_per_minute, rank ? rank - 1 : 0, rd_acts_values_pass, &v);
+}
+
+int rd_classify_prepare(rd_classify_ref *out, const rd_acts *src, const rd_load *load,
+			const rd_classify_options *opt, rd_diag *diag)
+{
+	static const rd_classify_options defaults = RD_CLASSIFY_OPTIONS_INIT;
+	assert(out && src && load);
+	rd_acts_values dur = {src, window_duration, NULL, NULL, NULL};
+	size_t n;
+	*out = (rd_classify_ref){opt ? *opt : defaults, NAN, NAN, NAN, 0};
+	int rc = rd_select_median(&out->usual_s, &n, rd_acts_values_pass, &dur);
+	if (!rc)
+		rc = per_minute_percentile(out, src, load);
+	if (!rc)
+		rc = rd_acts_each(src, INT64_MIN, see_offset, &out->offset_s);
+	if (rc)
+		rd_diag_set(diag, rc, NULL, 0, 0, "%s classifying activities",
+			    rc == RD_ENOMEM ? "out of memory" : "cannot read the activities");
+	return rc;
 }
 
 /* ---- The rules ---- */
@@ -387,34 +323,157 @@ static void classify_one(const ctx *x, const rd_activity *a, const rd_activity_l
 	as_easy(x, a, l, c);
 }
 
-int rd_classify(rd_class **out, const rd_activity *acts, const rd_load *load,
-		size_t n, const rd_classify_options *opt, rd_diag *diag)
+/* ---- The pass: each activity with its load and class ---- */
+
+/* A run of a window: what the usual run around another needs of it. */
+typedef struct win_run {
+	int64_t utc;
+	rd_date date;
+	double dur;
+} win_run;
+
+/*
+ * The usual run around a run is the median duration of the other runs
+ * dated within window_days of it.  A second, leading pass over the same
+ * source reads ahead of the current one; the runs it has read that may be
+ * dated in the current run's window are kept, those that can no longer be
+ * dropped.  Days are local and starts UTC, so "may" allows for the
+ * largest UTC offset of the history on both sides (reach).  Memory: the
+ * runs of about 2 (window_days + 1) days.
+ */
+struct rd_classify_pass {
+	const rd_acts *src;
+	const rd_classify_ref *ref;
+	ctx x;
+	rd_date from;
+	void *cur, *lead;
+	int64_t reach;      /* seconds either side of a run's start kept */
+	win_run *win;       /* win[head..n): by start */
+	size_t head, n, cap;
+	win_run ahead;      /* read by the lead pass, not kept yet */
+	int has_ahead, lead_done;
+	double *durs;       /* the window's durations, sorted for the median */
+	size_t durs_cap;
+};
+
+static int keep(rd_classify_pass *p, win_run r)
 {
-	static const rd_classify_options defaults = RD_CLASSIFY_OPTIONS_INIT;
-	assert(out && load && load->count == n && (acts || !n));
+	if (p->n == p->cap && p->head) {
+		memmove(p->win, p->win + p->head, (p->n - p->head) * sizeof *p->win);
+		p->n -= p->head;
+		p->head = 0;
+	}
+	if (rd_grow((void **)&p->win, &p->cap, p->n + 1, sizeof *p->win))
+		return RD_ENOMEM;
+	p->win[p->n++] = r;
+	return 0;
+}
+
+/* Keeps the runs the lead pass finds starting until `until`. */
+static int read_ahead(rd_classify_pass *p, int64_t until)
+{
+	int rc = 0;
+	while (!p->lead_done && (!p->has_ahead || p->ahead.utc <= until)) {
+		if (p->has_ahead && (rc = keep(p, p->ahead)) < 0)
+			return rc;
+		p->has_ahead = 0;
+		const rd_activity *a = p->src->next(p->lead, &rc);
+		if (!a) {
+			p->lead_done = 1;
+			return rc;
+		}
+		if (in_windows(a)) {
+			p->ahead = (win_run){a->start_utc, rd_activity_date(a),
+					     rd_activity_duration_s(a)};
+			p->has_ahead = 1;
+		}
+	}
+	return 0;
+}
+
+/* The usual run around a: the median of the other runs' durations in its
+ * window, or the whole history's median when there are under
+ * WINDOW_MIN_RUNS. */
+static int usual_run(double *out, rd_classify_pass *p, const rd_activity *a, rd_date d)
+{
+	double dur = rd_activity_duration_s(a);
+	int64_t days = p->ref->opt.window_days;
+	int rc = read_ahead(p, a->start_utc + p->reach), self = 0;
+	while (p->head < p->n && p->win[p->head].utc < a->start_utc - p->reach)
+		p->head++;
+	size_t k = 0;
+	if (rc || rd_grow((void **)&p->durs, &p->durs_cap, p->n - p->head + 1, sizeof *p->durs))
+		return rc ? rc : RD_ENOMEM;
+	for (size_t i = p->head; i < p->n; i++) {
+		const win_run *r = &p->win[i];
+		if ((int64_t)r->date < (int64_t)d - days || (int64_t)r->date > (int64_t)d + days)
+			continue;
+		if (!self && r->date == d && r->dur == dur)
+			self = 1; /* a itself, or one just like it: the same durations left */
+		else
+			p->durs[k++] = r->dur;
+	}
+	rd_sort_doubles(p->durs, k);
+	*out = k >= WINDOW_MIN_RUNS ? rd_median_sorted(p->durs, k) : p->ref->usual_s;
+	return 0;
+}
+
+int rd_classify_open(rd_classify_pass **out, const rd_acts *src, const rd_load *load,
+		     const rd_classify_ref *ref, rd_date from)
+{
+	assert(out && src && load && ref);
+	rd_classify_pass *p = rd_calloc(1, sizeof *p);
 	*out = NULL;
-	ctx x = {opt ? opt : &defaults, load, NAN, NAN};
-	window u = {NULL, NULL, NULL, 0, NAN};
-	double *med = rd_calloc(n ? n : 1, sizeof *med);
-	rd_class *c = rd_calloc(n ? n : 1, sizeof *c);
-	int rc = RD_ENOMEM;
-	if (!med || !c || collect_runs(&u, acts, n) < 0 ||
-	    per_minute_percentile(&x.p_per_minute, &x.med_per_minute, acts, load, n,
-				  x.opt->hard_percentile) < 0)
-		goto done;
-	for (size_t i = 0; i < n; i++)
-		med[i] = u.all_median;
-	window_medians(&u, x.opt->window_days, med);
-	for (size_t i = 0; i < n; i++)
-		classify_one(&x, &acts[i], &load->items[i], med[i], &c[i]);
-	*out = c;
-	c = NULL;
-	rc = 0;
-done:
-	if (rc < 0)
-		rd_diag_set(diag, rc, NULL, 0, 0, "out of memory classifying activities");
-	window_dispose(&u);
-	rd_free(med);
-	rd_free(c);
-	return rc;
+	if (!p)
+		return RD_ENOMEM;
+	p->src = src;
+	p->ref = ref;
+	p->x = (ctx){&ref->opt, load, ref->p_per_minute, ref->med_per_minute};
+	p->from = from;
+	p->reach = ((int64_t)ref->opt.window_days + 1) * 86400 + 2 * ref->offset_s;
+	/* the first start that can be dated from `from` on, and the first that
+	 * can be in its window */
+	int64_t first = from == RD_DATE_NONE ? INT64_MIN : rd_date_to_unix(from) - ref->offset_s;
+	p->cur = src->open(src, first);
+	p->lead = src->open(src, first == INT64_MIN ? first : first - p->reach);
+	if (!p->cur || !p->lead) {
+		rd_classify_close(p);
+		return RD_ENOMEM;
+	}
+	*out = p;
+	return 0;
+}
+
+int rd_classify_next(rd_classified *out, rd_classify_pass *p)
+{
+	int rc = 0;
+	for (;;) {
+		const rd_activity *a = p->src->next(p->cur, &rc);
+		if (!a)
+			return rc;
+		rd_date d = rd_activity_date(a);
+		if (p->from != RD_DATE_NONE && (d == RD_DATE_NONE || d < p->from))
+			continue;
+		double usual = p->ref->usual_s;
+		if (in_windows(a) && (rc = usual_run(&usual, p, a, d)) < 0)
+			return rc;
+		out->act = a;
+		out->date = d;
+		rd_load_activity(&out->load, p->x.load, a);
+		classify_one(&p->x, a, &out->load, usual, &out->cls);
+		return 1;
+	}
+}
+
+void rd_classify_close(rd_classify_pass *p)
+{
+	if (!p)
+		return;
+	if (p->cur)
+		p->src->close(p->cur);
+	if (p->lead)
+		p->src->close(p->lead);
+	rd_free(p->win);
+	rd_free(p->durs);
+	rd_free(p);
 }

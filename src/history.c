@@ -175,23 +175,6 @@ rd_acts rd_history_acts(const rd_history *h)
 	return src;
 }
 
-rd_activity *rd_history_take(rd_history *h, size_t *count,
-			     rd_activity_store **store)
-{
-	size_t n = rd_history_count(h), k = 0;
-	rd_activity *acts = n ? rd_malloc(n * sizeof *acts) : NULL;
-	*store = n ? rd_activity_store_new() : NULL;
-	hstore_pass *p = n && acts && *store ? hstore_pass_open(h->store, INT64_MIN) : NULL;
-	const rd_activity *a;
-	int rc = 0;
-	while (p && k < n && (a = hstore_pass_next(p, NULL, &rc)) != NULL &&
-	       !rd_activity_store_copy(*store, &acts[k], a))
-		k++;
-	hstore_pass_close(p);
-	*count = k; /* < rd_history_count() when out of memory */
-	return acts;
-}
-
 void rd_history_stats_get(const rd_history *h, rd_history_stats *out)
 {
 	*out = h->stats;

@@ -36,7 +36,8 @@
  */
 #include "rubdown/load.h"
 #include "alloc.h"
-#include "median.h"
+#include "pass.h"
+#include "select.h"
 
 #include <assert.h>
 #include <math.h>
@@ -111,15 +112,23 @@ static int two_minute_max(const rd_activity *a)
 	return -1;
 }
 
-/* Median of v[0..n) (sorts v); NAN when n is 0. */
-static double median(double *v, size_t n)
+typedef struct highest {
+	int best, summary; /* the highest 2-minute max, the highest summary max */
+} highest;
+
+static int see_highest(void *ctx, const rd_activity *a)
 {
-	rd_sort_doubles(v, n);
-	return rd_median_sorted(v, n);
+	highest *h = ctx;
+	int m = two_minute_max(a);
+	h->best = m > h->best ? m : h->best;
+	m = a->max_hr;
+	if (m >= EST_LOW_BPM && m <= EST_HIGH_BPM && m > h->summary)
+		h->summary = m;
+	return 0;
 }
 
-static int set_reference(rd_load *l, const rd_activity *acts, size_t n,
-			 const rd_load_options *opt, rd_diag *diag)
+static int set_reference(rd_load *l, const rd_acts *src, const rd_load_options *opt,
+			 rd_diag *diag)
 {
 	l->hr_max_seen = -1;
 	l->hr_rest = opt->hr_rest > 0 ? opt->hr_rest : RD_HR_REST_DEFAULT;
@@ -133,16 +142,13 @@ static int set_reference(rd_load *l, const rd_activity *acts, size_t n,
 		l->hr_max_source = RD_HR_GIVEN;
 		return 0;
 	}
-	int best = -1, summary_best = -1;
-	for (size_t i = 0; i < n; i++) {
-		int m = two_minute_max(&acts[i]);
-		best = m > best ? m : best;
-		m = acts[i].max_hr;
-		if (m >= EST_LOW_BPM && m <= EST_HIGH_BPM && m > summary_best)
-			summary_best = m;
-	}
+	highest h = {-1, -1};
+	int rc = rd_acts_each(src, INT64_MIN, see_highest, &h);
+	if (rc < 0)
+		return rc;
+	int best = h.best;
 	if (best < 0) { /* no samples: a summary's maximum is all there is */
-		best = summary_best;
+		best = h.summary;
 		l->hr_max_summary = 1;
 	}
 	if (best >= l->hr_rest + RD_HR_MIN_RESERVE) {
@@ -199,28 +205,28 @@ static double pace_s_km(const rd_activity *a)
 	return p >= PACE_MIN_S_KM && p <= PACE_MAX_S_KM ? p : NAN;
 }
 
-/* usual_hrr and median_pace_s_km from the runs. */
-static int set_usual(rd_load *l, const rd_activity *acts, size_t n)
+static double run_hrr(const void *l, const rd_activity *a)
 {
-	double *v = rd_calloc(n ? n : 1, sizeof *v);
-	if (!v)
-		return RD_ENOMEM;
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		double x = rd_sport_is_run(acts[i].sport) ? usual_hrr_of(l, &acts[i]) : NAN;
-		if (!isnan(x))
-			v[k++] = x;
-	}
-	l->usual_hrr = k ? median(v, k) : USUAL_HRR;
-	k = 0;
-	for (size_t i = 0; i < n; i++) {
-		double p = pace_s_km(&acts[i]);
-		if (!isnan(p))
-			v[k++] = p;
-	}
-	l->median_pace_s_km = median(v, k);
-	rd_free(v);
-	return 0;
+	return rd_sport_is_run(a->sport) ? usual_hrr_of(l, a) : NAN;
+}
+
+static double run_pace(const void *l, const rd_activity *a)
+{
+	(void)l;
+	return pace_s_km(a);
+}
+
+/* usual_hrr and median_pace_s_km from the runs (select.h: a few passes). */
+static int set_usual(rd_load *l, const rd_acts *src)
+{
+	rd_acts_values hrr = {src, run_hrr, l, NULL, NULL}, pace = {src, run_pace, l, NULL, NULL};
+	size_t n;
+	int rc = rd_select_median(&l->usual_hrr, &n, rd_acts_values_pass, &hrr);
+	if (!rc && !n)
+		l->usual_hrr = USUAL_HRR;
+	if (!rc)
+		rc = rd_select_median(&l->median_pace_s_km, &n, rd_acts_values_pass, &pace);
+	return rc;
 }
 
 /* The highest 2-minute heart rate of a history without a near-maximal
@@ -243,7 +249,7 @@ static double hard_share(const rd_load *l, const rd_activity *a)
 	return all > 0 ? hard / all : NAN;
 }
 
-static void activity_load(const rd_load *l, const rd_activity *a, rd_activity_load *out)
+void rd_load_activity(rd_activity_load *out, const rd_load *l, const rd_activity *a)
 {
 	double dur = rd_activity_duration_s(a), hr = hr_total(a), pace = pace_s_km(a);
 	double avg = avg_hrr(l, a);
@@ -274,49 +280,41 @@ static void activity_load(const rd_load *l, const rd_activity *a, rd_activity_lo
 	out->per_minute = out->minutes > 0 ? out->trimp / out->minutes : 0.0;
 }
 
-int rd_load_compute(rd_load **out, const rd_activity *acts, size_t n,
-		    const rd_load_options *opt, rd_diag *diag)
+int rd_load_compute(rd_load **out, const rd_acts *src, const rd_load_options *opt,
+		    rd_diag *diag)
 {
 	static const rd_load_options defaults = RD_LOAD_OPTIONS_INIT;
-	assert(out && (acts || !n));
+	assert(out && src);
 	*out = NULL;
 	rd_load *l = rd_calloc(1, sizeof *l);
 	int rc = RD_ENOMEM;
 	if (!l)
 		return rd_diag_set(diag, rc, NULL, 0, 0, "out of memory computing load");
-	if ((rc = set_reference(l, acts, n, opt ? opt : &defaults, diag)) < 0)
+	if ((rc = set_reference(l, src, opt ? opt : &defaults, diag)) < 0)
 		goto done;
-	if ((rc = set_usual(l, acts, n)) < 0)
+	if ((rc = set_usual(l, src)) < 0)
 		goto done;
 	if (l->hr_max_source == RD_HR_ESTIMATED && l->usual_hrr > USUAL_MAX_HRR) {
 		raise_hr_max(l);
-		if ((rc = set_usual(l, acts, n)) < 0)
+		if ((rc = set_usual(l, src)) < 0)
 			goto done;
 	}
 	/* The epsilon keeps 0.8 * 130 = 104.00000000000001 at 104. */
 	l->hard_bpm = l->hr_max < 0 ? -1 :
 		l->hr_rest + (int)ceil(RD_HARD_HRR * (l->hr_max - l->hr_rest) - 1e-9);
-	rc = RD_ENOMEM;
-	if (!(l->items = rd_calloc(n ? n : 1, sizeof *l->items)))
-		goto done;
-	l->count = n;
-	for (size_t i = 0; i < n; i++)
-		activity_load(l, &acts[i], &l->items[i]);
 	*out = l;
 	l = NULL;
-	rc = 0;
 done:
 	if (rc == RD_ENOMEM)
 		rd_diag_set(diag, rc, NULL, 0, 0, "out of memory computing load");
+	else if (rc == RD_EIO)
+		rd_diag_set(diag, rc, NULL, 0, 0, "cannot read the activities computing load");
 	rd_load_free(l);
 	return rc;
 }
 
 void rd_load_free(rd_load *load)
 {
-	if (!load)
-		return;
-	rd_free(load->items);
 	rd_free(load);
 }
 
@@ -345,63 +343,68 @@ static int check_range(rd_date from, rd_date to, rd_diag *diag)
 	return 0;
 }
 
-/* The first day of the warm-up: the earliest activity before `from`, at
- * most RD_SERIES_WARMUP_DAYS back. */
-static rd_date warmup_start(const rd_activity *acts, size_t n, rd_date from)
+/* The activities' loads summed by day, on the days from day[0] on. */
+typedef struct by_day {
+	const rd_load *load; /* NULL: every load is 0 */
+	double *day;
+	rd_date first, last;
+} by_day;
+
+static double trimp_of(const rd_load *load, const rd_activity *a)
 {
-	rd_date start = from;
-	for (size_t i = 0; i < n; i++) {
-		rd_date d = rd_activity_date(&acts[i]);
-		if (d != RD_DATE_NONE && d < start && (int64_t)from - d <= RD_SERIES_WARMUP_DAYS)
-			start = d;
-	}
-	return start;
+	rd_activity_load l;
+	if (!load)
+		return 0.0;
+	rd_load_activity(&l, load, a);
+	return l.trimp;
 }
 
-static double item_load(const rd_load *load, size_t n, size_t i)
+static int add_to_day(void *ctx, const rd_activity *a)
 {
-	return load && load->count == n ? load->items[i].trimp : 0.0;
+	by_day *b = ctx;
+	rd_date d = rd_activity_date(a);
+	if (d != RD_DATE_NONE && d >= b->first && d <= b->last)
+		b->day[d - b->first] += trimp_of(b->load, a);
+	return 0;
 }
 
-int rd_load_series(rd_load_day **out, size_t *count, const rd_activity *acts,
-		   const rd_load *load, size_t n, rd_date from, rd_date to,
-		   rd_diag *diag)
+/* The averages start at 0 on the earliest activity day of the warm-up;
+ * starting them RD_SERIES_WARMUP_DAYS before `from` gives the same bits,
+ * as they stay exactly 0 over the days without load before it.  One pass,
+ * memory for the days only. */
+int rd_load_series(rd_load_day **out, size_t *count, const rd_acts *src,
+		   const rd_load *load, rd_date from, rd_date to, rd_diag *diag)
 {
-	assert(out && count && (acts || !n));
+	assert(out && count && src);
 	*out = NULL;
 	*count = 0;
 	int rc = check_range(from, to, diag);
 	if (rc < 0)
 		return rc;
-	rd_date start = warmup_start(acts, n, from);
+	rd_date start = from - RD_SERIES_WARMUP_DAYS;
 	size_t days = (size_t)(to - start) + 1, skip = (size_t)(from - start);
-	double *daily = rd_calloc(days, sizeof *daily);
+	by_day b = {load, rd_calloc(days, sizeof *b.day), start, to};
 	rd_load_day *series = rd_calloc(days - skip, sizeof *series);
 	rc = RD_ENOMEM;
-	if (!daily || !series)
+	if (!b.day || !series || (rc = rd_acts_each(src, INT64_MIN, add_to_day, &b)) < 0)
 		goto done;
-	for (size_t i = 0; i < n; i++) {
-		rd_date d = rd_activity_date(&acts[i]);
-		if (d != RD_DATE_NONE && d >= start && d <= to)
-			daily[d - start] += item_load(load, n, i);
-	}
 	double kf = rd_ewma_k(RD_FITNESS_DAYS), ka = rd_ewma_k(RD_FATIGUE_DAYS);
 	double fit = 0.0, fat = 0.0;
 	for (size_t i = 0; i < days; i++) {
-		fit += kf * (daily[i] - fit);
-		fat += ka * (daily[i] - fat);
+		fit += kf * (b.day[i] - fit);
+		fat += ka * (b.day[i] - fat);
 		if (i >= skip)
-			series[i - skip] = (rd_load_day){from + (rd_date)(i - skip), daily[i],
+			series[i - skip] = (rd_load_day){from + (rd_date)(i - skip), b.day[i],
 							 fit, fat, fit - fat};
 	}
 	*out = series;
 	*count = days - skip;
 	series = NULL;
-	rc = 0;
 done:
 	if (rc < 0)
-		rd_diag_set(diag, rc, NULL, 0, 0, "out of memory computing the load series");
-	rd_free(daily);
+		rd_diag_set(diag, rc, NULL, 0, 0, "%s computing the load series",
+			    rc == RD_ENOMEM ? "out of memory" : "cannot read the activities");
+	rd_free(b.day);
 	rd_free(series);
 	return rc;
 }
@@ -422,23 +425,32 @@ int rd_activity_false_start(const rd_activity *a)
 	       !rd_name_says_race(a->name, NULL);
 }
 
-static void add_to_week(rd_week *w, const rd_activity *a, double trimp)
+typedef struct by_week {
+	const rd_load *load;
+	rd_week *w;
+	rd_date first, last; /* the first Monday, the last day */
+} by_week;
+
+static int add_to_week(void *ctx, const rd_activity *a)
 {
-	if (rd_activity_false_start(a))
-		return; /* not a session: its load and distance are next to nothing */
+	by_week *b = ctx;
+	rd_date d = rd_activity_date(a);
+	if (d == RD_DATE_NONE || d < b->first || d > b->last || rd_activity_false_start(a))
+		return 0; /* a false start is no session: its load and distance are next to nothing */
+	rd_week *w = &b->w[(d - b->first) / 7];
 	w->sessions++;
 	w->runs += rd_sport_is_run(a->sport);
 	if (isfinite(a->distance_m) && a->distance_m > 0)
 		w->km += a->distance_m / 1000.0;
 	w->hours += rd_activity_duration_s(a) / 3600.0;
-	w->load += trimp;
+	w->load += trimp_of(b->load, a);
+	return 0;
 }
 
-int rd_load_weeks(rd_week **out, size_t *count, const rd_activity *acts,
-		  const rd_load *load, size_t n, rd_date from, rd_date to,
-		  rd_diag *diag)
+int rd_load_weeks(rd_week **out, size_t *count, const rd_acts *src, const rd_load *load,
+		  rd_date from, rd_date to, rd_diag *diag)
 {
-	assert(out && count && (acts || !n));
+	assert(out && count && src);
 	*out = NULL;
 	*count = 0;
 	int rc = check_range(from, to, diag);
@@ -446,37 +458,49 @@ int rd_load_weeks(rd_week **out, size_t *count, const rd_activity *acts,
 		return rc;
 	rd_date first = from - rd_date_weekday(from), last = to - rd_date_weekday(to);
 	size_t weeks = (size_t)(last - first) / 7 + 1;
-	rd_week *w = rd_calloc(weeks, sizeof *w);
-	if (!w)
+	by_week b = {load, rd_calloc(weeks, sizeof *b.w), first, last + 6};
+	if (!b.w)
 		return rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory computing weeks");
 	for (size_t i = 0; i < weeks; i++) {
-		w[i].monday = first + (rd_date)(7 * i);
-		rd_date_iso_week(w[i].monday, &w[i].iso_year, &w[i].iso_week);
+		b.w[i].monday = first + (rd_date)(7 * i);
+		rd_date_iso_week(b.w[i].monday, &b.w[i].iso_year, &b.w[i].iso_week);
 	}
-	for (size_t i = 0; i < n; i++) {
-		rd_date d = rd_activity_date(&acts[i]);
-		if (d != RD_DATE_NONE && d >= first && d <= last + 6)
-			add_to_week(&w[(d - first) / 7], &acts[i], item_load(load, n, i));
+	if ((rc = rd_acts_each(src, INT64_MIN, add_to_week, &b)) < 0) {
+		rd_free(b.w);
+		return rd_diag_set(diag, rc, NULL, 0, 0, "%s computing weeks", rc == RD_ENOMEM ?
+				   "out of memory" : "cannot read the activities");
 	}
-	*out = w;
+	*out = b.w;
 	*count = weeks;
 	return 0;
 }
 
-double rd_sessions_per_week(const rd_activity *acts, size_t n, rd_date before,
-			    int weeks, int runs_only)
+typedef struct sessions {
+	int64_t from;
+	rd_date before;
+	int runs_only;
+	size_t n;
+} sessions;
+
+static int count_session(void *ctx, const rd_activity *a)
 {
-	assert(acts || !n);
+	sessions *s = ctx;
+	rd_date d = rd_activity_date(a);
+	s->n += d != RD_DATE_NONE && d >= s->from && d < s->before &&
+		!rd_activity_false_start(a) && (!s->runs_only || rd_sport_is_run(a->sport));
+	return 0;
+}
+
+int rd_sessions_per_week(double *out, const rd_acts *src, rd_date before, int weeks,
+			 int runs_only)
+{
+	assert(out && src);
+	*out = 0.0;
 	if (weeks <= 0 || before == RD_DATE_NONE)
-		return 0.0;
-	int64_t from = (int64_t)before - 7 * (int64_t)weeks;
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		rd_date d = rd_activity_date(&acts[i]);
-		if (d != RD_DATE_NONE && d >= from && d < before &&
-		    !rd_activity_false_start(&acts[i]) &&
-		    (!runs_only || rd_sport_is_run(acts[i].sport)))
-			k++;
-	}
-	return (double)k / weeks;
+		return 0;
+	sessions s = {(int64_t)before - 7 * (int64_t)weeks, before, runs_only, 0};
+	int rc = rd_acts_each(src, INT64_MIN, count_session, &s);
+	if (!rc)
+		*out = (double)s.n / weeks;
+	return rc;
 }

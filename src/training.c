@@ -4,6 +4,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "median.h"
+#include "pass.h"
 #include "writers/jsonb.h"
 
 #include <jansson.h>
@@ -17,73 +18,121 @@ void rd_training_free(rd_training *t)
 {
 	if (!t)
 		return;
-	rd_free(t->acts);
-	rd_activity_store_free(t->store);
 	rd_load_free(t->load);
-	rd_free(t->classes);
+	rd_free(t->zone);
 	rd_free(t);
 }
 
-static void span(rd_training *t)
-{
-	t->first = t->last = RD_DATE_NONE;
-	for (size_t i = 0; i < t->count; i++) {
-		rd_date d = rd_activity_date(&t->acts[i]);
-		if (d == RD_DATE_NONE)
-			continue;
-		if (t->first == RD_DATE_NONE || d < t->first)
-			t->first = d;
-		if (t->last == RD_DATE_NONE || d > t->last)
-			t->last = d;
-	}
-}
+/* ---- the history's activities, dated in the profile's zone ---- */
 
 /* GPX and TCX times are UTC, and some FIT files have no local time: their
  * day is the runner's day in the profile's time zone (or the one a calendar
  * declared), not the UTC day (an evening run in New York is not tomorrow's
- * run). */
-static int zone_offsets(rd_training *t, const char *tzid, rd_diag *diag)
+ * run).  A pass over the history giving such activities that zone's
+ * offset; the others as they are. */
+typedef struct zoned_pass {
+	const rd_training *t;
+	void *pass; /* over t->history */
+	rd_activity a;
+} zoned_pass;
+
+static void *zoned_open(const rd_acts *src, int64_t from_utc)
 {
-	for (size_t i = 0; i < t->count; i++) {
-		rd_activity *a = &t->acts[i];
-		int32_t off;
-		if (a->has_utc_offset || rd_activity_date(a) == RD_DATE_NONE)
-			continue; /* a local time already, or no plausible start */
-		if (rd_zone_utc_offset(tzid, a->start_utc, &off))
-			return rd_diag_set(diag, RD_EUNSUPPORTED, NULL, 0, 0,
-					   "unknown time zone '%s'", tzid);
-		a->utc_offset_s = off;
-		a->has_utc_offset = 1;
-		a->offset_from_zone = 1;
+	const rd_training *t = src->ctx;
+	zoned_pass *z = rd_malloc(sizeof *z);
+	if (z && !(z->pass = t->history.open(&t->history, from_utc))) {
+		rd_free(z);
+		z = NULL;
 	}
+	if (z)
+		z->t = t;
+	return z;
+}
+
+static const rd_activity *zoned_next(void *pass, int *rc)
+{
+	zoned_pass *z = pass;
+	const rd_activity *a = z->t->history.next(z->pass, rc);
+	int32_t off;
+	if (!a || a->has_utc_offset || rd_activity_date(a) == RD_DATE_NONE)
+		return a; /* a local time already, or no plausible start */
+	if (rd_zone_utc_offset(z->t->zone, a->start_utc, &off)) {
+		*rc = RD_EUNSUPPORTED;
+		return NULL;
+	}
+	z->a = *a;
+	z->a.utc_offset_s = off;
+	z->a.has_utc_offset = 1;
+	z->a.offset_from_zone = 1;
+	return &z->a;
+}
+
+static void zoned_close(void *pass)
+{
+	zoned_pass *z = pass;
+	if (z)
+		z->t->history.close(z->pass);
+	rd_free(z);
+}
+
+/* The days of the first and last activity. */
+static int span(void *ctx, const rd_activity *a)
+{
+	rd_training *t = ctx;
+	rd_date d = rd_activity_date(a);
+	if (d == RD_DATE_NONE)
+		return 0;
+	if (t->first == RD_DATE_NONE || d < t->first)
+		t->first = d;
+	if (t->last == RD_DATE_NONE || d > t->last)
+		t->last = d;
 	return 0;
 }
 
-int rd_training_new(rd_training **out, rd_history *h, const rd_profile *p, rd_diag *diag)
+/* The training's activities, first and last days and count. */
+static int set_acts(rd_training *t, const rd_history *h, const char *zone, rd_diag *diag)
+{
+	t->history = t->acts = rd_history_acts(h);
+	t->count = t->acts.count;
+	t->first = t->last = RD_DATE_NONE;
+	if (zone && !(t->zone = rd_strdup(zone)))
+		return rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory");
+	if (zone)
+		t->acts = (rd_acts){t, t->count, zoned_open, zoned_next, zoned_close};
+	int rc = rd_acts_each(&t->acts, INT64_MIN, span, t);
+	if (rc == RD_EUNSUPPORTED)
+		return rd_diag_set(diag, rc, NULL, 0, 0, "unknown time zone '%s'", zone);
+	if (rc)
+		rd_diag_set(diag, rc, NULL, 0, 0, "%s", rc == RD_ENOMEM ? "out of memory" :
+			    "cannot read the activities");
+	return rc;
+}
+
+int rd_training_new(rd_training **out, const rd_history *h, const rd_profile *p,
+		    rd_diag *diag)
 {
 	*out = NULL;
 	rd_training *t = rd_calloc(1, sizeof *t);
 	if (!t)
 		return rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory");
-	size_t had = rd_history_count(h);
-	t->acts = rd_history_take(h, &t->count, &t->store);
 	const char *zone = !p ? NULL : p->timezone ? p->timezone : p->calendar_timezone;
-	int rc = t->count < had ? rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory") : 0;
-	if (!rc && zone)
-		rc = zone_offsets(t, zone, diag);
 	rd_load_options lo = {p && p->hr_max ? p->hr_max : -1, p && p->hr_rest ? p->hr_rest : -1};
-	rd_classify_options co = RD_CLASSIFY_OPTIONS_INIT;
+	int rc = set_acts(t, h, zone, diag);
 	if (!rc)
-		rc = rd_load_compute(&t->load, t->acts, t->count, &lo, diag);
+		rc = rd_load_compute(&t->load, &t->acts, &lo, diag);
 	if (!rc)
-		rc = rd_classify(&t->classes, t->acts, t->load, t->count, &co, diag);
+		rc = rd_classify_prepare(&t->ref, &t->acts, t->load, NULL, diag);
 	if (rc) {
 		rd_training_free(t);
 		return rc;
 	}
-	span(t);
 	*out = t;
 	return 0;
+}
+
+int rd_training_open(rd_classify_pass **out, const rd_training *t, rd_date from)
+{
+	return rd_classify_open(out, &t->acts, t->load, &t->ref, from);
 }
 
 /* A recorded race's distance as the race's own: GPS measures a marathon at
@@ -205,27 +254,27 @@ static int usual_week(rd_profile *p, const rd_training *t, rd_date from)
 	day_run runs[USUAL_WEEKS][7];
 	memset(runs, 0, sizeof runs);
 	rd_date start = from - 7 * weeks;
-	for (size_t i = 0; i < t->count; i++) {
-		rd_date d = rd_activity_date(&t->acts[i]);
-		if (d == RD_DATE_NONE || d < start || d >= from ||
-		    t->classes[i].kind == RD_KIND_OTHER)
+	rd_classify_pass *pass = NULL;
+	rd_classified c;
+	int rc = rd_training_open(&pass, t, start);
+	while (!rc && (rc = rd_classify_next(&c, pass)) > 0) {
+		rc = 0;
+		if (c.date >= from || c.cls.kind == RD_KIND_OTHER)
 			continue;
-		day_run *r = &runs[(d - start) / 7][rd_date_weekday(d)];
-		rd_kind k = kind_of[t->classes[i].kind];
+		day_run *r = &runs[(c.date - start) / 7][rd_date_weekday(c.date)];
+		rd_kind k = kind_of[c.cls.kind];
 		if (k == RD_RACE)
 			k = RD_HARD; /* a race is not a weekly habit: a hard day */
 		if (rd_kind_rank(k) <= rd_kind_rank(r->kind))
 			continue; /* the day's most demanding run */
-		const rd_activity *a = &t->acts[i];
+		const rd_activity *a = c.act;
 		*r = (day_run){k, isfinite(a->distance_m) && a->distance_m > 0 ? a->distance_m / 1000 : 0,
 			       rd_activity_duration_s(a) / 60};
 	}
-	for (int d = 0; d < 7; d++) {
-		int rc = usual_day(&p->week[d], runs, weeks, d);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	rd_classify_close(pass);
+	for (int d = 0; !rc && d < 7; d++)
+		rc = usual_day(&p->week[d], runs, weeks, d);
+	return rc;
 }
 
 int rd_profile_add_training(rd_profile *p, const rd_training *t, rd_date from)
@@ -233,13 +282,14 @@ int rd_profile_add_training(rd_profile *p, const rd_training *t, rd_date from)
 	rd_date first = t->first;
 	if (from != RD_DATE_NONE && first != RD_DATE_NONE && first < from - RD_TRAINING_LOOKBACK_DAYS)
 		first = from - RD_TRAINING_LOOKBACK_DAYS;
-	for (size_t i = 0; i < t->count; i++) {
-		rd_date d = rd_activity_date(&t->acts[i]);
-		if (d == RD_DATE_NONE || d < first || t->classes[i].kind == RD_KIND_OTHER)
-			continue;
-		if (add_run(p, &t->acts[i], &t->classes[i], d))
-			return RD_ENOMEM;
-	}
+	rd_classify_pass *pass = NULL;
+	rd_classified c;
+	int rc = first == RD_DATE_NONE ? 0 : rd_training_open(&pass, t, first);
+	while (pass && !rc && (rc = rd_classify_next(&c, pass)) > 0)
+		rc = c.cls.kind != RD_KIND_OTHER && add_run(p, c.act, &c.cls, c.date) ? RD_ENOMEM : 0;
+	rd_classify_close(pass);
+	if (rc)
+		return rc;
 	if (first != RD_DATE_NONE && first <= t->last) {
 		if (p->known_from == RD_DATE_NONE || first < p->known_from)
 			p->known_from = first;
@@ -249,21 +299,23 @@ int rd_profile_add_training(rd_profile *p, const rd_training *t, rd_date from)
 	return usual_week(p, t, from);
 }
 
-void rd_training_rates(const rd_training *t, rd_date from, double per_minute[RD_KIND_COUNT])
+int rd_training_rates(const rd_training *t, rd_date from, double per_minute[RD_KIND_COUNT])
 {
-	for (int k = 0; k < RD_KIND_COUNT; k++) {
-		double v[256]; /* 4 runs of a kind a day for 8 weeks; past that, enough */
-		int n = 0;
-		for (size_t i = 0; i < t->count && n < 256; i++) {
-			rd_date d = rd_activity_date(&t->acts[i]);
-			if (kind_of[t->classes[i].kind] != (rd_kind)k || k == RD_REST ||
-			    d == RD_DATE_NONE || d < from - 56 || d >= from ||
-			    t->load->items[i].minutes <= 0)
-				continue;
-			v[n++] = t->load->items[i].per_minute;
-		}
-		per_minute[k] = n >= 3 ? median_of(v, n) : 0;
+	double v[RD_KIND_COUNT][256]; /* 4 runs of a kind a day for 8 weeks; past that, enough */
+	int n[RD_KIND_COUNT] = {0};
+	rd_classify_pass *pass = NULL;
+	rd_classified c;
+	int rc = rd_training_open(&pass, t, from - 56);
+	while (!rc && (rc = rd_classify_next(&c, pass)) > 0) {
+		rd_kind k = kind_of[c.cls.kind];
+		rc = 0;
+		if (k != RD_REST && c.date < from && c.load.minutes > 0 && n[k] < 256)
+			v[k][n[k]++] = c.load.per_minute;
 	}
+	rd_classify_close(pass);
+	for (int k = 0; k < RD_KIND_COUNT; k++)
+		per_minute[k] = !rc && n[k] >= 3 ? median_of(v[k], n[k]) : 0;
+	return rc;
 }
 
 int rd_training_form(const rd_training *t, rd_load_day *out)
@@ -272,7 +324,7 @@ int rd_training_form(const rd_training *t, rd_load_day *out)
 		return RD_EFORMAT;
 	rd_load_day *days = NULL;
 	size_t n = 0;
-	int rc = rd_load_series(&days, &n, t->acts, t->load, t->count, t->last, t->last, NULL);
+	int rc = rd_load_series(&days, &n, &t->acts, t->load, t->last, t->last, NULL);
 	if (!rc)
 		*out = days[0];
 	rd_free(days);
@@ -311,12 +363,12 @@ static json_t *time_json(int64_t t, int local, int32_t offset)
 	return json_string(buf);
 }
 
-static json_t *activity_json(int *bad, const rd_training *t, size_t i)
+static json_t *activity_json(int *bad, const rd_classified *c)
 {
-	const rd_activity *a = &t->acts[i];
+	const rd_activity *a = c->act;
 	json_t *o = json_object();
 	char date[11] = "";
-	rd_date d = rd_activity_date(a);
+	rd_date d = c->date;
 	if (d != RD_DATE_NONE)
 		rd_date_format(d, date);
 	jb_set(bad, o, "source", jb_text(a->source));
@@ -336,10 +388,10 @@ static json_t *activity_json(int *bad, const rd_training *t, size_t i)
 	jb_set(bad, o, "avg_hr", int_or_null(a->avg_hr));
 	jb_set(bad, o, "max_hr", int_or_null(a->max_hr));
 	jb_set(bad, o, "avg_cadence", int_or_null(a->avg_cadence));
-	jb_set(bad, o, "load", json_real(t->load->items[i].trimp));
-	jb_set(bad, o, "load_method", json_string(rd_load_method_name(t->load->items[i].method)));
-	jb_set(bad, o, "kind", json_string(rd_run_kind_name(t->classes[i].kind)));
-	jb_set(bad, o, "reason", jb_text(t->classes[i].reason));
+	jb_set(bad, o, "load", json_real(c->load.trimp));
+	jb_set(bad, o, "load_method", json_string(rd_load_method_name(c->load.method)));
+	jb_set(bad, o, "kind", json_string(rd_run_kind_name(c->cls.kind)));
+	jb_set(bad, o, "reason", jb_text(c->cls.reason));
 	jb_set(bad, o, "status", json_string(a->status == RD_READ_OK ? "ok" : "partial"));
 	return o;
 }
@@ -353,7 +405,7 @@ static json_t *weeks_json(int *bad, const rd_training *t, rd_date since)
 	size_t n = 0;
 	rd_date first = since != RD_DATE_NONE && since > t->first ? since : t->first;
 	if (t->first != RD_DATE_NONE && first <= t->last &&
-	    rd_load_weeks(&w, &n, t->acts, t->load, t->count, first, t->last, NULL))
+	    rd_load_weeks(&w, &n, &t->acts, t->load, first, t->last, NULL))
 		*bad = 1;
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_object();
@@ -455,14 +507,6 @@ static json_t *form_json(int *bad, const rd_training *t)
 	return o;
 }
 
-int rd_training_listed(const rd_training *t, size_t i, rd_date since)
-{
-	if (since == RD_DATE_NONE)
-		return 1;
-	rd_date d = rd_activity_date(&t->acts[i]);
-	return d != RD_DATE_NONE && d >= since;
-}
-
 int rd_training_write_json(const rd_training *t, rd_date since, rd_json_write_fn write,
 			   void *ctx)
 {
@@ -470,14 +514,19 @@ int rd_training_write_json(const rd_training *t, rd_date since, rd_json_write_fn
 	int bad = 0;
 	size_t listed = 0;
 	json_t *v;
+	rd_classify_pass *pass = NULL;
+	rd_classified c;
+	int rc = rd_training_open(&pass, t, since);
 	puts_(&o, "{\n  \"activities\": [");
-	for (size_t i = 0; i < t->count && !o.rc; i++) {
-		if (!rd_training_listed(t, i, since))
-			continue;
+	while (!rc && !o.rc && (rc = rd_classify_next(&c, pass)) > 0) {
+		rc = 0;
 		puts_(&o, listed++ ? ",\n    " : "\n    ");
-		v = activity_json(&bad, t, i); /* before bad is read */
+		v = activity_json(&bad, &c); /* before bad is read */
 		put_value(&o, v, bad, 2);
 	}
+	rd_classify_close(pass);
+	if (rc && !o.rc)
+		o.rc = rc == RD_ENOMEM ? rc : RD_EIO;
 	puts_(&o, listed ? "\n  ],\n  \"weeks\": " : "],\n  \"weeks\": ");
 	v = weeks_json(&bad, t, since);
 	put_value(&o, v, bad, 1);

@@ -136,14 +136,6 @@ void rd_history_stats_get(const rd_history *h, rd_history_stats *out);
  * rd_history_free(), passes closed before either. */
 rd_acts rd_history_acts(const rd_history *h);
 
-/* Hands the activities over without copying them: returns the array in
- * start order (free with rd_free; NULL when there are none), sets *count,
- * and *store to the store their texts and histograms are in (free with
- * rd_activity_store_free after the activities).  Out of memory, *count is
- * less than rd_history_count().  A copy: h keeps its activities. */
-rd_activity *rd_history_take(rd_history *h, size_t *count,
-			     rd_activity_store **store);
-
 void rd_history_free(rd_history *h);
 
 #ifdef __cplusplus

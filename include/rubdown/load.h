@@ -1,19 +1,27 @@
 /*
  * load.h: training load, fitness, fatigue and form, and what kind of
- * session each run was, computed from a list of rd_activity summaries.
+ * session each run was, computed from rd_activity summaries.
  *
  * Everything here is a pure function of its inputs: no global state, the
- * same activities in the same order give the same numbers, and the cost is
- * O(n log n) in the number of activities (plus O(days) for a daily series).
- * The conventions (Banister TRIMP, the EWMA constant, the classification
- * thresholds) are explained in docs/load.md.
+ * same activities in the same order give the same numbers.  The
+ * activities come as passes over an rd_acts (activity.h), and nothing here
+ * keeps a value per activity: memory grows with the days of a daily series
+ * or weekly table and with the runs inside a classification window, never
+ * with the whole history.  Medians and percentiles over all the runs are
+ * exact, found in a few passes.  The conventions (Banister TRIMP, the EWMA
+ * constant, the classification thresholds) are explained in docs/load.md.
  *
+ *   rd_acts src = rd_acts_array(acts, n);
  *   rd_load *load = NULL;
- *   rd_class *kinds = NULL;
- *   if (rd_load_compute(&load, acts, n, NULL, &diag) == 0 &&
- *       rd_classify(&kinds, acts, load, n, NULL, &diag) == 0)
- *           ... load->items[i].trimp, kinds[i].kind, kinds[i].reason ...
- *   rd_free(kinds);
+ *   rd_classify_ref ref;
+ *   rd_classify_pass *pass = NULL;
+ *   rd_classified c;
+ *   if (rd_load_compute(&load, &src, NULL, &diag) == 0 &&
+ *       rd_classify_prepare(&ref, &src, load, NULL, &diag) == 0 &&
+ *       rd_classify_open(&pass, &src, load, &ref, RD_DATE_NONE) == 0)
+ *           while (rd_classify_next(&c, pass) > 0)
+ *                   ... c.act, c.load.trimp, c.cls.kind, c.cls.reason ...
+ *   rd_classify_close(pass);
  *   rd_load_free(load);
  */
 #ifndef RUBDOWN_LOAD_H
@@ -98,8 +106,6 @@ typedef struct rd_load {
 				  when there are none): the HRR of a run at
 				  the median pace */
 	double median_pace_s_km;          /* median pace of runs, NAN if none */
-	size_t count;
-	rd_activity_load *items;          /* items[i] is for activities[i] */
 } rd_load;
 
 /* Banister TRIMP of an activity's heart-rate histogram: the sum over seconds
@@ -110,13 +116,17 @@ double rd_trimp(const rd_activity *a, int hr_max, int hr_rest);
 /* The TRIMP of `minutes` at a constant heart-rate reserve x (0..1). */
 double rd_trimp_at(double minutes, double x);
 
-/* Computes the load of every activity.  n may be 0.  Returns 0, or
- * RD_ENOMEM, or RD_EFORMAT when the options' hr_max is not at least
- * RD_HR_MIN_RESERVE above hr_rest (diag says which).  *out is NULL on
- * failure; free it with rd_load_free. */
-int rd_load_compute(rd_load **out, const rd_activity *acts, size_t n,
-		    const rd_load_options *opt, rd_diag *diag);
+/* The reference the activities' loads are computed from: heart rates,
+ * usual HRR and median pace, in a few passes over src (which may have no
+ * activity).  Returns 0, or RD_ENOMEM, or a pass's error, or RD_EFORMAT
+ * when the options' hr_max is not at least RD_HR_MIN_RESERVE above hr_rest
+ * (diag says which).  *out is NULL on failure; free it with rd_load_free. */
+int rd_load_compute(rd_load **out, const rd_acts *src, const rd_load_options *opt,
+		    rd_diag *diag);
 void rd_load_free(rd_load *load);
+
+/* The load of one activity from the reference (docs/load.md). */
+void rd_load_activity(rd_activity_load *out, const rd_load *load, const rd_activity *a);
 
 /* A run shorter than this that is no race is a false start (a watch
  * started by mistake), not a session. */
@@ -150,14 +160,14 @@ typedef struct rd_load_day {
  * k = 1 - e^(-1/days) (see docs/load.md for why not 1/N or 2/(N+1)). */
 double rd_ewma_k(int days);
 
-/* One entry per day from `from` to `to` inclusive.  The averages start at 0
- * on the earliest activity day (at most RD_SERIES_WARMUP_DAYS before
- * `from`), so days before `from` warm them up.  Returns 0, RD_ENOMEM, or
+/* One entry per day from `from` to `to` inclusive, in one pass over src
+ * (load NULL: every load 0).  The averages start at 0 on the earliest
+ * activity day (at most RD_SERIES_WARMUP_DAYS before `from`), so days
+ * before `from` warm them up.  Returns 0, RD_ENOMEM, a pass's error, or
  * RD_EFORMAT when to < from or the range is longer than RD_SERIES_MAX_DAYS.
  * *out (free with rd_free) and *count are NULL/0 on failure. */
-int rd_load_series(rd_load_day **out, size_t *count, const rd_activity *acts,
-		   const rd_load *load, size_t n, rd_date from, rd_date to,
-		   rd_diag *diag);
+int rd_load_series(rd_load_day **out, size_t *count, const rd_acts *src,
+		   const rd_load *load, rd_date from, rd_date to, rd_diag *diag);
 
 /* ---- Weekly volume ----------------------------------------------------- */
 
@@ -173,17 +183,17 @@ typedef struct rd_week {
 /* ISO 8601 year and week number of a date. */
 void rd_date_iso_week(rd_date d, int *iso_year, int *iso_week);
 
-/* One entry per ISO week touching from..to, empty weeks included.
- * Returns 0, RD_ENOMEM, or RD_EFORMAT for a bad range (as rd_load_series). */
-int rd_load_weeks(rd_week **out, size_t *count, const rd_activity *acts,
-		  const rd_load *load, size_t n, rd_date from, rd_date to,
-		  rd_diag *diag);
+/* One entry per ISO week touching from..to, empty weeks included, in one
+ * pass over src (load NULL: every load 0).  Returns 0, RD_ENOMEM, a pass's
+ * error, or RD_EFORMAT for a bad range (as rd_load_series). */
+int rd_load_weeks(rd_week **out, size_t *count, const rd_acts *src, const rd_load *load,
+		  rd_date from, rd_date to, rd_diag *diag);
 
-/* Sessions per week over the `weeks` weeks before `before` (the days
- * before-7*weeks .. before-1), false starts left out.  runs_only counts
- * only runs. */
-double rd_sessions_per_week(const rd_activity *acts, size_t n, rd_date before,
-			    int weeks, int runs_only);
+/* *out = sessions per week over the `weeks` weeks before `before` (the
+ * days before-7*weeks .. before-1), false starts left out.  runs_only
+ * counts only runs.  Returns 0 or a pass's error (*out 0). */
+int rd_sessions_per_week(double *out, const rd_acts *src, rd_date before, int weeks,
+			 int runs_only);
 
 /* ---- Classification ---------------------------------------------------- */
 
@@ -220,12 +230,50 @@ typedef struct rd_class {
 			     run of 65 min" */
 } rd_class;
 
-/* Classifies every activity (race > long > hard > easy; non-runs are
- * other).  load comes from rd_load_compute over the same activities.
- * Returns 0 or RD_ENOMEM; *out (n entries, free with rd_free) is NULL on
- * failure. */
-int rd_classify(rd_class **out, const rd_activity *acts, const rd_load *load,
-		size_t n, const rd_classify_options *opt, rd_diag *diag);
+/* What classifying a run needs of the whole history. */
+typedef struct rd_classify_ref {
+	rd_classify_options opt;
+	double usual_s;        /* median duration of the runs (false starts and
+				  runs without a duration or date left out):
+				  the usual run when a run's window has under
+				  3 others; NAN without runs */
+	double p_per_minute;   /* the hard_percentile of the runs' load per
+				  minute (nearest rank), NAN under 5 runs */
+	double med_per_minute; /* their median, NAN under 5 runs */
+	int64_t offset_s;      /* the largest UTC offset (either sign) of an
+				  activity: how far from its UTC day an
+				  activity can be dated */
+} rd_classify_ref;
+
+/* Fills *out in a few passes over src; load comes from rd_load_compute
+ * over the same activities, opt NULL means the defaults.  Returns 0, or
+ * RD_ENOMEM or a pass's error (diag says which). */
+int rd_classify_prepare(rd_classify_ref *out, const rd_acts *src, const rd_load *load,
+			const rd_classify_options *opt, rd_diag *diag);
+
+/* One activity of a classifying pass. */
+typedef struct rd_classified {
+	const rd_activity *act; /* valid until the next rd_classify_next */
+	rd_date date;           /* rd_activity_date(act) */
+	rd_activity_load load;  /* rd_load_activity */
+	rd_class cls;           /* race > long > hard > easy; non-runs and false
+				   starts are other */
+} rd_classified;
+
+typedef struct rd_classify_pass rd_classify_pass;
+
+/* A pass over src giving each activity with its load and class, in start
+ * order; from not RD_DATE_NONE: only the activities dated from then on.
+ * It reads src twice at once (the usual run around a run looks ahead), and
+ * holds the runs of about 2 x (window_days + 1) days, never the history.
+ * src, load and ref are borrowed until rd_classify_close.  Returns 0 or
+ * RD_ENOMEM. */
+int rd_classify_open(rd_classify_pass **out, const rd_acts *src, const rd_load *load,
+		     const rd_classify_ref *ref, rd_date from);
+/* 1 with *out the next activity, 0 at the end of the pass, or a negative
+ * RD_E* code (src's error, RD_ENOMEM). */
+int rd_classify_next(rd_classified *out, rd_classify_pass *p);
+void rd_classify_close(rd_classify_pass *p); /* NULL-safe */
 
 /* 1 when an activity name says race: a word race, marathon, half, 10k, 5k,
  * parkrun or XC (case-insensitive), except before pace, training, prep,

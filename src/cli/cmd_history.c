@@ -53,11 +53,11 @@ static void pace(FILE *b, const rd_activity *a)
 	fputs("         ", b);
 }
 
-static void activity_line(FILE *b, const rd_training *t, size_t i)
+static void activity_line(FILE *b, const rd_classified *c)
 {
-	const rd_activity *a = &t->acts[i];
+	const rd_activity *a = c->act;
 	char date[11] = "----------";
-	rd_date d = rd_activity_date(a);
+	rd_date d = c->date;
 	if (d != RD_DATE_NONE)
 		rd_date_format(d, date);
 	fprintf(b, "%s ", date);
@@ -68,7 +68,7 @@ static void activity_line(FILE *b, const rd_training *t, size_t i)
 	} else {
 		fputs("--:-- ", b);
 	}
-	fprintf(b, " %-9s %-5s ", rd_sport_name(a->sport), rd_run_kind_name(t->classes[i].kind));
+	fprintf(b, " %-9s %-5s ", rd_sport_name(a->sport), rd_run_kind_name(c->cls.kind));
 	if (isfinite(a->distance_m) && a->distance_m > 0)
 		fprintf(b, "%6.1f km ", a->distance_m / 1000);
 	else
@@ -80,7 +80,7 @@ static void activity_line(FILE *b, const rd_training *t, size_t i)
 		fprintf(b, " %3d bpm", a->avg_hr);
 	else
 		fputs("   - bpm", b);
-	fprintf(b, " load %5.0f  %s  %s%s\n", t->load->items[i].trimp, t->classes[i].reason,
+	fprintf(b, " load %5.0f  %s  %s%s\n", c->load.trimp, c->cls.reason,
 		      a->source, a->status == RD_READ_PARTIAL ? " (partial)" : "");
 }
 
@@ -95,7 +95,7 @@ static void weeks(FILE *b, const rd_training *t, rd_date since)
 	size_t n = 0;
 	rd_date first = since != RD_DATE_NONE && since > t->first ? since : t->first;
 	if (t->first == RD_DATE_NONE || first > t->last ||
-	    rd_load_weeks(&w, &n, t->acts, t->load, t->count, first, t->last, NULL))
+	    rd_load_weeks(&w, &n, &t->acts, t->load, first, t->last, NULL))
 		return;
 	fputs("\nWeek       sessions runs      km   hours   load\n", b);
 	for (size_t i = 0; i < n;) {
@@ -139,7 +139,8 @@ static void usual_week(FILE *b, const rd_training *t)
 			   "when the profile gives no week)\n", week);
 }
 
-static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
+/* Returns 0 or a pass's error. */
+static int summary(FILE *b, const rd_training *t, const rd_history_stats *s)
 {
 	fprintf(b, "\n%zu %s; files: %zu ok, %zu partial, %zu rejected; "
 		      "%zu %s dropped; %zu from activities.csv alone\n",
@@ -170,12 +171,34 @@ static void summary(FILE *b, const rd_training *t, const rd_history_stats *s)
 	}
 	usual_week(b, t);
 	size_t unknown = 0;
-	for (size_t i = 0; i < t->count; i++)
-		unknown += t->acts[i].sport == RD_SPORT_UNKNOWN;
+	void *pass = t->acts.open(&t->acts, INT64_MIN);
+	const rd_activity *act;
+	int rc = !pass ? RD_ENOMEM : 0;
+	while (pass && (act = t->acts.next(pass, &rc)))
+		unknown += act->sport == RD_SPORT_UNKNOWN;
+	t->acts.close(pass);
+	if (rc)
+		return rc;
 	if (unknown)
 		fprintf(b, "%zu %s no sport in the file (a GPX without <type>?): counted as "
 			   "cross-training, not as runs\n", unknown,
 			unknown == 1 ? "activity has" : "activities have");
+	return 0;
+}
+
+/* Every activity from `since` on, a line each.  Returns 0 or a pass's
+ * error. */
+static int activities(FILE *b, const rd_training *t, rd_date since)
+{
+	rd_classify_pass *pass = NULL;
+	rd_classified c;
+	int rc = rd_training_open(&pass, t, since);
+	while (!rc && (rc = rd_classify_next(&c, pass)) > 0) {
+		activity_line(b, &c);
+		rc = 0;
+	}
+	rd_classify_close(pass);
+	return rc;
 }
 
 typedef struct history_args {
@@ -257,12 +280,13 @@ int cmd_history(int argc, char **argv)
 			goto done;
 		}
 	} else {
-		for (size_t i = 0; !a.quiet && i < t->count; i++)
-			if (rd_training_listed(t, i, a.since))
-				activity_line(stdout, t, i);
-		if (!a.quiet)
+		int rc = a.quiet ? 0 : activities(stdout, t, a.since);
+		if (!rc && !a.quiet)
 			weeks(stdout, t, a.since);
-		summary(stdout, t, &stats);
+		if (rc || (rc = summary(stdout, t, &stats))) {
+			cli_error("%s", rc == RD_ENOMEM ? "out of memory" : "cannot read the history");
+			goto done;
+		}
 	}
 	if (fflush(stdout)) {
 		cli_error("cannot write the output");

@@ -168,22 +168,6 @@ static int load_calendars(const plan_args *a, rd_profile *p)
 	return 0;
 }
 
-/* -v: the recorded activities of the 4 weeks before the plan, which the
- * frequency rule and the rules that look back see, with their kinds. */
-static void show_history(const rd_training *t, rd_date from)
-{
-	for (size_t i = 0; i < t->count; i++) {
-		const rd_activity *act = &t->acts[i];
-		rd_date d = rd_activity_date(act);
-		char date[11];
-		if (d == RD_DATE_NONE || d < from - 28 || d >= from)
-			continue;
-		rd_date_format(d, date);
-		fprintf(stderr, "%s: %s %s, %s\n", act->source, date, rd_sport_name(act->sport),
-			t->classes[i].reason);
-	}
-}
-
 /* -v: the usual week the history gave (when the profile has none). */
 static void show_usual_week(const rd_profile *p)
 {
@@ -197,23 +181,41 @@ static void show_usual_week(const rd_profile *p)
 
 /* Activities without a sport in the 4 weeks the rules look back on: they
  * count as cross-training, which the runner should know. */
-static void warn_unknown_sport(const rd_training *t, rd_date from)
+static void warn_unknown_sport(const char *first, size_t n)
 {
-	size_t n = 0;
-	const char *first = NULL;
-	for (size_t i = 0; i < t->count; i++) {
-		rd_date d = rd_activity_date(&t->acts[i]);
-		if (t->acts[i].sport != RD_SPORT_UNKNOWN || d == RD_DATE_NONE || d < from - 28 ||
-		    d >= from)
-			continue;
-		first = first ? first : t->acts[i].source;
-		n++;
-	}
-	if (n)
-		fprintf(stderr, "%s: warning: %zu %s of the 4 weeks before the plan %s no sport "
+	fprintf(stderr, "%s: warning: %zu %s of the 4 weeks before the plan %s no sport "
 				"in the file (a GPX without <type>?): counted as cross-training, "
 				"not as runs\n", first, n, n == 1 ? "activity" : "activities",
 			n == 1 ? "has" : "have");
+}
+
+/* The activities of the 4 weeks before the plan, which the frequency rule
+ * and the rules that look back see: with show, -v's list of them with
+ * their kinds; else the warning for those without a sport.  Returns 0 or
+ * a pass's error. */
+static int recent(const rd_training *t, rd_date from, int show)
+{
+	rd_classify_pass *pass = NULL;
+	rd_classified c;
+	size_t unknown = 0;
+	char first[RD_SOURCE_MAX]; /* the first without a sport */
+	int rc = rd_training_open(&pass, t, from - 28);
+	while (!rc && (rc = rd_classify_next(&c, pass)) > 0) {
+		char date[11];
+		rc = 0;
+		if (c.date >= from)
+			continue;
+		rd_date_format(c.date, date);
+		if (show)
+			fprintf(stderr, "%s: %s %s, %s\n", c.act->source, date,
+				rd_sport_name(c.act->sport), c.cls.reason);
+		if (c.act->sport == RD_SPORT_UNKNOWN && !unknown++)
+			snprintf(first, sizeof first, "%s", c.act->source);
+	}
+	rd_classify_close(pass);
+	if (!rc && !show && unknown)
+		warn_unknown_sport(first, unknown);
+	return rc;
 }
 
 /* A history that ends over 4 weeks before the plan tells nothing of the
@@ -234,9 +236,10 @@ static void warn_stale(const rd_training *t, rd_date from)
 /* The profile, its calendars, and the recorded history (if any) added to
  * it.  A history file that could not be read is a warning; the plan goes on
  * without it. */
-static int load(const plan_args *a, rd_profile **p, rd_training **t)
+static int load(const plan_args *a, rd_profile **p, rd_history **h, rd_training **t)
 {
 	rd_diag diag = RD_DIAG_INIT;
+	*h = NULL;
 	*t = NULL;
 	if (a->profile ? rd_profile_load(p, a->profile, &diag) : rd_profile_new(p)) {
 		if (!a->profile)
@@ -248,22 +251,25 @@ static int load(const plan_args *a, rd_profile **p, rd_training **t)
 		return -1;
 	if (!a->history_count)
 		return 0;
-	rd_history *h = NULL;
 	rd_history_stats stats;
-	if (cli_read_history(&h, (char **)a->history, a->history_count, &stats))
+	if (cli_read_history(h, (char **)a->history, a->history_count, &stats))
 		return -1;
-	int rc = rd_training_new(t, h, *p, &diag);
-	rd_history_free(h);
-	if (rc || rd_profile_add_training(*p, *t, a->opt.from)) {
+	int rc = rd_training_new(t, *h, *p, &diag);
+	if (rc || (rc = rd_profile_add_training(*p, *t, a->opt.from)) ||
+	    (rc = recent(*t, a->opt.from, 0))) {
+		if (!diag.code)
+			rd_diag_set(&diag, rc, NULL, 0, 0, "%s", rc == RD_ENOMEM ? "out of memory" :
+				    "cannot read the history");
 		cli_diag(&diag);
 		return -1;
 	}
-	warn_unknown_sport(*t, a->opt.from);
 	warn_stale(*t, a->opt.from);
-	if (a->verbose) {
-		show_history(*t, a->opt.from);
-		show_usual_week(*p);
+	if (a->verbose && (rc = recent(*t, a->opt.from, 1))) {
+		cli_error("%s", rc == RD_ENOMEM ? "out of memory" : "cannot read the history");
+		return -1;
 	}
+	if (a->verbose)
+		show_usual_week(*p);
 	return 0;
 }
 
@@ -273,12 +279,12 @@ static int html(char **out, const rd_plan *plan, const rd_training *t)
 	rd_load_day *days = NULL;
 	size_t n = 0;
 	rd_html_options opt = {NULL, 0, 0, {0}};
-	if (t && t->count && rd_load_series(&days, &n, t->acts, t->load, t->count,
-					    plan->from - 56, plan->to, NULL) == 0) {
+	if (t && t->count && rd_load_series(&days, &n, &t->acts, t->load, plan->from - 56,
+					    plan->to, NULL) == 0) {
 		opt.load = days;
 		opt.load_count = n;
 		opt.history_days = 56;
-		rd_training_rates(t, plan->from, opt.per_minute);
+		rd_training_rates(t, plan->from, opt.per_minute); /* 0 on failure: no estimate */
 	}
 	int rc = rd_plan_to_html(out, plan, &opt);
 	rd_free(days);
@@ -308,12 +314,13 @@ int cmd_plan(int argc, char **argv)
 	if (a.opt.from == RD_DATE_NONE) /* today, once for the calendars, -v and the plan */
 		a.opt.from = rd_date_today();
 	rd_profile *p = NULL;
+	rd_history *h = NULL;
 	rd_training *t = NULL;
 	rd_plan *plan = NULL;
 	char *text = NULL;
 	rd_diag diag = RD_DIAG_INIT;
 	int status = RD_EXIT_FAIL;
-	if (load(&a, &p, &t))
+	if (load(&a, &p, &h, &t))
 		goto done;
 	if (rd_plan_make(&plan, p, &a.opt, &diag)) {
 		cli_diag(&diag);
@@ -337,6 +344,7 @@ done:
 	rd_free(text);
 	rd_plan_free(plan);
 	rd_training_free(t);
+	rd_history_free(h);
 	rd_profile_free(p);
 	return status;
 }
@@ -359,11 +367,12 @@ int cmd_explain(int argc, char **argv)
 	if (a.opt.from == RD_DATE_NONE)
 		a.opt.from = date - rd_date_weekday(date); /* the Monday of that week */
 	rd_profile *p = NULL;
+	rd_history *h = NULL;
 	rd_training *t = NULL;
 	char *text = NULL;
 	rd_diag diag = RD_DIAG_INIT;
 	int status = RD_EXIT_FAIL;
-	if (load(&a, &p, &t))
+	if (load(&a, &p, &h, &t))
 		goto done;
 	if (rd_plan_explain(&text, p, &a.opt, date, &diag)) {
 		cli_diag(&diag);
@@ -374,6 +383,7 @@ int cmd_explain(int argc, char **argv)
 done:
 	rd_free(text);
 	rd_training_free(t);
+	rd_history_free(h);
 	rd_profile_free(p);
 	return status;
 }

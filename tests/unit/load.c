@@ -25,6 +25,43 @@ static void near_(double a, double b, double eps, const char *file, int line)
  * layer), starting at 07:00 UTC on `day`. */
 /* Histograms for the fixtures: a full one each (hr_low 0), which the tests
  * fill through at_hr. */
+/* The load.h calls over an array of activities (rd_acts_array). */
+static int compute(rd_load **out, const rd_activity *a, size_t n, const rd_load_options *opt,
+		   rd_diag *diag)
+{
+	rd_acts src = rd_acts_array(a, n);
+	return rd_load_compute(out, &src, opt, diag);
+}
+
+static rd_activity_load item(const rd_load *l, const rd_activity *a)
+{
+	rd_activity_load out;
+	rd_load_activity(&out, l, a);
+	return out;
+}
+
+static int series(rd_load_day **out, size_t *count, const rd_activity *a, const rd_load *l,
+		  size_t n, rd_date from, rd_date to, rd_diag *diag)
+{
+	rd_acts src = rd_acts_array(a, n);
+	return rd_load_series(out, count, &src, l, from, to, diag);
+}
+
+static int weeks(rd_week **out, size_t *count, const rd_activity *a, const rd_load *l,
+		 size_t n, rd_date from, rd_date to, rd_diag *diag)
+{
+	rd_acts src = rd_acts_array(a, n);
+	return rd_load_weeks(out, count, &src, l, from, to, diag);
+}
+
+static double per_week(const rd_activity *a, size_t n, rd_date before, int w, int runs_only)
+{
+	rd_acts src = rd_acts_array(a, n);
+	double out = -1;
+	assert_int_equal(rd_sessions_per_week(&out, &src, before, w, runs_only), 0);
+	return out;
+}
+
 static uint16_t hists[128][RD_HR_BINS];
 static size_t nhists;
 
@@ -63,13 +100,13 @@ static void trimp_flat_hour(void **state)
 
 	rd_load_options opt = {190, 60};
 	rd_load *l = NULL;
-	assert_int_equal(rd_load_compute(&l, &a, 1, &opt, NULL), 0);
+	assert_int_equal(compute(&l, &a, 1, &opt, NULL), 0);
 	assert_int_equal(l->hr_max_source, RD_HR_GIVEN);
 	assert_int_equal(l->hr_rest_source, RD_HR_GIVEN);
-	assert_int_equal(l->items[0].method, RD_LOAD_HR);
-	assert_near(l->items[0].trimp, HOUR_150, 0.005);
-	assert_near(l->items[0].minutes, 60.0, 1e-9);
-	assert_near(l->items[0].hard_share, 0.0, 1e-9); /* 150 < 164 bpm */
+	assert_int_equal(item(l, &a).method, RD_LOAD_HR);
+	assert_near(item(l, &a).trimp, HOUR_150, 0.005);
+	assert_near(item(l, &a).minutes, 60.0, 1e-9);
+	assert_near(item(l, &a).hard_share, 0.0, 1e-9); /* 150 < 164 bpm */
 	rd_load_free(l);
 }
 
@@ -92,10 +129,10 @@ static void trimp_clamps_and_partial_cover(void **state)
 	at_hr(&a, 150, 2400);
 	rd_load_options opt = {190, -1};
 	rd_load *l = NULL;
-	assert_int_equal(rd_load_compute(&l, &a, 1, &opt, NULL), 0);
+	assert_int_equal(compute(&l, &a, 1, &opt, NULL), 0);
 	assert_int_equal(l->hr_rest, RD_HR_REST_DEFAULT);
 	assert_int_equal(l->hr_rest_source, RD_HR_DEFAULT);
-	assert_near(l->items[0].trimp, HOUR_150, 0.005);
+	assert_near(item(l, &a).trimp, HOUR_150, 0.005);
 	rd_load_free(l);
 }
 
@@ -113,22 +150,22 @@ static void hr_max_estimated_vs_given(void **state)
 	fixture(&a[2], RD_SPORT_RUN, 20002, 3600, 12000);
 	at_hr(&a[2], 135, 3600);
 	rd_load *l = NULL;
-	assert_int_equal(rd_load_compute(&l, a, 3, NULL, NULL), 0);
+	assert_int_equal(compute(&l, a, 3, NULL, NULL), 0);
 	assert_int_equal(l->hr_max, 176);
 	assert_int_equal(l->hr_max_source, RD_HR_ESTIMATED);
 	assert_int_equal(l->hr_max_summary, 0); /* from samples */
 	assert_int_equal(l->hr_max_seen, -1); /* the median run is at 0.69 */
 	assert_string_equal(rd_hr_source_name(l->hr_max_source), "estimated");
-	double est = l->items[1].trimp;
+	double est = item(l, &a[1]).trimp;
 	rd_load_free(l);
 
 	rd_load_options opt = {200, 50};
-	assert_int_equal(rd_load_compute(&l, a, 3, &opt, NULL), 0);
+	assert_int_equal(compute(&l, a, 3, &opt, NULL), 0);
 	assert_int_equal(l->hr_max, 200);
 	assert_int_equal(l->hr_max_source, RD_HR_GIVEN);
 	/* A higher hr_max makes the same hour lighter. */
-	assert_true(l->items[1].trimp < est);
-	assert_near(l->items[1].trimp, rd_trimp_at(60.0, 90.0 / 150.0), 1e-9);
+	assert_true(item(l, &a[1]).trimp < est);
+	assert_near(item(l, &a[1]).trimp, rd_trimp_at(60.0, 90.0 / 150.0), 1e-9);
 	rd_load_free(l);
 }
 
@@ -146,18 +183,18 @@ static void hr_max_raised_without_hard_effort(void **state)
 		at_hr(&a[i], 147, 150);
 	}
 	rd_load *l = NULL;
-	assert_int_equal(rd_load_compute(&l, a, 6, NULL, NULL), 0);
+	assert_int_equal(compute(&l, a, 6, NULL, NULL), 0);
 	assert_int_equal(l->hr_max_seen, 147);
 	assert_int_equal(l->hr_max_source, RD_HR_ESTIMATED);
 	assert_int_equal(l->hr_max, 60 + (int)ceil((141 + 6.0 * 150 / 2400 - 60) / 0.75));
 	assert_true(l->usual_hrr <= 0.75 && l->usual_hrr > 0.74);
 	/* 80% of the reserve is now above the runs' heart rate */
 	assert_true(l->hard_bpm > 147);
-	assert_true(l->items[0].hard_share == 0.0);
+	assert_true(item(l, &a[0]).hard_share == 0.0);
 	rd_load_free(l);
 
 	rd_load_options opt = {150, -1};
-	assert_int_equal(rd_load_compute(&l, a, 6, &opt, NULL), 0);
+	assert_int_equal(compute(&l, a, 6, &opt, NULL), 0);
 	assert_int_equal(l->hr_max, 150);
 	assert_int_equal(l->hr_max_seen, -1);
 	rd_load_free(l);
@@ -169,17 +206,17 @@ static void hr_none_and_bad_options(void **state)
 	rd_activity a;
 	fixture(&a, RD_SPORT_BIKE, 20000, 3600, 30000);
 	rd_load *l = NULL;
-	assert_int_equal(rd_load_compute(&l, &a, 1, NULL, NULL), 0);
+	assert_int_equal(compute(&l, &a, 1, NULL, NULL), 0);
 	assert_int_equal(l->hr_max_source, RD_HR_NONE);
-	assert_int_equal(l->items[0].method, RD_LOAD_DURATION);
-	assert_true(isnan(l->items[0].hard_share));
-	assert_near(l->items[0].trimp, rd_trimp_at(60.0, 0.5), 1e-9);
+	assert_int_equal(item(l, &a).method, RD_LOAD_DURATION);
+	assert_true(isnan(item(l, &a).hard_share));
+	assert_near(item(l, &a).trimp, rd_trimp_at(60.0, 0.5), 1e-9);
 	rd_load_free(l);
 
 	rd_diag diag = RD_DIAG_INIT;
 	rd_load_options bad = {70, 60};
 	l = (rd_load *)&a; /* must be reset to NULL */
-	assert_int_equal(rd_load_compute(&l, &a, 1, &bad, &diag), RD_EFORMAT);
+	assert_int_equal(compute(&l, &a, 1, &bad, &diag), RD_EFORMAT);
 	assert_null(l);
 	assert_non_null(strstr(diag.message, "hr_max 70 bpm"));
 }
@@ -195,17 +232,17 @@ static void pace_based_load(void **state)
 	fixture(&a[3], RD_SPORT_RUN, 20003, 3600, 10000);
 	fixture(&a[4], RD_SPORT_TREADMILL, 20004, 2400, NAN);
 	rd_load *l = NULL;
-	assert_int_equal(rd_load_compute(&l, a, 5, NULL, NULL), 0);
+	assert_int_equal(compute(&l, a, 5, NULL, NULL), 0);
 	assert_near(l->median_pace_s_km, 360.0, 1e-9);
 	assert_near(l->usual_hrr, 0.70, 1e-9);
-	assert_int_equal(l->items[1].method, RD_LOAD_PACE);
-	assert_near(l->items[1].trimp, rd_trimp_at(60.0, 0.70), 1e-9);
+	assert_int_equal(item(l, &a[1]).method, RD_LOAD_PACE);
+	assert_near(item(l, &a[1]).trimp, rd_trimp_at(60.0, 0.70), 1e-9);
 	/* 20% faster than usual: 0.2 more heart-rate reserve. */
-	assert_near(l->items[0].trimp, rd_trimp_at(50.0, 0.90), 1e-9);
-	assert_true(l->items[0].per_minute > l->items[1].per_minute);
+	assert_near(item(l, &a[0]).trimp, rd_trimp_at(50.0, 0.90), 1e-9);
+	assert_true(item(l, &a[0]).per_minute > item(l, &a[1]).per_minute);
 	/* Treadmill without distance: duration at the usual reserve. */
-	assert_int_equal(l->items[4].method, RD_LOAD_DURATION);
-	assert_near(l->items[4].trimp, rd_trimp_at(40.0, 0.70), 1e-9);
+	assert_int_equal(item(l, &a[4]).method, RD_LOAD_DURATION);
+	assert_near(item(l, &a[4]).trimp, rd_trimp_at(40.0, 0.70), 1e-9);
 	rd_load_free(l);
 }
 
@@ -228,14 +265,14 @@ static void average_hr_load(void **state)
 	a[3].avg_hr = 20;
 	rd_load_options opt = {190, 60};
 	rd_load *l = NULL;
-	assert_int_equal(rd_load_compute(&l, a, 4, &opt, NULL), 0);
+	assert_int_equal(compute(&l, a, 4, &opt, NULL), 0);
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(l->items[i].method, i == 2 ? RD_LOAD_HR : RD_LOAD_AVG_HR);
-		assert_near(l->items[i].trimp, HOUR_150, 0.005);
-		assert_near(l->items[i].minutes, 60.0, 1e-9);
+		assert_int_equal(item(l, &a[i]).method, i == 2 ? RD_LOAD_HR : RD_LOAD_AVG_HR);
+		assert_near(item(l, &a[i]).trimp, HOUR_150, 0.005);
+		assert_near(item(l, &a[i]).minutes, 60.0, 1e-9);
 	}
-	assert_true(isnan(l->items[0].hard_share)); /* no time in zones */
-	assert_int_equal(l->items[3].method, RD_LOAD_PACE);
+	assert_true(isnan(item(l, &a[0]).hard_share)); /* no time in zones */
+	assert_int_equal(item(l, &a[3]).method, RD_LOAD_PACE);
 	assert_string_equal(rd_load_method_name(RD_LOAD_AVG_HR), "average heart rate");
 	/* the usual reserve counts the averaged run: both at 150 bpm */
 	assert_near(l->usual_hrr, 90.0 / 130.0, 1e-9);
@@ -256,13 +293,13 @@ static void hr_max_from_summaries(void **state)
 	a[2].max_hr = 250;
 	at_hr(&a[2], 150, 60); /* under 2 minutes: no 2-minute max */
 	rd_load *l = NULL;
-	assert_int_equal(rd_load_compute(&l, a, 3, NULL, NULL), 0);
+	assert_int_equal(compute(&l, a, 3, NULL, NULL), 0);
 	assert_int_equal(l->hr_max, 182);
 	assert_int_equal(l->hr_max_source, RD_HR_ESTIMATED);
 	assert_int_equal(l->hr_max_summary, 1);
 	assert_near(l->usual_hrr, 85.0 / 122.0, 1e-9);
-	assert_int_equal(l->items[0].method, RD_LOAD_AVG_HR);
-	assert_near(l->items[0].trimp, rd_trimp_at(60.0, 90.0 / 122.0), 1e-9);
+	assert_int_equal(item(l, &a[0]).method, RD_LOAD_AVG_HR);
+	assert_near(item(l, &a[0]).trimp, rd_trimp_at(60.0, 90.0 / 122.0), 1e-9);
 	rd_load_free(l);
 }
 
@@ -282,13 +319,13 @@ static void false_starts_in_weeks(void **state)
 	assert_false(rd_activity_false_start(&a[2]));
 	rd_week *w = NULL;
 	size_t n = 0;
-	assert_int_equal(rd_load_weeks(&w, &n, a, NULL, 3, mon, mon + 6, NULL), 0);
+	assert_int_equal(weeks(&w, &n, a, NULL, 3, mon, mon + 6, NULL), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(w[0].sessions, 2);
 	assert_int_equal(w[0].runs, 2);
 	assert_near(w[0].km, 8.5, 1e-9);
 	rd_free(w);
-	assert_near(rd_sessions_per_week(a, 3, mon + 7, 1, 1), 2.0, 1e-9);
+	assert_near(per_week(a, 3, mon + 7, 1, 1), 2.0, 1e-9);
 }
 
 /* One 150 bpm hour a day on `days` days from `day0`. */
@@ -312,11 +349,11 @@ static void ewma_closed_form(void **state)
 	rd_load *l = NULL;
 	rd_load_day *s = NULL;
 	size_t count = 0;
-	assert_int_equal(rd_load_compute(&l, a, N, &opt, NULL), 0);
+	assert_int_equal(compute(&l, a, N, &opt, NULL), 0);
 	/* 30 rest days after the block: the averages decay. */
-	assert_int_equal(rd_load_series(&s, &count, a, l, N, day0, day0 + 129, NULL), 0);
+	assert_int_equal(series(&s, &count, a, l, N, day0, day0 + 129, NULL), 0);
 	assert_int_equal(count, 130);
-	double L = l->items[0].trimp;
+	double L = item(l, &a[0]).trimp;
 	for (size_t n = 1; n <= N; n++) {
 		/* After n days of constant load L from 0: L (1 - e^(-n/T)). */
 		assert_near(s[n - 1].fitness, L * (1 - exp(-(double)n / 42)), 1e-9);
@@ -330,13 +367,13 @@ static void ewma_closed_form(void **state)
 	rd_free(s);
 
 	/* A window starting later is warmed up by the days before it. */
-	assert_int_equal(rd_load_series(&s, &count, a, l, N, day0 + 50, day0 + 50, NULL), 0);
+	assert_int_equal(series(&s, &count, a, l, N, day0 + 50, day0 + 50, NULL), 0);
 	assert_int_equal(count, 1);
 	assert_near(s[0].fitness, L * (1 - exp(-51.0 / 42)), 1e-9);
 	rd_free(s);
 
 	rd_diag diag = RD_DIAG_INIT;
-	assert_int_equal(rd_load_series(&s, &count, a, l, N, day0, day0 - 1, &diag), RD_EFORMAT);
+	assert_int_equal(series(&s, &count, a, l, N, day0, day0 - 1, &diag), RD_EFORMAT);
 	assert_null(s);
 	assert_int_equal(count, 0);
 	assert_near(rd_ewma_k(42), 1 - exp(-1.0 / 42), 1e-15);
@@ -366,8 +403,8 @@ static void weeks_and_iso(void **state)
 	rd_load *l = NULL;
 	rd_week *wk = NULL;
 	size_t count = 0;
-	assert_int_equal(rd_load_compute(&l, a, 15, &opt, NULL), 0);
-	assert_int_equal(rd_load_weeks(&wk, &count, a, l, 15, mon + 2, mon + 20, NULL), 0);
+	assert_int_equal(compute(&l, a, 15, &opt, NULL), 0);
+	assert_int_equal(weeks(&wk, &count, a, l, 15, mon + 2, mon + 20, NULL), 0);
 	assert_int_equal(count, 3);
 	assert_int_equal(wk[0].monday, mon);
 	assert_int_equal(wk[0].iso_week, 46);
@@ -376,14 +413,14 @@ static void weeks_and_iso(void **state)
 	assert_int_equal(wk[1].runs, 7);
 	assert_near(wk[1].km, 7 * 12.0 + 60.0, 1e-9);
 	assert_near(wk[1].hours, 9.0, 1e-9);
-	assert_near(wk[0].load, 7 * l->items[0].trimp, 1e-9);
+	assert_near(wk[0].load, 7 * item(l, &a[0]).trimp, 1e-9);
 	assert_int_equal(wk[2].sessions, 0);
 	rd_free(wk);
 
 	/* The 4 weeks before 2026-11-30: 14 runs and a ride. */
-	assert_near(rd_sessions_per_week(a, 15, mon + 21, 4, 1), 14 / 4.0, 1e-12);
-	assert_near(rd_sessions_per_week(a, 15, mon + 21, 4, 0), 15 / 4.0, 1e-12);
-	assert_near(rd_sessions_per_week(a, 15, mon + 7, 1, 0), 7.0, 1e-12);
+	assert_near(per_week(a, 15, mon + 21, 4, 1), 14 / 4.0, 1e-12);
+	assert_near(per_week(a, 15, mon + 21, 4, 0), 15 / 4.0, 1e-12);
+	assert_near(per_week(a, 15, mon + 7, 1, 0), 7.0, 1e-12);
 	rd_load_free(l);
 	test_free(a);
 }
@@ -413,11 +450,11 @@ static void out_of_memory(void **state)
 		rd_week *w = NULL;
 		size_t count = 0;
 		rd_alloc_fail_at(k);
-		int rc = rd_load_compute(&l, a, 10, NULL, NULL);
+		int rc = compute(&l, a, 10, NULL, NULL);
 		if (rc == 0)
-			rc = rd_load_series(&s, &count, a, l, 10, day0, day0 + 9, NULL);
+			rc = series(&s, &count, a, l, 10, day0, day0 + 9, NULL);
 		if (rc == 0)
-			rc = rd_load_weeks(&w, &count, a, l, 10, day0, day0 + 9, NULL);
+			rc = weeks(&w, &count, a, l, 10, day0, day0 + 9, NULL);
 		rd_alloc_fail_at(0);
 		rd_free(s);
 		rd_free(w);
