@@ -18,8 +18,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The page cache: what the store may hold in memory, whatever its size. */
-#define CACHE_KIB 2048
+/* The page cache: what the store may hold in memory, whatever its size.
+ * Pages past it wait in the temporary file (and the system's file cache):
+ * 256 KiB read the benchmark's 1,500 activities as fast as 2 MiB did. */
+#define CACHE_KIB 256
 /* A blob's most bytes: the activity, a full histogram and both texts. */
 #define BLOB_MAX (sizeof(rd_activity) + RD_HR_BINS * sizeof(uint16_t) + \
 		  RD_SOURCE_MAX + RD_NAME_MAX)

@@ -47,7 +47,7 @@
  * (its outcome, warnings and activities), each row of an activities.csv and
  * a folder's listing go at once to a private temporary SQLite database (a
  * file in $TMPDIR, deleted when the history is freed, with a page cache of
- * 2 MiB), and everything after the reading is done in passes over it.  A
+ * 256 KiB), and everything after the reading is done in passes over it.  A
  * history of 1,000 or 100,000 activities takes the same memory; the disk
  * holds about half a kilobyte an activity.
  *
