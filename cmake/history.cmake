@@ -2,6 +2,7 @@
 # activities.csv, duplicates; decoding on threads.
 pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
 pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 find_package(Threads REQUIRED)
 
 set(RD_HISTORY_READERS "")
@@ -15,8 +16,9 @@ endif()
 rd_module(rd_history SOURCES src/history.c src/history_read.c
 	src/history_decode.c src/history_csv.c src/formats/sniff.c
 	src/formats/gz.c src/formats/zip.c src/formats/strava_csv.c
+	src/formats/zip_dir.c src/formats/zip_seen.c
 	LIBS rd_fit ${RD_HISTORY_READERS} PkgConfig::ZLIB PkgConfig::LIBARCHIVE
-	Threads::Threads m)
+	PkgConfig::SQLITE3 Threads::Threads m)
 if(TARGET rd_fit)
 	target_compile_definitions(rd_history PRIVATE RD_HAVE_FIT=1)
 endif()

@@ -7,10 +7,11 @@
  * `threads` workers pulling from a shared index.  A zip is read by every
  * worker at once, each opening the archive itself and walking every entry
  * in order: a worker reads the next entry nobody has claimed yet (one
- * shared atomic counter, see claim()) and skips the others (in a seekable
- * zip that costs a seek, not an inflate).  So the work splits as files come,
- * whatever their sizes, and neither worker needs the other's data.  Every result carries a key (position
- * in the listing, entry index) and history.c sorts by it.
+ * shared atomic counter, see claim()) and skips the others (which costs
+ * reading their central directory header, not their data).  So the work
+ * splits as files come, whatever their sizes, and neither worker needs the
+ * other's data.  Every result carries a key (position in the listing,
+ * entry index) and history.c sorts by it.
  *
  * Files that neither look like activity files nor are named like one (a
  * Strava export also holds photos and other CSVs) are skipped silently.
@@ -372,7 +373,7 @@ static void *zip_worker(void *arg)
 	zip_job *z = arg;
 	zip_limits lim = {z->ctx->opt->max_zip_entries, z->ctx->opt->max_zip_bytes,
 			  z->ctx->opt->max_file_bytes, z->total, z->seen,
-			  z->ctx->opt->max_ratio, 0};
+			  z->ctx->opt->max_ratio};
 	zip_visitor v = {z, zip_want, zip_data, zip_end, zip_reject};
 	z->rc = zip_walk(z->path, &lim, &v, &z->diag);
 	if (z->dec) { /* stopped inside an entry that never ended */
@@ -384,7 +385,7 @@ static void *zip_worker(void *arg)
 }
 
 /* Reads one archive on every worker and moves the results to out.  The
- * workers share one zip_seen, so the entry names are stored once. */
+ * workers share one zip_seen, so the entries are recorded once. */
 static int read_zip(const history_ctx *ctx, const char *path, uint64_t major,
 		    result_list *out)
 {
