@@ -33,8 +33,11 @@
  * is counted in libarchive's reads, ZIP_CHUNK at a time and at least one:
  * a bomb whose data fits one read is caught past max_ratio * ZIP_CHUNK.
  * A corrupt central directory stops the walk with RD_EFORMAT; entries
- * already read stay good.  A file without an end record (not a zip, or a
- * cut one) is RD_EFORMAT before any entry.
+ * already read stay good.  A file without an end record (a cut archive, or
+ * not a zip) is read as far as it goes, local header after local header,
+ * with one libarchive streaming reader: there links read as small files
+ * (their type is only in the directory) and the walk stops, RD_EFORMAT, at
+ * the first entry the reader cannot get past.
  *
  * Several walkers of one archive (one per thread) share one zip_seen through
  * lim->seen, so that the entries are recorded once: each walker still
