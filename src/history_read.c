@@ -396,14 +396,14 @@ static int read_zip(const history_ctx *ctx, const char *path, uint64_t major,
 	zip_seen *seen;
 	atomic_init(&total, 0);
 	atomic_init(&next, 0);
-	if (zip_seen_new(&seen))
-		return RD_ENOMEM;
+	int rc = zip_seen_new(&seen);
+	if (rc)
+		return rc;
 	for (unsigned i = 0; i < n; i++)
 		jobs[i] = (zip_job){ctx, path, major, i, &next, &total, seen,
 				    {NULL, 0, 0}, NULL, NULL, RD_DIAG_INIT, 0};
 	run_threads(n, zip_worker, jobs, sizeof *jobs);
 	zip_seen_free(seen);
-	int rc = 0;
 	for (unsigned i = 0; i < n; i++) {
 		zip_job *z = &jobs[i];
 		if (z->rc && z->diag.code && (i == 0 || !jobs[0].rc)) { /* one report */
@@ -495,5 +495,8 @@ int history_read_path(const history_ctx *ctx, const char *path,
 	rd_free(l.items);
 	if (rc == RD_ENOMEM)
 		rd_diag_set(diag, rc, path, 0, 0, "out of memory");
+	else if (rc == RD_EIO && !diag->code) /* zip_seen_new() */
+		rd_diag_set(diag, rc, path, 0, 0,
+			    "cannot create the temporary database of zip entry names");
 	return rc;
 }

@@ -472,7 +472,9 @@ int zip_walk(const char *path, const zip_limits *lim, const zip_visitor *v,
 done:
 	if (rc < 0 && !diag->code) /* the visitor's, or our own resources */
 		rd_diag_set(diag, rc, path, 0, 0, "%s",
-			    rc == RD_ENOMEM ? "out of memory" : "zip reading stopped");
+			    rc == RD_ENOMEM ? "out of memory"
+			    : rc == RD_EIO ? "cannot write the temporary database of entry names"
+			    : "zip reading stopped");
 	zip_dir_free(dir);
 	if (w && w->a)
 		archive_read_free(w->a);
