@@ -133,6 +133,13 @@ static int pass_block(walk *w, const uint8_t *p, size_t n, uint64_t *done,
 
 /* ---- one entry's data, through its own libarchive reader ---- */
 
+/* libarchive's message for its last error. */
+static const char *la_why(struct archive *a)
+{
+	const char *why = archive_error_string(a);
+	return why ? why : "unknown error";
+}
+
 static void put_le(uint8_t *p, uint32_t v, int n)
 {
 	for (int i = 0; i < n; i++, v >>= 8)
@@ -238,11 +245,9 @@ static int open_entry(walk *w, const zip_dir_entry *e, rd_diag *ed)
 	if (open_reader(w))
 		return rd_diag_set(ed, RD_ENOMEM, w->name, 0, 0, "out of memory");
 	if (archive_read_open1(w->a) != ARCHIVE_OK ||
-	    archive_read_next_header(w->a, &ae) < ARCHIVE_WARN) {
-		const char *why = archive_error_string(w->a);
+	    archive_read_next_header(w->a, &ae) < ARCHIVE_WARN)
 		return rd_diag_set(ed, RD_EFORMAT, w->name, 0, 0, "corrupt zip entry: %s",
-				   why ? why : "no local header");
-	}
+				   la_why(w->a));
 	w->data_start = archive_filter_bytes(w->a, -1);
 	return 0;
 }
@@ -262,10 +267,9 @@ static int read_data(walk *w, rd_diag *ed, int *stop)
 		if (r == ARCHIVE_EOF)
 			return 0;
 		if (r < ARCHIVE_OK) { /* as archive_read_data(): warnings too */
-			const char *why = archive_error_string(w->a);
 			*stop = w->cut && r == ARCHIVE_FATAL;
 			return rd_diag_set_offset(ed, RD_EFORMAT, w->name, done,
-						  "corrupt zip entry: %s", why ? why : "?");
+						  "corrupt zip entry: %s", la_why(w->a));
 		}
 		int rc = pass_block(w, block, size, &done, ed, stop);
 		if (rc)
@@ -399,7 +403,7 @@ static int walk_cut(walk *w, rd_diag *diag)
 		return RD_ENOMEM;
 	if (archive_read_open1(w->a) != ARCHIVE_OK)
 		return rd_diag_set(diag, RD_EFORMAT, w->path, 0, 0, "not a zip archive: %s",
-				   archive_error_string(w->a));
+				   la_why(w->a));
 	for (size_t index = 0;; index++) {
 		int r = archive_read_next_header(w->a, &ae);
 		if (r == ARCHIVE_EOF)
@@ -407,7 +411,7 @@ static int walk_cut(walk *w, rd_diag *diag)
 		if (r < ARCHIVE_WARN)
 			return rd_diag_set(diag, RD_EFORMAT, w->path, 0, 0,
 					   "corrupt zip archive after entry %zu: %s",
-					   index, archive_error_string(w->a));
+					   index, la_why(w->a));
 		if (w->lim->max_entries && index >= w->lim->max_entries)
 			return rd_diag_set(diag, RD_ELIMIT, w->path, 0, 0,
 					   "zip entry limit of %u entries reached",
