@@ -210,8 +210,8 @@ static int64_t locate(walk *w, const zip_dir_entry *e, rd_diag *ed)
 				   "zip local header at 0x%llx is past the entries, "
 				   "which end at 0x%llx", at, stop);
 	if (pread(w->fd, p, LOCAL + e->name_len, (off_t)at) != (ssize_t)(LOCAL + e->name_len))
-		return rd_diag_set(ed, RD_EIO, w->name, 0, 0, "cannot read the archive: %s",
-				   strerror(errno));
+		return rd_diag_set(ed, RD_EIO, w->name, 0, 0,
+				   "cannot read the zip local header at 0x%llx", at);
 	if (memcmp(p, "PK\3\4", 4))
 		return rd_diag_set(ed, RD_EFORMAT, w->name, 0, 0,
 				   "no zip local header at 0x%llx", at);

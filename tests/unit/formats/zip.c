@@ -708,9 +708,19 @@ static void local_headers(void **state)
 	expect_entry_msg(s.end_msg, path, "b.fit: error: zip local header at 0x48 is past "
 			 "the entries, which end at 0x48");
 	unlink(path);
+	const raw_entry big[] = {{"a.fit", NULL, "x", 0, 0, 0, 0}};
+	raw_zip(path, big, 1, 0, 0);
+	FILE *f = fopen(path, "r+b");
+	assert_int_equal(fseek(f, 0x24 + 20, SEEK_SET), 0); /* its compressed size */
+	fputc(2, f);
+	fclose(f);
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	expect_entry_msg(s.end_msg, path, "a.fit: error: zip entry data runs past the entries, "
+			 "which end at 0x24");
+	unlink(path);
 	const raw_entry same[] = {{"a.fit", NULL, "x", 0, 0, 0, 0}, {"b.fit", NULL, "x", 0, 0, 0, 0}};
 	raw_zip(path, same, 2, 0, 0);
-	FILE *f = fopen(path, "r+b");
+	f = fopen(path, "r+b");
 	/* b.fit's central header: its local header offset becomes a.fit's */
 	assert_int_equal(fseek(f, 0x48 + 46 + 5 + 42, SEEK_SET), 0);
 	fputc(0, f), fputc(0, f), fputc(0, f), fputc(0, f);
