@@ -238,8 +238,9 @@ scale() {
 
 # A hostile archive (BAD-INPUTS Z07): 1,000,000 empty entries in 88 MB.
 # libarchive would keep its whole directory (about 290 bytes an entry, per
-# reading thread); past ZIP_DIRECTORY_MAX entries rubdown reads it
-# streaming instead, and stops at the 200,000-entry limit.  Made once with
+# reading thread); rubdown walks the directory itself, one header at a time,
+# keeps the names seen on disk (SQLite), and stops at the 200,000-entry
+# limit.  Made once with
 # python3's zipfile (skipped without python3).
 hostile_zip() {
 	command -v python3 >/dev/null 2>&1 && have_history || return 0

@@ -16,8 +16,9 @@ endif()
 rd_module(rd_history SOURCES src/history.c src/history_store.c src/history_read.c
 	src/history_decode.c src/history_csv.c src/formats/sniff.c
 	src/formats/gz.c src/formats/zip.c src/formats/strava_csv.c
-	LIBS rd_fit ${RD_HISTORY_READERS} PkgConfig::ZLIB PkgConfig::LIBARCHIVE PkgConfig::SQLITE3
-	Threads::Threads m)
+	src/formats/zip_dir.c src/formats/zip_seen.c
+	LIBS rd_fit ${RD_HISTORY_READERS} PkgConfig::ZLIB PkgConfig::LIBARCHIVE
+	PkgConfig::SQLITE3 Threads::Threads m)
 if(TARGET rd_fit)
 	target_compile_definitions(rd_history PRIVATE RD_HAVE_FIT=1)
 endif()

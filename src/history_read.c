@@ -7,11 +7,12 @@
  * `threads` workers pulling from a shared index.  A zip is read by every
  * worker at once, each opening the archive itself and walking every entry
  * in order: a worker reads the next entry nobody has claimed yet (one
- * shared atomic counter, see claim()) and skips the others (in a seekable
- * zip that costs a seek, not an inflate).  So the work splits as files come,
- * whatever their sizes, and neither worker needs the other's data.  Every
- * result carries a key (position in the listing, entry index) and goes to
- * ctx->keep as soon as it is finished; history.c reports them in key order.
+ * shared atomic counter, see claim()) and skips the others (which costs
+ * reading their central directory header, not their data).  So the work
+ * splits as files come, whatever their sizes, and neither worker needs the
+ * other's data.  Every result carries a key (position in the listing,
+ * entry index) and goes to ctx->keep as soon as it is finished; history.c
+ * reports them in key order.
  *
  * Files that neither look like activity files nor are named like one (a
  * Strava export also holds photos and other CSVs) are skipped silently.
@@ -378,7 +379,7 @@ static void *zip_worker(void *arg)
 	zip_job *z = arg;
 	zip_limits lim = {z->ctx->opt->max_zip_entries, z->ctx->opt->max_zip_bytes,
 			  z->ctx->opt->max_file_bytes, z->total, z->seen,
-			  z->ctx->opt->max_ratio, 0};
+			  z->ctx->opt->max_ratio};
 	zip_visitor v = {z, zip_want, zip_data, zip_end, zip_reject};
 	z->rc = zip_walk(z->path, &lim, &v, &z->diag);
 	if (z->dec) { /* stopped inside an entry that never ended */
@@ -391,7 +392,7 @@ static void *zip_worker(void *arg)
 }
 
 /* Reads one archive on every worker.  The workers share one zip_seen, so
- * the entry names are stored once. */
+ * the entries are recorded once. */
 static int read_zip(const history_ctx *ctx, const char *path, uint64_t major)
 {
 	unsigned n = thread_count(ctx);
@@ -401,8 +402,9 @@ static int read_zip(const history_ctx *ctx, const char *path, uint64_t major)
 	zip_seen *seen;
 	atomic_init(&total, 0);
 	atomic_init(&next, 0);
-	if (zip_seen_new(&seen))
-		return RD_ENOMEM;
+	int rc = zip_seen_new(&seen);
+	if (rc)
+		return rc;
 	for (unsigned i = 0; i < n; i++)
 		jobs[i] = (zip_job){ctx, path, major, i, &next, &total, seen,
 				    {0}, NULL, RD_DIAG_INIT, 0};

@@ -1,12 +1,15 @@
 /*
  * zip.h: reading the entries of a zip archive (a Strava bulk export) into
- * memory, streaming, with libarchive.  Nothing is ever written to disk.
+ * memory, streaming, with libarchive.  Nothing is ever written to disk but
+ * the zip_seen database, and nothing is kept in memory per entry.
  *
- * zip_walk() visits every entry in archive order.  Entries that are not safe
- * are refused before their data is touched, with a warning through v->reject:
+ * zip_walk() visits every entry in the order of the archive's central
+ * directory, which it reads itself, one header at a time (zip_dir.h).
+ * Entries that are not safe are refused before their data is touched, with
+ * a warning through v->reject:
  *   "zip entry name escapes the archive"     a ".." component
  *   "zip entry name is absolute"              "/x", "\x" or "C:\x"
- *   "zip entry is a link"                     symbolic or hard links
+ *   "zip entry is a link"                     a unix symbolic link
  *   "duplicate zip entry name; the first one is used"
  *                                             same name, or same but for case
  *   "zip entry overlaps an earlier entry"     two entries at one local header
@@ -14,6 +17,12 @@
  * the data is read (so two threads can each read half an archive); the data
  * then goes to v->data in chunks of at most ZIP_CHUNK bytes and v->end says
  * how the entry ended (0, or an error recorded in the diag passed to it).
+ * An entry whose local header is not where the directory says, or names
+ * another entry ("zip local header at 0x... names another entry than the
+ * central directory"), or whose data runs into the directory, ends with
+ * RD_EFORMAT before any data; so does one libarchive cannot read (encrypted,
+ * an unsupported method, a bad CRC: "corrupt zip entry: ...").  The walk goes
+ * on after all of these.
  *
  * Limits, past which the walk stops with RD_ELIMIT and the diag naming the
  * archive and entry: max_entries entries, max_total decompressed bytes over
@@ -22,12 +31,17 @@
  * and more than max_ratio times what it took of the archive (a zip bomb),
  * that entry ends with RD_ELIMIT and the walk goes on.  What an entry took
  * is counted in libarchive's reads, ZIP_CHUNK at a time and at least one:
- * a bomb whose data fits one read is caught past max_ratio * ZIP_CHUNK.  A corrupt archive (ARCHIVE_FATAL) stops the walk with
- * RD_EFORMAT; entries already read stay good.
+ * a bomb whose data fits one read is caught past max_ratio * ZIP_CHUNK.
+ * A corrupt central directory stops the walk with RD_EFORMAT; entries
+ * already read stay good.  A file without an end record (a cut archive, or
+ * not a zip) is read as far as it goes, local header after local header,
+ * with one libarchive streaming reader: there links read as small files
+ * (their type is only in the directory) and the walk stops, RD_EFORMAT, at
+ * the first entry the reader cannot get past.
  *
  * Several walkers of one archive (one per thread) share one zip_seen through
- * lim->seen, so that the names are stored once: each walker still checks
- * every header, and all of them refuse the same entries.
+ * lim->seen, so that the entries are recorded once: each walker still
+ * checks every header, and all of them refuse the same entries.
  */
 #ifndef RD_ZIP_H
 #define RD_ZIP_H
@@ -42,7 +56,9 @@
 #define ZIP_RATIO_AFTER (1u << 20) /* as gzip members: the ratio counts past 1 MiB */
 
 /* The entries accepted so far, for the duplicate and overlap checks, with
- * its own lock.  NULL-safe free. */
+ * its own lock, in a temporary SQLite database (zip_seen.c) so that its
+ * memory does not grow with the entries.  zip_seen_new(): 0, RD_ENOMEM or
+ * RD_EIO.  NULL-safe free. */
 typedef struct zip_seen zip_seen;
 
 int zip_seen_new(zip_seen **out);
@@ -50,32 +66,12 @@ void zip_seen_free(zip_seen *s);
 
 /* Checks entry index: returns 1 and *why when an accepted entry with a lower
  * index has the same name (ignoring ASCII case) or, when pos >= 0, the same
- * position (where its data starts, so the same local header); else records
- * the entry as accepted and returns 0 (recording it again, from another
- * walker, changes nothing); RD_ENOMEM.  Every walker must check the entries
- * in increasing index order. */
+ * position (its local header's offset); else records the entry as accepted
+ * and returns 0 (recording it again, from another walker, changes
+ * nothing); RD_ENOMEM or RD_EIO (the database).  Every walker must check
+ * the entries in increasing index order. */
 int zip_seen_check(zip_seen *s, size_t index, const char *name, int64_t pos,
 		   const char **why);
-
-/* libarchive reads a seekable archive's whole central directory first and
- * keeps about 290 bytes per entry, whatever our entry limit says.  Past
- * these sizes (the directory's own count, read from its end record), the
- * archive is read streaming instead, one local header after the other,
- * with no directory in memory.  Streaming cannot see which entries are
- * links (their type is only in the directory: such an entry is read as the
- * small file of its target's name), nor find the end of a damaged entry
- * whose sizes follow its data (the walk stops there); and a thread skips
- * such an entry only by inflating it, so two threads do that work twice. */
-#define ZIP_DIRECTORY_MAX 50000
-#define ZIP_DIRECTORY_MAX_BYTES (16u << 20)
-
-typedef struct zip_directory {
-	uint64_t entries, bytes; /* as the (zip64) end record says */
-} zip_directory;
-
-/* Reads the end of the archive at path: 0 with *out set, 1 when there is no
- * end record, RD_EIO or RD_ENOMEM. */
-int zip_directory_size(const char *path, zip_directory *out);
 
 typedef struct zip_limits {
 	uint32_t max_entries;           /* 200,000 */
@@ -84,8 +80,6 @@ typedef struct zip_limits {
 	atomic_uint_least64_t *total_out; /* shared running total, may be NULL */
 	zip_seen *seen;                 /* shared; NULL: the walk's own */
 	uint32_t max_ratio;             /* 200 (:1); 0: no ratio cap */
-	uint32_t max_directory;         /* entries read seekable; 0:
-					   ZIP_DIRECTORY_MAX */
 } zip_limits;
 
 typedef struct zip_visitor {
@@ -99,8 +93,8 @@ typedef struct zip_visitor {
 	void (*reject)(void *ctx, size_t index, const rd_diag *why);
 } zip_visitor;
 
-/* Returns 0, RD_EIO (cannot open), RD_EFORMAT (not a zip, or corrupt),
- * RD_ELIMIT or RD_ENOMEM; details in diag, except when the walk stopped
+/* Returns 0, RD_EIO (cannot open or read), RD_EFORMAT (not a zip, or a
+ * corrupt directory), RD_ELIMIT or RD_ENOMEM; details in diag, except when the walk stopped
  * inside an entry: then v->end got the details and diag->code stays 0. */
 int zip_walk(const char *path, const zip_limits *lim, const zip_visitor *v,
 	     rd_diag *diag);

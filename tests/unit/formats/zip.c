@@ -1,17 +1,20 @@
-/* Zip entries in memory: name checks, streaming, limits (BAD-INPUTS
- * Z05-Z09). */
+/* Zip entries in memory: name checks, the central directory, limits
+ * (BAD-INPUTS Z05-Z09). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "formats/zip.h"
+#include "formats/zip_dir.h"
 
 static void names(void **state)
 {
@@ -147,7 +150,7 @@ static void walk(void **state)
 	zip_write(path, files, 4);
 
 	seen s;
-	zip_limits lim = {100, 0, 0, NULL, NULL, 0, 0};
+	zip_limits lim = {100, 0, 0, NULL, NULL, 0};
 	assert_int_equal(walk_counting(path, &lim, &s), 0);
 	assert_int_equal(s.wanted, 2);
 	assert_int_equal(s.ends, 2);
@@ -176,7 +179,7 @@ static void walk(void **state)
 	/* total cap across entries, shared through total_out: the walk stops */
 	atomic_uint_least64_t total;
 	atomic_init(&total, 0);
-	zip_limits lim2 = {100, 1000, 0, &total, NULL, 0, 0};
+	zip_limits lim2 = {100, 1000, 0, &total, NULL, 0};
 	assert_int_equal(walk_counting(path, &lim2, &s), RD_ELIMIT);
 	assert_int_equal(s.ends, 1);
 
@@ -205,7 +208,7 @@ static void ratio_bomb(void **state)
 	zip_write(path, files, 2);
 
 	seen s;
-	zip_limits lim = {100, 0, 0, NULL, NULL, 200, 0};
+	zip_limits lim = {100, 0, 0, NULL, NULL, 200};
 	assert_int_equal(walk_counting(path, &lim, &s), 0);
 	assert_int_equal(s.ends, 2);
 	assert_int_equal(s.errors, 1);
@@ -263,7 +266,7 @@ static void bad_crc(void **state)
 	fclose(f);
 
 	seen s;
-	zip_limits lim = {100, 0, 0, NULL, NULL, 0, 0};
+	zip_limits lim = {100, 0, 0, NULL, NULL, 0};
 	assert_int_equal(walk_counting(path, &lim, &s), 0);
 	assert_int_equal(s.ends, 2);
 	assert_int_equal(s.errors, 1);
@@ -364,7 +367,7 @@ static void walk_shared(void **state)
 	assert_int_equal(zip_seen_check(shared, 0, "one.fit", 0, &why), 0);
 	assert_int_equal(zip_seen_check(shared, 1, "TWO.FIT", 1000, &why), 0);
 	seen s;
-	zip_limits lim = {100, 0, 0, NULL, shared, 0, 0};
+	zip_limits lim = {100, 0, 0, NULL, shared, 0};
 	for (int pass = 0; pass < 3; pass++) { /* the first, then the same again */
 		assert_int_equal(walk_counting(path, &lim, &s), 0);
 		assert_int_equal(s.wanted, 3);
@@ -411,11 +414,20 @@ static void add_comment(const char *path, const char *comment)
 	fclose(f);
 }
 
-/* The directory's size comes from the end record, comment or not; past
- * max_directory entries the archive is read streaming, one local header
- * after another.  A streaming read cannot tell a link (its type is in the
- * directory only), so the link is refused only when read seekable. */
-static void directory_streaming(void **state)
+/* The end record of the archive at path (see zip_directory_find). */
+static int directory_of(const char *path, zip_directory *d)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return RD_EIO;
+	int rc = zip_directory_find(fd, d);
+	close(fd);
+	return rc;
+}
+
+/* The directory's size comes from the end record, comment or not; the
+ * directory's attributes tell a link, which is refused. */
+static void directory_links(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/rd_zip_XXXXXX";
@@ -429,36 +441,36 @@ static void directory_streaming(void **state)
 	add_comment(path, "an archive comment");
 
 	zip_directory d;
-	assert_int_equal(zip_directory_size(path, &d), 0);
+	assert_int_equal(directory_of(path, &d), 0);
 	assert_int_equal(d.entries, 4);
 	assert_true(d.bytes > 4 * 46 && d.bytes < 1000);
 
 	seen s;
-	zip_limits lim = {100, 0, 0, NULL, NULL, 0, 0};
+	zip_limits lim = {100, 0, 0, NULL, NULL, 0};
 	assert_int_equal(walk_counting(path, &lim, &s), 0);
 	assert_int_equal(s.wanted, 2);
 	assert_int_equal(s.bytes, 6);
 	assert_int_equal(s.rejects, 2);
 	expect_entry_msg(s.reject_msg[0], path, "link.fit: error: zip entry is a link");
-
-	lim.max_directory = 3;
-	assert_int_equal(walk_counting(path, &lim, &s), 0);
-	assert_int_equal(s.wanted, 3);
-	assert_int_equal(s.bytes, 6 + strlen("/etc/passwd"));
-	assert_int_equal(s.rejects, 1);
-	expect_entry_msg(s.reject_msg[0], path,
+	expect_entry_msg(s.reject_msg[1], path,
 			 "A.FIT: error: duplicate zip entry name; the first one is used");
 
 	FILE *f = fopen(path, "wb");
 	fputs("PK\5\6 but too short", f);
 	fclose(f);
-	assert_int_equal(zip_directory_size(path, &d), 1);
+	assert_int_equal(directory_of(path, &d), 1);
+	/* read as a cut archive: libarchive takes "PK\5\6" for an empty one */
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	assert_int_equal(s.wanted + s.rejects, 0);
 	unlink(path);
-	assert_int_equal(zip_directory_size(path, &d), RD_EIO);
+	assert_int_equal(directory_of(path, &d), RD_EIO);
+	assert_int_equal(walk_counting(path, &lim, &s), RD_EIO);
 }
 
-/* Over 65,535 entries the count is in the zip64 end record; over
- * ZIP_DIRECTORY_MAX of them the archive is read streaming, every entry. */
+/* Over 65,535 entries the count is in the zip64 end record.  Every entry
+ * is read from the directory, whatever their number: a link among 70,000
+ * entries is still refused as a link (it is not read as its target's
+ * name), and a duplicate near the end is still found. */
 static void directory_zip64(void **state)
 {
 	(void)state;
@@ -468,19 +480,302 @@ static void directory_zip64(void **state)
 	for (int i = 0; i < N; i++) {
 		char name[16];
 		snprintf(name, sizeof name, "%d", i);
-		add(a, name, "x", 1);
+		if (i == 60000)
+			add_link(a, name, "/etc/passwd");
+		else if (i == N - 1)
+			add(a, "12", "x", 1);
+		else
+			add(a, name, "x", 1);
 	}
 	archive_write_close(a);
 	archive_write_free(a);
 
 	zip_directory d;
-	assert_int_equal(zip_directory_size(path, &d), 0);
+	assert_int_equal(directory_of(path, &d), 0);
 	assert_int_equal(d.entries, N);
 	seen s;
-	zip_limits lim = {N, 0, 0, NULL, NULL, 0, 0};
+	zip_limits lim = {N, 0, 0, NULL, NULL, 0};
 	assert_int_equal(walk_counting(path, &lim, &s), 0);
-	assert_int_equal(s.wanted, N);
-	assert_int_equal(s.bytes, N);
+	assert_int_equal(s.wanted, N - 2);
+	assert_int_equal(s.bytes, N - 2);
+	assert_int_equal(s.errors, 0);
+	assert_int_equal(s.rejects, 2);
+	expect_entry_msg(s.reject_msg[0], path, "60000: error: zip entry is a link");
+	expect_entry_msg(s.reject_msg[1], path,
+			 "12: error: duplicate zip entry name; the first one is used");
+
+	/* one entry fewer than the archive holds: the limit stops the walk */
+	lim.max_entries = N - 1;
+	assert_int_equal(walk_counting(path, &lim, &s), RD_ELIMIT);
+	assert_string_equal(s.diag.message, "zip entry limit of 69999 entries reached");
+	unlink(path);
+}
+
+/* ---- hand-made archives: what libarchive's writer never writes ---- */
+
+typedef struct raw_entry {
+	const char *name;       /* in the directory */
+	const char *local_name; /* in the local header; NULL: name */
+	const char *data;       /* stored, unless method says otherwise */
+	uint16_t flags;         /* bit 3: the sizes follow the data */
+	uint16_t method;
+	int zip64;              /* the directory's sizes and offset in a zip64 extra */
+	int64_t local;          /* 0: where it is; > 0: this offset; -1: the directory's */
+} raw_entry;
+
+static uint8_t raw[1 << 16];
+static size_t raw_n;
+
+static void put(uint64_t v, int n)
+{
+	for (; n > 0; n--, v >>= 8)
+		raw[raw_n++] = (uint8_t)v;
+}
+
+static void put_s(const char *s)
+{
+	memcpy(raw + raw_n, s, strlen(s));
+	raw_n += strlen(s);
+}
+
+static void raw_local(const raw_entry *e)
+{
+	const char *name = e->local_name ? e->local_name : e->name;
+	size_t len = strlen(e->data);
+	uint32_t crc = (uint32_t)crc32(0, (const Bytef *)e->data, (uInt)len);
+	int later = e->flags & 8;
+	put_s("PK\3\4");
+	put(20, 2), put(e->flags, 2), put(e->method, 2), put(0, 4);
+	put(later ? 0 : crc, 4), put(later ? 0 : len, 4), put(later ? 0 : len, 4);
+	put(strlen(name), 2), put(0, 2), put_s(name), put_s(e->data);
+	if (later)
+		put_s("PK\7\10"), put(crc, 4), put(len, 4), put(len, 4);
+}
+
+static void raw_central(const raw_entry *e, uint64_t local)
+{
+	size_t len = strlen(e->data);
+	uint64_t big = 0xffffffff;
+	put_s("PK\1\2");
+	put(3 << 8 | 20, 2), put(20, 2), put(e->flags, 2), put(e->method, 2), put(0, 4);
+	put(crc32(0, (const Bytef *)e->data, (uInt)len), 4);
+	put(e->zip64 ? big : len, 4), put(e->zip64 ? big : len, 4);
+	put(strlen(e->name), 2), put(e->zip64 ? 28 : 0, 2), put(0, 2), put(0, 2), put(0, 2);
+	put((uint64_t)0100644 << 16, 4), put(e->zip64 ? big : local, 4), put_s(e->name);
+	if (e->zip64)
+		put(1, 2), put(24, 2), put(len, 8), put(len, 8), put(local, 8);
+}
+
+/* Writes n stored entries at a fresh temporary path (path: "...XXXXXX", or
+ * the name a previous call made of it), the end record saying
+ * count entries (0: n), through a zip64 end record when zip64. */
+static void raw_zip(char *path, const raw_entry *e, size_t n, uint64_t count, int zip64)
+{
+	uint64_t at[8];
+	raw_n = 0;
+	for (size_t i = 0; i < n; i++) {
+		at[i] = raw_n;
+		raw_local(&e[i]);
+	}
+	uint64_t cd = raw_n;
+	for (size_t i = 0; i < n; i++)
+		raw_central(&e[i], e[i].local > 0 ? (uint64_t)e[i].local
+				   : e[i].local < 0 ? cd : at[i]);
+	uint64_t cd_size = raw_n - cd, z64 = raw_n;
+	count = count ? count : n;
+	if (zip64) {
+		put_s("PK\6\6"), put(44, 8), put(45, 2), put(45, 2), put(0, 4), put(0, 4);
+		put(count, 8), put(count, 8), put(cd_size, 8), put(cd, 8);
+		put_s("PK\6\7"), put(0, 4), put(z64, 8), put(1, 4);
+	}
+	put_s("PK\5\6"), put(0, 4);
+	put(zip64 ? 0xffff : count, 2), put(zip64 ? 0xffff : count, 2);
+	put(zip64 ? 0xffffffff : cd_size, 4), put(zip64 ? 0xffffffff : cd, 4), put(0, 2);
+	memcpy(path + strlen(path) - 6, "XXXXXX", 6); /* a fresh one each time */
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, raw, raw_n), (ssize_t)raw_n);
+	close(fd);
+}
+
+/* A zip64 archive (the count, sizes and offsets only in zip64 records), and
+ * stored entries whose sizes follow their data (flag bit 3): the directory
+ * says where each entry ends. */
+static void zip64_and_descriptors(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/rd_zip_XXXXXX";
+	const raw_entry e[] = {
+		{"a.fit", NULL, "PK\7\10 is in this one's data", 8, 0, 0, 0},
+		{"b.fit", NULL, "bee", 0, 0, 1, 0},
+		{"c.fit", NULL, "sea", 8, 0, 1, 0},
+	};
+	raw_zip(path, e, 3, 0, 1);
+	zip_directory d;
+	assert_int_equal(directory_of(path, &d), 0);
+	assert_int_equal(d.entries, 3);
+	seen s;
+	zip_limits lim = {100, 0, 0, NULL, NULL, 0};
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	assert_int_equal(s.wanted, 3);
+	assert_int_equal(s.errors, 0);
+	assert_int_equal(s.bytes, strlen(e[0].data) + 6);
+	unlink(path);
+}
+
+/* A deflated entry whose sizes follow its data (libarchive writes one when
+ * it is not told the size), read with one stored the same way. */
+static void deflated_descriptor(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/rd_zip_XXXXXX";
+	char body[5000];
+	memset(body, 'r', sizeof body);
+	struct archive *a = zip_new(path, NULL);
+	struct archive_entry *ae = archive_entry_new();
+	archive_entry_set_pathname(ae, "run.gpx");
+	archive_entry_set_filetype(ae, AE_IFREG);
+	archive_entry_set_perm(ae, 0644);
+	archive_write_header(a, ae);
+	archive_write_data(a, body, sizeof body);
+	archive_entry_free(ae);
+	add(a, "after.fit", "abc", 3);
+	archive_write_close(a);
+	archive_write_free(a);
+	FILE *f = fopen(path, "rb");
+	uint8_t head[30];
+	assert_int_equal(fread(head, 1, 30, f), 30);
+	fclose(f);
+	assert_int_equal(head[6] & 8, 8);   /* sizes after the data */
+	assert_int_equal(head[8], 8);       /* deflated */
+
+	seen s;
+	zip_limits lim = {100, 0, 0, NULL, NULL, 0};
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	assert_int_equal(s.wanted, 2);
+	assert_int_equal(s.errors, 0);
+	assert_int_equal(s.bytes, sizeof body + 3);
+	unlink(path);
+}
+
+/* Hostile directories: a local header naming another entry, local header
+ * offsets past the entries or at the directory itself, an encrypted entry,
+ * an unknown method: each entry ends with an error, and the walk reads the
+ * good entries among them.  Two entries at one local header: the second
+ * is refused. */
+static void local_headers(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/rd_zip_XXXXXX";
+	const raw_entry e[] = {
+		{"a.fit", "b.fit", "one", 0, 0, 0, 0},
+		{"far.fit", NULL, "two", 0, 0, 0, 1000000},
+		{"dir.fit", NULL, "three", 0, 0, 0, -1},
+		{"fine.fit", NULL, "four", 0, 0, 0, 0},
+		{"enc.fit", NULL, "five", 1, 0, 0, 0},
+		{"method.fit", NULL, "six", 0, 42, 0, 0},
+		{"good.fit", NULL, "seven", 0, 0, 0, 0},
+	};
+	raw_zip(path, e, 7, 0, 0);
+	seen s;
+	zip_limits lim = {100, 0, 0, NULL, NULL, 0};
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	assert_int_equal(s.wanted, 7);
+	assert_int_equal(s.errors, 5);
+	assert_int_equal(s.bytes, 4 + 5);
+	assert_int_equal(s.rejects, 0);
+	expect_entry_msg(s.end_msg, path, "method.fit:0x0: error: corrupt zip entry: "
+			 "Unsupported ZIP compression method (42: ?""?)");
+	unlink(path);
+
+	/* each message: the local header's name, the offsets */
+	const raw_entry one[] = {{"a.fit", "b.fit", "one", 0, 0, 0, 0}};
+	raw_zip(path, one, 1, 0, 0);
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	expect_entry_msg(s.end_msg, path, "a.fit: error: zip local header at 0x0 names another "
+			 "entry than the central directory");
+	unlink(path);
+	const raw_entry far[] = {{"far.fit", NULL, "two", 0, 0, 0, 1000000}};
+	raw_zip(path, far, 1, 0, 0);
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	expect_entry_msg(s.end_msg, path, "far.fit: error: zip local header at 0xf4240 is past "
+			 "the entries, which end at 0x28");
+	unlink(path);
+	const raw_entry at_dir[] = {{"a.fit", NULL, "x", 0, 0, 0, 0}, {"b.fit", NULL, "y", 0, 0, 0, -1}};
+	raw_zip(path, at_dir, 2, 0, 0);
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	assert_int_equal(s.errors, 1);
+	expect_entry_msg(s.end_msg, path, "b.fit: error: zip local header at 0x48 is past "
+			 "the entries, which end at 0x48");
+	unlink(path);
+	const raw_entry big[] = {{"a.fit", NULL, "x", 0, 0, 0, 0}};
+	raw_zip(path, big, 1, 0, 0);
+	FILE *f = fopen(path, "r+b");
+	assert_int_equal(fseek(f, 0x24 + 20, SEEK_SET), 0); /* its compressed size */
+	fputc(2, f);
+	fclose(f);
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	expect_entry_msg(s.end_msg, path, "a.fit: error: zip entry data runs past the entries, "
+			 "which end at 0x24");
+	unlink(path);
+	const raw_entry same[] = {{"a.fit", NULL, "x", 0, 0, 0, 0}, {"b.fit", NULL, "x", 0, 0, 0, 0}};
+	raw_zip(path, same, 2, 0, 0);
+	f = fopen(path, "r+b");
+	/* b.fit's central header: its local header offset becomes a.fit's */
+	assert_int_equal(fseek(f, 0x48 + 46 + 5 + 42, SEEK_SET), 0);
+	fputc(0, f), fputc(0, f), fputc(0, f), fputc(0, f);
+	fclose(f);
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	assert_int_equal(s.wanted, 1);
+	assert_int_equal(s.rejects, 1);
+	expect_entry_msg(s.reject_msg[0], path, "b.fit: error: zip entry overlaps an earlier entry");
+	unlink(path);
+}
+
+/* A directory whose count cannot be true is refused before any entry (and
+ * nothing is allocated by the count); a damaged header stops the walk with
+ * the entries before it read. */
+static void directory_corrupt(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/rd_zip_XXXXXX";
+	const raw_entry e[] = {
+		{"a.fit", NULL, "one", 0, 0, 0, 0},
+		{"b.fit", NULL, "two", 0, 0, 0, 0},
+		{"c.fit", NULL, "three", 0, 0, 0, 0},
+	};
+	uint64_t counts[] = {0xfffe, 4, (uint64_t)1 << 60};
+	seen s;
+	zip_limits lim = {0, 0, 0, NULL, NULL, 0};
+	for (int i = 0; i < 3; i++) {
+		raw_zip(path, e, 3, counts[i], i == 2);
+		assert_int_equal(walk_counting(path, &lim, &s), RD_EFORMAT);
+		assert_int_equal(s.wanted, 0);
+		char want_msg[300];
+		snprintf(want_msg, sizeof want_msg, "%s: error: corrupt zip archive: the central "
+			 "directory is too small for its count of entries", path);
+		char got[600];
+		rd_diag_format(&s.diag, got, sizeof got);
+		assert_string_equal(got, want_msg);
+		unlink(path);
+	}
+
+	/* the second header's signature damaged */
+	raw_zip(path, e, 3, 0, 0);
+	FILE *f = fopen(path, "r+b");
+	long second = (long)(3 * 30 + 15 + 11 + 46 + 5);
+	assert_int_equal(fseek(f, second, SEEK_SET), 0);
+	fputc('X', f);
+	fclose(f);
+	assert_int_equal(walk_counting(path, &lim, &s), RD_EFORMAT);
+	assert_int_equal(s.wanted, 1);
+	assert_int_equal(s.ends, 1);
+	assert_int_equal(s.bytes, 3);
+	char got[600], want_msg[300];
+	rd_diag_format(&s.diag, got, sizeof got);
+	snprintf(want_msg, sizeof want_msg, "%s:0x%lx: error: corrupt zip directory after "
+		 "entry 1: no central directory header where one should start", path, second);
+	assert_string_equal(got, want_msg);
 	unlink(path);
 }
 
@@ -490,8 +785,10 @@ int main(void)
 		cmocka_unit_test(names), cmocka_unit_test(walk),
 		cmocka_unit_test(seen_interleaved), cmocka_unit_test(seen_many),
 		cmocka_unit_test(walk_shared), cmocka_unit_test(ratio_bomb),
-		cmocka_unit_test(bad_crc), cmocka_unit_test(directory_streaming),
-		cmocka_unit_test(directory_zip64),
+		cmocka_unit_test(bad_crc), cmocka_unit_test(directory_links),
+		cmocka_unit_test(directory_zip64), cmocka_unit_test(zip64_and_descriptors),
+		cmocka_unit_test(deflated_descriptor), cmocka_unit_test(local_headers),
+		cmocka_unit_test(directory_corrupt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
