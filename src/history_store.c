@@ -34,7 +34,7 @@ static const char SCHEMA[] =
 	" minor INTEGER, source TEXT, status INTEGER, counted INTEGER, kind INTEGER,"
 	" nacts INTEGER, more INTEGER, lost INTEGER);"
 	"CREATE INDEX file_key ON file(call, major, minor, source);"
-	"CREATE INDEX file_source ON file(call, source);"
+	"CREATE INDEX file_source ON file(call, source, major, minor);"
 	"CREATE TABLE warning(file INTEGER, diag BLOB);"
 	"CREATE INDEX warning_file ON warning(file);"
 	"CREATE TABLE act(id INTEGER PRIMARY KEY, start INTEGER, call INTEGER,"
