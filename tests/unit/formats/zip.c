@@ -298,16 +298,23 @@ static void check_entry(zip_seen *s, size_t i)
 	}
 }
 
+/* Every SEEN_EVERY-th interleaving of the two walkers (one seen set, a
+ * temporary database, each: all 48,620 took minutes under the sanitizers),
+ * the first and the last among them. */
+#define SEEN_EVERY 29
 static void seen_interleaved(void **state)
 {
 	(void)state;
+	unsigned valid = 0, tried = 0;
 	/* bit k of order set: step k is walker B's, else walker A's */
 	for (unsigned order = 0; order < 1u << (2 * SEEN_N); order++) {
 		unsigned b_steps = 0;
 		for (unsigned k = 0; k < 2 * SEEN_N; k++)
 			b_steps += (order >> k) & 1;
-		if (b_steps != SEEN_N)
+		int last = order == ((1u << SEEN_N) - 1) << SEEN_N;
+		if (b_steps != SEEN_N || (valid++ % SEEN_EVERY && !last))
 			continue;
+		tried++;
 		zip_seen *s;
 		assert_int_equal(zip_seen_new(&s), 0);
 		size_t next[2] = {0, 0};
@@ -317,6 +324,7 @@ static void seen_interleaved(void **state)
 		}
 		zip_seen_free(s);
 	}
+	assert_true(tried > 1000);
 	zip_seen_free(NULL);
 }
 
