@@ -28,9 +28,10 @@ struct zip_seen {
 	sqlite3_stmt *get_name, *get_pos, *put_name, *put_pos;
 };
 
-/* A 512 KiB page cache: past it, pages go to the temporary file. */
+/* A 128 KiB page cache: past it, pages go to the temporary file (peak
+ * heap 11.71 MB for the 1,500-activity export, 11.75 MB for 6,000). */
 static const char schema[] =
-	"PRAGMA cache_size = -512;"
+	"PRAGMA cache_size = -128;"
 	"PRAGMA journal_mode = OFF;"
 	"PRAGMA synchronous = OFF;"
 	"CREATE TABLE names (name TEXT COLLATE NOCASE PRIMARY KEY,"
