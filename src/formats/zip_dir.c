@@ -42,6 +42,7 @@ struct zip_dir {
 	uint64_t base;     /* buf holds the file's bytes [base, base + len) */
 	size_t len;
 	uint64_t header;   /* where the last header read starts */
+	uint64_t shift;    /* zip_directory.shift */
 	const char *why;
 	int err;           /* with why: RD_EFORMAT or RD_EIO */
 	uint8_t buf[WINDOW];
@@ -86,14 +87,34 @@ static int check_directory(zip_directory *d, uint64_t end)
 	return d->why ? RD_EFORMAT : 0;
 }
 
+static int header_at(int fd, uint64_t at)
+{
+	uint8_t sig[4];
+	return pread(fd, sig, 4, (off_t)at) == 4 && !memcmp(sig, "PK\1\2", 4);
+}
+
+/* Bytes prepended to an archive (a self-extracting one) move it all by the
+ * same amount, which its offsets do not know: the directory ends where the
+ * end records start, so that is where it is looked for when the offset
+ * points elsewhere. */
+static void find_shift(int fd, zip_directory *d, uint64_t end)
+{
+	if (!d->entries || d->bytes > end || end - d->bytes <= d->offset ||
+	    header_at(fd, d->offset) || !header_at(fd, end - d->bytes))
+		return;
+	d->shift = end - d->bytes - d->offset;
+	d->offset += d->shift;
+}
+
 /* Reads the end record at eocd (p: its bytes) and what it points to. */
 static int read_end(int fd, const uint8_t *p, uint64_t eocd, zip_directory *out)
 {
-	*out = (zip_directory){le(p + 10, 2), le(p + 12, 4), le(p + 16, 4), NULL};
+	*out = (zip_directory){le(p + 10, 2), le(p + 12, 4), le(p + 16, 4), 0, NULL};
 	uint64_t end = eocd;
 	if (out->entries == 0xffff || out->bytes == 0xffffffff ||
 	    out->offset == 0xffffffff)
 		zip64_end(fd, eocd, out, &end);
+	find_shift(fd, out, end);
 	return check_directory(out, end);
 }
 
@@ -125,6 +146,7 @@ int zip_dir_open(zip_dir **out, int fd, const zip_directory *d)
 		r->at = r->header = d->offset;
 		r->end = d->offset + d->bytes;
 		r->left = d->entries;
+		r->shift = d->shift;
 		r->base = r->len = 0;
 		r->why = NULL;
 		r->err = 0;
@@ -220,6 +242,8 @@ int zip_dir_next(zip_dir *r, zip_dir_entry *out)
 			       le(p + 24, 4), le(p + 42, 4)};
 	if (apply_zip64(r, p + CENTRAL + n, m, out))
 		return RD_EFORMAT;
+	if (out->local <= UINT64_MAX - r->shift) /* else refused by the reader */
+		out->local += r->shift;
 	r->at += CENTRAL + n + m + k;
 	r->left--;
 	return 0;

@@ -15,6 +15,8 @@ typedef struct zip_directory {
 	uint64_t entries, bytes; /* as the (zip64) end record says */
 	uint64_t offset;         /* where the directory starts: the entries'
 				    local headers and data all lie before it */
+	uint64_t shift;          /* bytes prepended to the archive (a
+				    self-extractor): added to every offset */
 	const char *why;         /* when RD_EFORMAT: what is wrong */
 } zip_directory;
 

@@ -787,6 +787,38 @@ static void directory_corrupt(void **state)
 	unlink(path);
 }
 
+/* A self-extracting archive: a program before the zip moves every offset by
+ * its size, which the archive's offsets do not count.  The entries are
+ * found where the directory really is, as unzip finds them. */
+static void self_extracting(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/rd_zip_XXXXXX";
+	const entry files[] = {{"a.fit", "hello", 5}, {"b/c.fit", "world!", 6}};
+	zip_write(path, files, 2);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char zip[4096], stub[1000];
+	size_t n = fread(zip, 1, sizeof zip, f);
+	fclose(f);
+	assert_true(n > 0 && n < sizeof zip);
+	memset(stub, 'M', sizeof stub); /* "MZ..." */
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(stub, 1, sizeof stub, f), sizeof stub);
+	assert_int_equal(fwrite(zip, 1, n, f), n);
+	fclose(f);
+
+	seen s;
+	zip_limits lim = {100, 0, 0, NULL, NULL, 0};
+	assert_int_equal(walk_counting(path, &lim, &s), 0);
+	assert_int_equal(s.wanted, 2);
+	assert_int_equal(s.ends, 2);
+	assert_int_equal(s.errors, 0);
+	assert_int_equal(s.bytes, 11);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -796,7 +828,7 @@ int main(void)
 		cmocka_unit_test(bad_crc), cmocka_unit_test(directory_links),
 		cmocka_unit_test(directory_zip64), cmocka_unit_test(zip64_and_descriptors),
 		cmocka_unit_test(deflated_descriptor), cmocka_unit_test(local_headers),
-		cmocka_unit_test(directory_corrupt),
+		cmocka_unit_test(directory_corrupt), cmocka_unit_test(self_extracting),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
