@@ -9,7 +9,7 @@ case "${1:-build}" in
 build) want="$build" ;;
 test) want="$build $test" ;;
 asan) want="$build $test" ;;
-bench) want="$build time gpsbabel python3-gpxpy" ;;
+bench) want="$build time gpsbabel python3-gpxpy heaptrack" ;;
 fuzz) want="$build clang-14 libclang-rt-14-dev" ;;
 *) echo "usage: deps.sh [build|test|asan|bench|fuzz]" >&2; exit 2 ;;
 esac
