@@ -175,13 +175,14 @@ static int open_reader(decoder *d)
 	return 0;
 }
 
-/* The kind is known (head full, or end of stream): set up the next stage. */
+/* A row of an activities.csv, to where the history keeps them. */
 static int csv_row(void *ctx, const strava_row *row)
 {
 	decoder *d = ctx;
 	return d->cfg->csv_row(d->cfg->csv_ctx, d->res, row);
 }
 
+/* The kind is known (head full, or end of stream): set up the next stage. */
 static int start(decoder *d)
 {
 	d->sniffed = 1;
