@@ -24,26 +24,18 @@
  * hostile history has more). */
 #define DUP_WINDOW 4096
 
-/* An activities.csv read in the current call (its rows in the store),
- * merged once all is read. */
-typedef struct csv_file {
-	uint64_t major, minor;
-	char *source;
-} csv_file;
-
 struct rd_history {
 	rd_history_options opt;
 	decode_cfg cfg;
 	hstore *store;            /* NULL until the first path */
 	unsigned call;            /* rd_history_add_path() calls so far */
 	int store_rc;             /* the first error writing the store */
-	csv_file *csvs;
-	size_t ncsvs, capcsvs;
 	rd_history_stats stats;
 	rd_history_progress progress;
 	pthread_mutex_t lock;
 	hstore_pass *get_pass;    /* rd_history_get()'s, at get_next */
 	size_t get_next;
+	const rd_activity *get_last; /* activity get_next - 1, or NULL */
 };
 
 void rd_history_options_init(rd_history_options *opt)
@@ -104,13 +96,6 @@ void history_set_readers(rd_history *h, const reader_ops *fit,
 		h->cfg.tcx = tcx;
 }
 
-static void drop_csvs(rd_history *h)
-{
-	for (size_t i = 0; i < h->ncsvs; i++)
-		rd_free(h->csvs[i].source);
-	h->ncsvs = 0;
-}
-
 void rd_history_free(rd_history *h)
 {
 	if (!h)
@@ -120,8 +105,6 @@ void rd_history_free(rd_history *h)
 	xml_readers_release(); /* the parsers kept between files */
 #endif
 	hstore_pass_close(h->get_pass);
-	drop_csvs(h);
-	rd_free(h->csvs);
 	hstore_close(h->store);
 	rd_free(h);
 }
@@ -136,6 +119,8 @@ const rd_activity *rd_history_get(const rd_history *hc, size_t i)
 	rd_history *h = (rd_history *)(uintptr_t)hc; /* the pass is a cache */
 	if (i >= rd_history_count(h))
 		return NULL;
+	if (h->get_pass && h->get_last && i + 1 == h->get_next)
+		return h->get_last; /* asked again */
 	if (h->get_pass && h->get_next > i) {
 		hstore_pass_close(h->get_pass);
 		h->get_pass = NULL;
@@ -149,6 +134,7 @@ const rd_activity *rd_history_get(const rd_history *hc, size_t i)
 	int rc = 0;
 	while (h->get_next <= i && (a = hstore_pass_next(h->get_pass, NULL, &rc)) != NULL)
 		h->get_next++;
+	h->get_last = a;
 	return a;
 }
 
@@ -197,21 +183,12 @@ static void progress(void *arg, size_t done, size_t found, uint64_t bytes)
 /* ---- keeping (called from the workers) ---- */
 
 /* history_ctx.keep: a finished file goes to the store at once, with its
- * warnings and activities, and leaves memory; an activities.csv waits in
- * h->csvs for the files it points to. */
+ * warnings and activities, and leaves memory. */
 static void keep(void *arg, file_result *r)
 {
 	rd_history *h = arg;
 	pthread_mutex_lock(&h->lock);
 	int rc = h->store_rc ? 0 : hstore_put_file(h->store, h->call, r);
-	if (!rc && r->csv) {
-		rc = rd_grow((void **)&h->csvs, &h->capcsvs, h->ncsvs + 1, sizeof *h->csvs);
-		char *source = rc ? NULL : rd_strdup(r->source);
-		if (source)
-			h->csvs[h->ncsvs++] = (csv_file){r->key_major, r->key_minor, source};
-		else
-			rc = RD_ENOMEM;
-	}
 	if (rc && !h->store_rc)
 		h->store_rc = rc;
 	pthread_mutex_unlock(&h->lock);
@@ -298,14 +275,6 @@ static int gather_file(void *arg, const hstore_file *f)
 	return RD_ELIMIT;
 }
 
-static int cmp_csv(const void *pa, const void *pb)
-{
-	const csv_file *a = pa, *b = pb;
-	if (a->major != b->major)
-		return a->major < b->major ? -1 : 1;
-	return a->minor < b->minor ? -1 : a->minor > b->minor;
-}
-
 static int add_csv_only(void *arg, const rd_activity *a)
 {
 	history_csv_ctx *c = arg;
@@ -318,21 +287,23 @@ static int add_csv_only(void *arg, const rd_activity *a)
 	return rc;
 }
 
-static int merge_csvs(rd_history *h, rd_diag *diag)
+typedef struct merging {
+	rd_history *h;
+	size_t index;  /* csvs of the call so far */
+	rd_diag *diag;
+} merging;
+
+/* Applies one activities.csv of the call (in key order). */
+static int merge_csv(void *arg, const hstore_file *f)
 {
-	int rc = 0;
-	if (h->ncsvs)
-		qsort(h->csvs, h->ncsvs, sizeof *h->csvs, cmp_csv);
-	for (size_t i = 0; i < h->ncsvs && !rc; i++) {
-		history_csv_ctx c = {h, h->store, h->call, i, 0};
-		rc = history_merge_csv(&c, h->csvs[i].source, h->csvs[i].major,
-				       h->csvs[i].minor, add_csv_only, h->opt.warn,
-				       h->opt.warn_ctx);
-		if (rc == RD_ELIMIT)
-			limit_error(h, h->csvs[i].source, diag);
-		h->stats.csv_only += c.added;
-	}
-	drop_csvs(h);
+	merging *m = arg;
+	rd_history *h = m->h;
+	history_csv_ctx c = {h, h->store, h->call, m->index++, 0};
+	int rc = history_merge_csv(&c, f->source, f->major, f->minor, add_csv_only,
+				   h->opt.warn, h->opt.warn_ctx);
+	if (rc == RD_ELIMIT)
+		limit_error(h, f->source, m->diag);
+	h->stats.csv_only += c.added;
 	return rc;
 }
 
@@ -343,7 +314,8 @@ static int gather(rd_history *h, size_t before, rd_diag *diag)
 	int rc = hstore_each_file(h->store, h->call, gather_file, &g);
 	if (rc == RD_ELIMIT)
 		rc = g.rc ? g.rc : RD_ELIMIT;
-	return rc ? rc : merge_csvs(h, diag);
+	merging m = {h, 0, diag};
+	return rc ? rc : hstore_each_csv(h->store, h->call, merge_csv, &m);
 }
 
 /* ---- duplicates ---- */
@@ -464,6 +436,7 @@ int rd_history_add_path(rd_history *h, const char *path, rd_diag *diag)
 	}
 	hstore_pass_close(h->get_pass);
 	h->get_pass = NULL;
+	h->get_last = NULL;
 	h->call++;
 	h->store_rc = 0;
 	size_t before = hstore_count(h->store);
@@ -476,7 +449,6 @@ int rd_history_add_path(rd_history *h, const char *path, rd_diag *diag)
 		int grc = gather(h, before, diag);
 		rc = rc ? rc : grc;
 	} else { /* what the files gave is dropped with them */
-		drop_csvs(h);
 		hstore_drop_from(h->store, h->call, 0, 0, 0);
 	}
 	int src = history_dedupe(h);

@@ -32,7 +32,7 @@ static const char SCHEMA[] =
 	"PRAGMA locking_mode=EXCLUSIVE;"
 	"CREATE TABLE file(id INTEGER PRIMARY KEY, call INTEGER, major INTEGER,"
 	" minor INTEGER, source TEXT, status INTEGER, counted INTEGER, kind INTEGER,"
-	" nacts INTEGER, more INTEGER, lost INTEGER);"
+	" nacts INTEGER, more INTEGER, lost INTEGER, csv INTEGER);"
 	"CREATE INDEX file_key ON file(call, major, minor, source);"
 	"CREATE INDEX file_source ON file(call, source, major, minor);"
 	"CREATE TABLE warning(file INTEGER, diag BLOB);"
@@ -53,7 +53,7 @@ static const char SCHEMA[] =
 	"CREATE INDEX dirname_order ON dirname(dir, name);";
 
 enum {
-	Q_FILE, Q_WARNING, Q_ACT, Q_EACH_FILE, Q_FIND_FILE, Q_EACH_WARNING,
+	Q_FILE, Q_WARNING, Q_ACT, Q_EACH_FILE, Q_EACH_CSV, Q_FIND_FILE, Q_EACH_WARNING,
 	Q_FILE_ACTS, Q_SET_DATA, Q_DROP_FROM, Q_COUNT, Q_MARK, Q_DROP_MARKED,
 	Q_CLEAR_MARKED, Q_CSV_ADD, Q_CSV_ROWS, Q_LIST_ADD, Q_LIST_NEXT, Q_NAME_ADD,
 	Q_NAME_NEXT, Q_NAME_DROP, Q_N
@@ -61,11 +61,13 @@ enum {
 
 static const char *const SQL[Q_N] = {
 	"INSERT INTO file(call, major, minor, source, status, counted, kind, nacts,"
-	" more, lost) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	" more, lost, csv) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO warning(file, diag) VALUES (?,?)",
 	"INSERT INTO act(start, call, major, minor, k, kind, data) VALUES (?,?,?,?,?,?,?)",
 	"SELECT id, major, minor, source, status, counted, kind, nacts, more, lost"
 	" FROM file WHERE call = ? ORDER BY major, minor, source",
+	"SELECT id, major, minor, source, status, counted, kind, nacts, more, lost"
+	" FROM file WHERE call = ? AND csv = 1 ORDER BY major, minor, source",
 	"SELECT id, major, minor, source, status, counted, kind, nacts, more, lost"
 	" FROM file WHERE call = ? AND source = ? ORDER BY major, minor LIMIT 1",
 	"SELECT diag FROM warning WHERE file = ? ORDER BY rowid",
@@ -98,6 +100,7 @@ struct hstore {
 
 struct hstore_pass {
 	sqlite3_stmt *q;
+	int done;       /* stepped to its end or an error: stays there */
 	rd_activity a;
 	alignas(uint16_t) unsigned char buf[BLOB_MAX];
 };
@@ -170,7 +173,9 @@ static size_t text_len(const char *t, size_t max)
  * ended), texts cut as rd_activity_store_copy cuts them. */
 static size_t to_blob(unsigned char *buf, const rd_activity *a)
 {
-	rd_activity c = *a;
+	rd_activity c;
+	memset(&c, 0, sizeof c); /* no stack bytes in the padding, on disk */
+	c = *a;
 	size_t hr = (size_t)c.hr_bins * sizeof(uint16_t);
 	size_t ls = text_len(a->source, RD_SOURCE_MAX), ln = text_len(a->name, RD_NAME_MAX);
 	c.source = c.name = NULL;
@@ -241,6 +246,7 @@ int hstore_put_file(hstore *s, unsigned call, const file_result *r)
 	sqlite3_bind_int64(q, 8, (sqlite3_int64)r->nacts);
 	sqlite3_bind_int64(q, 9, (sqlite3_int64)r->more_warns);
 	sqlite3_bind_int64(q, 10, (sqlite3_int64)r->lost_warns);
+	sqlite3_bind_int(q, 11, r->csv != NULL);
 	int rc = run(s, q);
 	sqlite3_int64 id = sqlite3_last_insert_rowid(s->db);
 	for (size_t i = 0; i < r->nwarns && !rc; i++) {
@@ -290,6 +296,13 @@ int hstore_each_file(hstore *s, unsigned call,
 {
 	sqlite3_bind_int64(s->q[Q_EACH_FILE], 1, call);
 	return each_row(s, s->q[Q_EACH_FILE], fn, ctx);
+}
+
+int hstore_each_csv(hstore *s, unsigned call,
+		    int (*fn)(void *ctx, const hstore_file *f), void *ctx)
+{
+	sqlite3_bind_int64(s->q[Q_EACH_CSV], 1, call);
+	return each_row(s, s->q[Q_EACH_CSV], fn, ctx);
 }
 
 static int copy_file(void *ctx, const hstore_file *f)
@@ -435,6 +448,7 @@ hstore_pass *hstore_pass_open(hstore *s, int64_t from_utc)
 	hstore_pass *p = rd_malloc(sizeof *p);
 	if (!p)
 		return NULL;
+	p->done = 0;
 	int all_of_them = from_utc == INT64_MIN;
 	if (sqlite3_prepare_v2(s->db, all_of_them ? all : from, -1, &p->q, NULL) != SQLITE_OK) {
 		sqlite3_finalize(p->q);
@@ -451,7 +465,10 @@ hstore_pass *hstore_pass_open(hstore *s, int64_t from_utc)
 const rd_activity *hstore_pass_next(hstore_pass *p, hstore_meta *meta, int *rc)
 {
 	*rc = 0;
+	if (p->done) /* a statement stepped past its end starts again */
+		return NULL;
 	int step = sqlite3_step(p->q);
+	p->done = step != SQLITE_ROW;
 	if (step == SQLITE_DONE)
 		return NULL;
 	if (step != SQLITE_ROW) {

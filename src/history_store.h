@@ -50,6 +50,9 @@ typedef struct hstore_file {
  * source), until fn returns non-zero (returned). */
 int hstore_each_file(hstore *s, unsigned call,
 		     int (*fn)(void *ctx, const hstore_file *f), void *ctx);
+/* The same for the files of the call that were an activities.csv. */
+int hstore_each_csv(hstore *s, unsigned call,
+		    int (*fn)(void *ctx, const hstore_file *f), void *ctx);
 /* The file of the call named source; 1 when there is none. */
 int hstore_find_file(hstore *s, unsigned call, const char *source, hstore_file *out);
 /* Calls fn with each warning of file id, in the order they came. */

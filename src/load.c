@@ -381,7 +381,8 @@ int rd_load_series(rd_load_day **out, size_t *count, const rd_acts *src,
 	int rc = check_range(from, to, diag);
 	if (rc < 0)
 		return rc;
-	rd_date start = from - RD_SERIES_WARMUP_DAYS;
+	rd_date start = from > RD_DATE_NONE + RD_SERIES_WARMUP_DAYS ?
+		from - RD_SERIES_WARMUP_DAYS : RD_DATE_NONE + 1; /* no overflow */
 	size_t days = (size_t)(to - start) + 1, skip = (size_t)(from - start);
 	by_day b = {load, rd_calloc(days, sizeof *b.day), start, to};
 	rd_load_day *series = rd_calloc(days - skip, sizeof *series);

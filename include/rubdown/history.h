@@ -126,7 +126,8 @@ size_t rd_history_count(const rd_history *h);
 /* The i-th activity in start order; borrowed, valid until the next
  * rd_history_get(), rd_history_add_path() or rd_history_free().  NULL when
  * i is too big (or the store cannot be read).  Reading i = 0, 1, 2... in
- * turn is one pass; going back starts a new one. */
+ * turn is one pass; going back starts a new one.  It moves h's own pass:
+ * not for several threads at once. */
 const rd_activity *rd_history_get(const rd_history *h, size_t i);
 
 void rd_history_stats_get(const rd_history *h, rd_history_stats *out);

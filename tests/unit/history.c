@@ -531,6 +531,63 @@ static void csv_without_files(void **state)
 	rd_history_free(h);
 }
 
+/* An activities.csv belongs to the call that read it: a first call that
+ * stops at the activity limit before applying its csv leaves nothing for
+ * the next call to apply again (each csv's rows are matched once, to the
+ * files beside it). */
+static void csv_per_call(void **state)
+{
+	(void)state;
+	static const char head[] =
+		"Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Filename\n";
+	char csv[512];
+	put_fit("calls/a/1.fit", "A 1000 3600 1 5", 0);
+	put_fit("calls/a/2.fit", "A 9000 3600 1 5", 0);
+	put_fit("calls/a/3.fit", "A 20000 3600 1 5", 0);
+	snprintf(csv, sizeof csv, "%s6,\"Jan 2, 2025, 12:00:00 PM\",Alpha,Run,1800,\n", head);
+	put_file("calls/a/activities.csv", csv, strlen(csv));
+	snprintf(csv, sizeof csv, "%s7,\"Feb 2, 2025, 12:00:00 PM\",Bravo,Run,1800,\n", head);
+	put_file("calls/b/activities.csv", csv, strlen(csv));
+	for (int i = 0; i < 3; i++) /* so that b's csv is listed where a's was */
+		put_file(i == 0 ? "calls/b/0a.txt" : i == 1 ? "calls/b/0b.txt" : "calls/b/0c.txt",
+			 "x", 1);
+	log_t l = {0};
+	rd_history *h = make_max(&l, 1, 2);
+	rd_diag d = RD_DIAG_INIT;
+	assert_int_equal(rd_history_add_path(h, sub("calls/a"), &d), RD_ELIMIT);
+	assert_int_equal(rd_history_count(h), 2);
+	assert_int_equal(rd_history_add_path(h, sub("calls/b"), &d), RD_ELIMIT);
+	rd_history_stats st;
+	rd_history_stats_get(h, &st);
+	assert_int_equal(st.csv_only, 0); /* no room for Bravo, and Alpha never */
+	int bravo = 0;
+	for (int i = 0; i < l.n; i++) {
+		assert_null(strstr(l.lines[i], "a/activities.csv:2"));
+		bravo += strstr(l.lines[i], "b/activities.csv:2: error: activity 7 has no file") != NULL;
+	}
+	assert_int_equal(bravo, 1);
+	rd_history_free(h);
+
+	/* with room, each csv's manual row is added once, under its own csv */
+	l.n = 0;
+	h = make_max(&l, 1, 0);
+	assert_int_equal(rd_history_add_path(h, sub("calls/a"), &d), 0);
+	assert_int_equal(rd_history_add_path(h, sub("calls/b"), &d), 0);
+	rd_history_stats_get(h, &st);
+	assert_int_equal(st.csv_only, 2);
+	assert_int_equal(rd_history_count(h), 5);
+	int alpha = 0;
+	bravo = 0;
+	for (size_t i = 0; i < rd_history_count(h); i++) {
+		const rd_activity *a = rd_history_get(h, i);
+		alpha += !strcmp(a->name, "Alpha") && strstr(a->source, "a/activities.csv:2");
+		bravo += !strcmp(a->name, "Bravo") && strstr(a->source, "b/activities.csv:2");
+	}
+	assert_int_equal(alpha, 1);
+	assert_int_equal(bravo, 1);
+	rd_history_free(h);
+}
+
 /* Z05, Z07, Z09, C04, C05: a Strava export as a zip. */
 static void strava_zip(void **state)
 {
@@ -875,7 +932,7 @@ int main(void)
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test(gzip_damage), cmocka_unit_test(file_limits),
 		cmocka_unit_test(strava_zip),
-		cmocka_unit_test(csv_without_files),
+		cmocka_unit_test(csv_without_files), cmocka_unit_test(csv_per_call),
 		cmocka_unit_test(zip_limits_hit), cmocka_unit_test(corrupt_zip),
 		cmocka_unit_test(zip_dups_threads),
 		cmocka_unit_test(limits_and_errors), cmocka_unit_test(deep_folders),
