@@ -10,8 +10,9 @@
  * are in value order, "from lo to hi" is exactly "in that bin", whatever
  * the arithmetic rounded at the bin edges, so no value is ever counted in
  * the wrong bin.  lo is alone in the first bin and hi in the last, so each
- * pass leaves fewer values in question: about 1/1000 of them for values
- * spread over their range.  Once at most COLLECT remain they are collected
+ * pass leaves fewer values in question, and the bins split the doubles
+ * between lo and hi (their bits in order), not the distance: a pass cuts
+ * about 10 of the 64 bits, however far apart the magnitudes are.  Once at most COLLECT remain they are collected
  * and sorted; once lo == hi that is the value.
  */
 #include "select.h"
@@ -20,6 +21,7 @@
 #include "rubdown/error.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #define BINS 1024
@@ -39,16 +41,28 @@ typedef struct sel {
 	size_t le;              /* ... and how many are lo or less */
 } sel;
 
+/* x's bits as an unsigned number in the order of the values (-0 as +0),
+ * so that bins split the doubles between lo and hi evenly, whatever their
+ * magnitudes: about 7 passes at most for 64 bits, 10 bits a pass. */
+static uint64_t order_key(double x)
+{
+	uint64_t u;
+	x += 0.0;
+	memcpy(&u, &x, sizeof u);
+	return u >> 63 ? ~u : u | UINT64_C(1) << 63;
+}
+
 /* lo in bin 0, hi in the last, the values between spread over the others
- * (halves: hi - lo may overflow; a width of 0 makes t NAN, bin 1). */
+ * by their order keys. */
 static size_t bin(const sel *s, double x)
 {
 	if (x == s->lo)
 		return 0;
 	if (x == s->hi)
 		return BINS - 1;
-	double t = (x / 2 - s->lo / 2) / (s->hi / 2 - s->lo / 2) * (BINS - 2);
-	return t >= BINS - 2 ? BINS - 2 : t >= 0 ? 1 + (size_t)t : 1;
+	uint64_t lo = order_key(s->lo), per = (order_key(s->hi) - lo) / (BINS - 2) + 1;
+	uint64_t t = (order_key(x) - lo) / per;
+	return t >= BINS - 2 ? BINS - 2 : 1 + (size_t)t;
 }
 
 static void scan(sel *s, double x)

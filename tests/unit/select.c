@@ -128,6 +128,32 @@ static void test_special(void **state)
 	assert_int_equal(x.passes, 1); /* all equal: the first pass tells */
 }
 
+/* Magnitudes from 2^-1000 to 2^1000, both signs, and -0 beside +0: still
+ * exact, and in a few passes (bins split by the bits, not the distance:
+ * split by the distance, this took over 100). */
+static void test_spread(void **state)
+{
+	(void)state;
+	enum { N = 100000 };
+	double *v = malloc(N * sizeof *v);
+	uint64_t seed = 12345;
+	for (size_t i = 0; i < N; i++) {
+		double e = -1000.0 + 2000.0 * (double)i / N;
+		v[i] = ldexp(1.0 + (double)(rnd(&seed) % 1000) / 1000.0, (int)e);
+		if (i % 3 == 0)
+			v[i] = -v[i];
+	}
+	v[7] = 0.0;
+	v[8] = -0.0;
+	check(v, N);
+	values x = {v, N, 0, 0, 0};
+	double got;
+	size_t count;
+	assert_int_equal(rd_select_median(&got, &count, pass, &x), 0);
+	assert_true(x.passes <= 10);
+	free(v);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -150,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_small),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_special),
+		cmocka_unit_test(test_spread),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
