@@ -352,8 +352,11 @@ struct rd_classify_pass {
 	size_t head, n, cap;
 	win_run ahead;      /* read by the lead pass, not kept yet */
 	int has_ahead, lead_done;
-	double *durs;       /* the window's durations, sorted for the median */
-	size_t durs_cap;
+	double *durs;       /* the window of day durs_day: its durations, */
+	size_t ndurs, durs_cap; /* sorted, the same for every run of the day */
+	size_t nday;        /* durs[ndurs..ndurs + nday): the day's own, sorted */
+	rd_date durs_day;
+	int has_durs;
 };
 
 static int keep(rd_classify_pass *p, win_run r)
@@ -391,30 +394,72 @@ static int read_ahead(rd_classify_pass *p, int64_t until)
 	return 0;
 }
 
-/* The usual run around a: the median of the other runs' durations in its
- * window, or the whole history's median when there are under
- * WINDOW_MIN_RUNS. */
-static int usual_run(double *out, rd_classify_pass *p, const rd_activity *a, rd_date d)
+/* Sorts the durations of day d's window into p->durs, and after them
+ * those of the runs of day d itself.  A day's runs all have the same
+ * window: the lead pass has read to the end of it at the first of them. */
+static int window_of(rd_classify_pass *p, rd_date d)
 {
-	double dur = rd_activity_duration_s(a);
 	int64_t days = p->ref->opt.window_days;
-	int rc = read_ahead(p, a->start_utc + p->reach), self = 0;
-	while (p->head < p->n && p->win[p->head].utc < a->start_utc - p->reach)
-		p->head++;
-	size_t k = 0;
-	if (rc || rd_grow((void **)&p->durs, &p->durs_cap, p->n - p->head + 1, sizeof *p->durs))
-		return rc ? rc : RD_ENOMEM;
+	size_t k = 0, m = 0, n = p->n - p->head;
+	if (rd_grow((void **)&p->durs, &p->durs_cap, 2 * n + 1, sizeof *p->durs))
+		return RD_ENOMEM;
+	double *day = p->durs + n;
 	for (size_t i = p->head; i < p->n; i++) {
 		const win_run *r = &p->win[i];
 		if ((int64_t)r->date < (int64_t)d - days || (int64_t)r->date > (int64_t)d + days)
 			continue;
-		if (!self && r->date == d && r->dur == dur)
-			self = 1; /* a itself, or one just like it: the same durations left */
-		else
-			p->durs[k++] = r->dur;
+		p->durs[k++] = r->dur;
+		if (r->date == d)
+			day[m++] = r->dur;
 	}
 	rd_sort_doubles(p->durs, k);
-	*out = k >= WINDOW_MIN_RUNS ? rd_median_sorted(p->durs, k) : p->ref->usual_s;
+	rd_sort_doubles(day, m);
+	memmove(p->durs + k, day, m * sizeof *day);
+	p->ndurs = k;
+	p->nday = m;
+	p->durs_day = d;
+	p->has_durs = 1;
+	return 0;
+}
+
+/* The i-th of the sorted v[0..n) once one value at skip is taken out. */
+static double without(const double *v, size_t skip, size_t i)
+{
+	return v[i < skip ? i : i + 1];
+}
+
+/* The usual run around a: the median of the other runs' durations in its
+ * window (a itself, or one run of its day just as long, left out), or the
+ * whole history's median when there are under WINDOW_MIN_RUNS.  The window
+ * is sorted once a day, so a day of thousands of runs costs one sort. */
+static int usual_run(double *out, rd_classify_pass *p, const rd_activity *a, rd_date d)
+{
+	double dur = rd_activity_duration_s(a);
+	int rc = read_ahead(p, a->start_utc + p->reach);
+	while (p->head < p->n && p->win[p->head].utc < a->start_utc - p->reach)
+		p->head++;
+	if (!rc && (!p->has_durs || p->durs_day != d))
+		rc = window_of(p, d);
+	if (rc)
+		return rc;
+	const double *v = p->durs;
+	size_t n = p->ndurs, skip = n;
+	if (bsearch(&dur, v + n, p->nday, sizeof *v, rd_cmp_double)) {
+		size_t lo = 0, hi = n; /* the first of its value: which one makes no odds */
+		while (lo < hi)
+			if (v[lo + (hi - lo) / 2] < dur)
+				lo += (hi - lo) / 2 + 1;
+			else
+				hi = lo + (hi - lo) / 2;
+		skip = lo;
+		n--;
+	}
+	if (n < WINDOW_MIN_RUNS) {
+		*out = p->ref->usual_s;
+		return 0;
+	}
+	*out = n % 2 ? without(v, skip, n / 2) :
+		(without(v, skip, n / 2 - 1) + without(v, skip, n / 2)) / 2.0;
 	return 0;
 }
 
