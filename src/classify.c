@@ -177,16 +177,16 @@ static int see_offset(void *ctx, const rd_activity *a)
  * the sorted values. */
 static int per_minute_percentile(rd_classify_ref *ref, const rd_acts *src, const rd_load *load)
 {
-	rd_acts_values v = {src, session_per_minute, load, NULL, NULL};
+	acts_values v = {src, session_per_minute, load, NULL, NULL};
 	size_t n;
-	int rc = rd_select_median(&ref->med_per_minute, &n, rd_acts_values_pass, &v);
+	int rc = select_median(&ref->med_per_minute, &n, acts_values_pass, &v);
 	ref->p_per_minute = NAN;
 	if (rc || n < PERCENTILE_MIN_RUNS) {
 		ref->med_per_minute = NAN;
 		return rc;
 	}
 	size_t rank = (size_t)ceil(ref->opt.hard_percentile * (double)n);
-	return rd_select_kth(&ref->p_per_minute, rank ? rank - 1 : 0, rd_acts_values_pass, &v);
+	return select_kth(&ref->p_per_minute, rank ? rank - 1 : 0, acts_values_pass, &v);
 }
 
 int rd_classify_prepare(rd_classify_ref *out, const rd_acts *src, const rd_load *load,
@@ -194,14 +194,14 @@ int rd_classify_prepare(rd_classify_ref *out, const rd_acts *src, const rd_load 
 {
 	static const rd_classify_options defaults = RD_CLASSIFY_OPTIONS_INIT;
 	assert(out && src && load);
-	rd_acts_values dur = {src, window_duration, NULL, NULL, NULL};
+	acts_values dur = {src, window_duration, NULL, NULL, NULL};
 	size_t n;
 	*out = (rd_classify_ref){opt ? *opt : defaults, NAN, NAN, NAN, 0};
-	int rc = rd_select_median(&out->usual_s, &n, rd_acts_values_pass, &dur);
+	int rc = select_median(&out->usual_s, &n, acts_values_pass, &dur);
 	if (!rc)
 		rc = per_minute_percentile(out, src, load);
 	if (!rc)
-		rc = rd_acts_each(src, INT64_MIN, see_offset, &out->offset_s);
+		rc = acts_each(src, INT64_MIN, see_offset, &out->offset_s);
 	if (rc)
 		rd_diag_set(diag, rc, NULL, 0, 0, "%s classifying activities",
 			    rc == RD_ENOMEM ? "out of memory" : "cannot read the activities");

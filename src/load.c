@@ -143,7 +143,7 @@ static int set_reference(rd_load *l, const rd_acts *src, const rd_load_options *
 		return 0;
 	}
 	highest h = {-1, -1};
-	int rc = rd_acts_each(src, INT64_MIN, see_highest, &h);
+	int rc = acts_each(src, INT64_MIN, see_highest, &h);
 	if (rc < 0)
 		return rc;
 	int best = h.best;
@@ -219,13 +219,13 @@ static double run_pace(const void *l, const rd_activity *a)
 /* usual_hrr and median_pace_s_km from the runs (select.h: a few passes). */
 static int set_usual(rd_load *l, const rd_acts *src)
 {
-	rd_acts_values hrr = {src, run_hrr, l, NULL, NULL}, pace = {src, run_pace, l, NULL, NULL};
+	acts_values hrr = {src, run_hrr, l, NULL, NULL}, pace = {src, run_pace, l, NULL, NULL};
 	size_t n;
-	int rc = rd_select_median(&l->usual_hrr, &n, rd_acts_values_pass, &hrr);
+	int rc = select_median(&l->usual_hrr, &n, acts_values_pass, &hrr);
 	if (!rc && !n)
 		l->usual_hrr = USUAL_HRR;
 	if (!rc)
-		rc = rd_select_median(&l->median_pace_s_km, &n, rd_acts_values_pass, &pace);
+		rc = select_median(&l->median_pace_s_km, &n, acts_values_pass, &pace);
 	return rc;
 }
 
@@ -387,7 +387,7 @@ int rd_load_series(rd_load_day **out, size_t *count, const rd_acts *src,
 	by_day b = {load, rd_calloc(days, sizeof *b.day), start, to};
 	rd_load_day *series = rd_calloc(days - skip, sizeof *series);
 	rc = RD_ENOMEM;
-	if (!b.day || !series || (rc = rd_acts_each(src, INT64_MIN, add_to_day, &b)) < 0)
+	if (!b.day || !series || (rc = acts_each(src, INT64_MIN, add_to_day, &b)) < 0)
 		goto done;
 	double kf = rd_ewma_k(RD_FITNESS_DAYS), ka = rd_ewma_k(RD_FATIGUE_DAYS);
 	double fit = 0.0, fat = 0.0;
@@ -466,7 +466,7 @@ int rd_load_weeks(rd_week **out, size_t *count, const rd_acts *src, const rd_loa
 		b.w[i].monday = first + (rd_date)(7 * i);
 		rd_date_iso_week(b.w[i].monday, &b.w[i].iso_year, &b.w[i].iso_week);
 	}
-	if ((rc = rd_acts_each(src, INT64_MIN, add_to_week, &b)) < 0) {
+	if ((rc = acts_each(src, INT64_MIN, add_to_week, &b)) < 0) {
 		rd_free(b.w);
 		return rd_diag_set(diag, rc, NULL, 0, 0, "%s computing weeks", rc == RD_ENOMEM ?
 				   "out of memory" : "cannot read the activities");
@@ -500,7 +500,7 @@ int rd_sessions_per_week(double *out, const rd_acts *src, rd_date before, int we
 	if (weeks <= 0 || before == RD_DATE_NONE)
 		return 0;
 	sessions s = {(int64_t)before - 7 * (int64_t)weeks, before, runs_only, 0};
-	int rc = rd_acts_each(src, INT64_MIN, count_session, &s);
+	int rc = acts_each(src, INT64_MIN, count_session, &s);
 	if (!rc)
 		*out = (double)s.n / weeks;
 	return rc;

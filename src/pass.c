@@ -2,7 +2,7 @@
 #include "pass.h"
 #include "rubdown/error.h"
 
-int rd_acts_each(const rd_acts *src, int64_t from_utc, rd_each_fn fn, void *ctx)
+int acts_each(const rd_acts *src, int64_t from_utc, acts_each_fn fn, void *ctx)
 {
 	void *pass = src->open(src, from_utc);
 	if (!pass)
@@ -17,15 +17,15 @@ int rd_acts_each(const rd_acts *src, int64_t from_utc, rd_each_fn fn, void *ctx)
 
 static int put_value(void *ctx, const rd_activity *a)
 {
-	rd_acts_values *v = ctx;
+	acts_values *v = ctx;
 	v->put(v->sink, v->of(v->arg, a));
 	return 0;
 }
 
-int rd_acts_values_pass(void *ctx, rd_put_fn put, void *sink)
+int acts_values_pass(void *ctx, select_put_fn put, void *sink)
 {
-	rd_acts_values *v = ctx;
+	acts_values *v = ctx;
 	v->put = put;
 	v->sink = sink;
-	return rd_acts_each(v->src, INT64_MIN, put_value, v);
+	return acts_each(v->src, INT64_MIN, put_value, v);
 }

@@ -11,22 +11,22 @@
 
 /* Called on each activity of a pass: 0 goes on, 1 stops the pass early,
  * a negative RD_E* code stops it and is returned. */
-typedef int (*rd_each_fn)(void *ctx, const rd_activity *a);
+typedef int (*acts_each_fn)(void *ctx, const rd_activity *a);
 
 /* One pass from from_utc (rd_acts.open).  Returns 0, RD_ENOMEM, the
  * pass's error or fn's. */
-int rd_acts_each(const rd_acts *src, int64_t from_utc, rd_each_fn fn, void *ctx);
+int acts_each(const rd_acts *src, int64_t from_utc, acts_each_fn fn, void *ctx);
 
 /* of(arg, a) for every activity of src, NAN for those left out. */
-typedef struct rd_acts_values {
+typedef struct acts_values {
 	const rd_acts *src;
 	double (*of)(const void *arg, const rd_activity *a);
 	const void *arg;
-	rd_put_fn put; /* set by the pass */
+	select_put_fn put; /* set by the pass */
 	void *sink;
-} rd_acts_values;
+} acts_values;
 
-/* An rd_pass_fn over an rd_acts_values (ctx). */
-int rd_acts_values_pass(void *ctx, rd_put_fn put, void *sink);
+/* A select_pass_fn over an acts_values (ctx). */
+int acts_values_pass(void *ctx, select_put_fn put, void *sink);
 
 #endif

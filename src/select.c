@@ -103,7 +103,7 @@ static void put(void *sink, double x)
 	}
 }
 
-static int run(sel *s, int mode, rd_pass_fn pass, void *ctx)
+static int run(sel *s, int mode, select_pass_fn pass, void *ctx)
 {
 	s->mode = mode;
 	s->n = s->neg = s->pos = s->ngot = s->le = 0;
@@ -131,7 +131,7 @@ static int narrow(sel *s, size_t *k, size_t *m)
 }
 
 /* The k-th smallest value, k below the count of the SCAN pass just run. */
-static int find(sel *s, size_t k, double *out, rd_pass_fn pass, void *ctx)
+static int find(sel *s, size_t k, double *out, select_pass_fn pass, void *ctx)
 {
 	size_t m = s->n;
 	if (k < s->neg || k - s->neg >= m) {
@@ -156,7 +156,7 @@ static int find(sel *s, size_t k, double *out, rd_pass_fn pass, void *ctx)
 }
 
 /* Runs the SCAN pass; *total = the values but NAN. */
-static int start(sel **s, size_t *total, rd_pass_fn pass, void *ctx)
+static int start(sel **s, size_t *total, select_pass_fn pass, void *ctx)
 {
 	*total = 0;
 	if (!(*s = rd_calloc(1, sizeof **s)))
@@ -166,7 +166,7 @@ static int start(sel **s, size_t *total, rd_pass_fn pass, void *ctx)
 	return rc;
 }
 
-int rd_select_kth(double *out, size_t k, rd_pass_fn pass, void *ctx)
+int select_kth(double *out, size_t k, select_pass_fn pass, void *ctx)
 {
 	sel *s = NULL;
 	size_t total;
@@ -178,7 +178,7 @@ int rd_select_kth(double *out, size_t k, rd_pass_fn pass, void *ctx)
 	return rc;
 }
 
-int rd_select_median(double *out, size_t *count, rd_pass_fn pass, void *ctx)
+int select_median(double *out, size_t *count, select_pass_fn pass, void *ctx)
 {
 	sel *s = NULL;
 	size_t n, k = 0;

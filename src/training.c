@@ -99,7 +99,7 @@ static int set_acts(rd_training *t, const rd_history *h, const char *zone, rd_di
 		return rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory");
 	if (zone)
 		t->acts = (rd_acts){t, t->count, zoned_open, zoned_next, zoned_close};
-	int rc = rd_acts_each(&t->acts, INT64_MIN, span, t);
+	int rc = acts_each(&t->acts, INT64_MIN, span, t);
 	if (rc == RD_EUNSUPPORTED)
 		return rd_diag_set(diag, rc, NULL, 0, 0, "unknown time zone '%s'", zone);
 	if (rc)

@@ -20,7 +20,7 @@ typedef struct values {
 	int shrink_at; /* from this pass on the last value is missing, 0: never */
 } values;
 
-static int pass(void *ctx, rd_put_fn put, void *sink)
+static int pass(void *ctx, select_put_fn put, void *sink)
 {
 	values *x = ctx;
 	x->passes++;
@@ -54,18 +54,18 @@ static void check(const double *v, size_t n)
 	size_t step = m > 50 ? m / 50 : 1;
 	for (size_t k = 0; k < m; k += step) {
 		double got;
-		assert_int_equal(rd_select_kth(&got, k, pass, &x), 0);
+		assert_int_equal(select_kth(&got, k, pass, &x), 0);
 		assert_memory_equal(&got, &sorted[k], sizeof got); /* bit for bit */
 	}
 	double med, want = rd_median_sorted(sorted, m), got;
 	size_t count;
-	assert_int_equal(rd_select_median(&med, &count, pass, &x), 0);
+	assert_int_equal(select_median(&med, &count, pass, &x), 0);
 	assert_int_equal(count, m);
 	if (m)
 		assert_memory_equal(&med, &want, sizeof med);
 	else
 		assert_true(isnan(med));
-	assert_int_equal(rd_select_kth(&got, m, pass, &x), 0);
+	assert_int_equal(select_kth(&got, m, pass, &x), 0);
 	assert_true(isnan(got));
 	free(sorted);
 }
@@ -79,12 +79,12 @@ static void test_small(void **state)
 	values x = {v, 2, 0, 0, 0}; /* 3.5 and NAN: the median of one value */
 	double med;
 	size_t count;
-	assert_int_equal(rd_select_median(&med, &count, pass, &x), 0);
+	assert_int_equal(select_median(&med, &count, pass, &x), 0);
 	assert_int_equal(count, 1);
 	assert_true(med == 3.5);
 	const double two[] = {1.0, 2.0};
 	x = (values){two, 2, 0, 0, 0};
-	assert_int_equal(rd_select_median(&med, &count, pass, &x), 0);
+	assert_int_equal(select_median(&med, &count, pass, &x), 0);
 	assert_true(med == 1.5);
 }
 
@@ -124,7 +124,7 @@ static void test_special(void **state)
 	check(inf, 9);
 	values x = {same, 2000, 0, 0, 0};
 	double got;
-	assert_int_equal(rd_select_kth(&got, 1500, pass, &x), 0);
+	assert_int_equal(select_kth(&got, 1500, pass, &x), 0);
 	assert_int_equal(x.passes, 1); /* all equal: the first pass tells */
 }
 
@@ -149,7 +149,7 @@ static void test_spread(void **state)
 	values x = {v, N, 0, 0, 0};
 	double got;
 	size_t count;
-	assert_int_equal(rd_select_median(&got, &count, pass, &x), 0);
+	assert_int_equal(select_median(&got, &count, pass, &x), 0);
 	assert_true(x.passes <= 10);
 	free(v);
 }
@@ -162,12 +162,12 @@ static void test_errors(void **state)
 	for (size_t i = 0; i < 3000; i++)
 		v[i] = (double)((i * 7919) % 3000);
 	values x = {v, 3000, 0, 2, 0};
-	assert_int_equal(rd_select_kth(&got, 10, pass, &x), RD_EIO);
+	assert_int_equal(select_kth(&got, 10, pass, &x), RD_EIO);
 	x = (values){v, 3000, 0, 1, 0};
-	assert_int_equal(rd_select_median(&got, &count, pass, &x), RD_EIO);
+	assert_int_equal(select_median(&got, &count, pass, &x), RD_EIO);
 	assert_true(isnan(got));
 	x = (values){v, 3000, 0, 0, 2}; /* a value went missing between passes */
-	assert_int_equal(rd_select_kth(&got, 2999, pass, &x), RD_EIO);
+	assert_int_equal(select_kth(&got, 2999, pass, &x), RD_EIO);
 }
 
 int main(void)
