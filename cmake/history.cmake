@@ -13,7 +13,7 @@ if(TARGET rd_xml)
 	list(APPEND RD_HISTORY_READERS rd_xml)
 endif()
 
-rd_module(rd_history SOURCES src/history.c src/history_store.c src/history_read.c
+rd_module(rd_history SOURCES src/history.c src/history_store.c src/tempdb.c src/history_read.c
 	src/history_decode.c src/history_csv.c src/formats/sniff.c
 	src/formats/gz.c src/formats/zip.c src/formats/strava_csv.c
 	src/formats/zip_dir.c src/formats/zip_seen.c

@@ -10,12 +10,11 @@
 #include "history_store.h"
 
 #include "alloc.h"
+#include "tempdb.h"
 #include "utf8.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdalign.h>
-#include <stdio.h>
 #include <string.h>
 
 /* The page cache: what the store may hold in memory, whatever its size.
@@ -28,8 +27,6 @@
 #define UNKNOWN_START INT64_MAX /* sorts the unknown starts last */
 
 static const char SCHEMA[] =
-	"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
-	"PRAGMA locking_mode=EXCLUSIVE;"
 	"CREATE TABLE file(id INTEGER PRIMARY KEY, call INTEGER, major INTEGER,"
 	" minor INTEGER, source TEXT, status INTEGER, counted INTEGER, kind INTEGER,"
 	" nacts INTEGER, more INTEGER, lost INTEGER, csv INTEGER);"
@@ -111,29 +108,15 @@ static sqlite3_int64 key(uint64_t k)
 	return k > (uint64_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)k;
 }
 
-static int db_error(sqlite3 *db, int rc)
-{
-	(void)db;
-	return rc == SQLITE_NOMEM ? RD_ENOMEM : RD_EIO;
-}
-
 int hstore_open(hstore **out, rd_diag *diag)
 {
 	*out = NULL;
 	hstore *s = rd_calloc(1, sizeof *s);
 	if (!s)
 		return rd_diag_set(diag, RD_ENOMEM, NULL, 0, 0, "out of memory");
-	int rc = sqlite3_open_v2("", &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	char pragma[64];
-	snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%d;", CACHE_KIB);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(s->db, pragma, NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL);
-	for (int i = 0; i < Q_N && rc == SQLITE_OK; i++)
-		rc = sqlite3_prepare_v2(s->db, SQL[i], -1, &s->q[i], NULL);
+	int rc = tempdb_open(&s->db, CACHE_KIB, SCHEMA, SQL, s->q, Q_N);
 	if (rc != SQLITE_OK) {
-		int code = db_error(s->db, rc);
+		int code = tempdb_error(rc);
 		rd_diag_set(diag, code, NULL, 0, 0, "cannot make the history's temporary store: %s",
 			    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 		hstore_close(s);
@@ -147,19 +130,17 @@ void hstore_close(hstore *s)
 {
 	if (!s)
 		return;
-	for (int i = 0; i < Q_N; i++)
-		sqlite3_finalize(s->q[i]);
-	sqlite3_close(s->db);
+	tempdb_close(s->db, s->q, Q_N);
 	rd_free(s);
 }
 
 /* Runs a statement that returns no row, then resets it. */
-static int run(hstore *s, sqlite3_stmt *q)
+static int run(sqlite3_stmt *q)
 {
 	int rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
-	return rc == SQLITE_DONE ? 0 : db_error(s->db, rc);
+	return rc == SQLITE_DONE ? 0 : tempdb_error(rc);
 }
 
 /* ---- activities as blobs ---- */
@@ -226,7 +207,7 @@ int hstore_add(hstore *s, unsigned call, uint64_t major, uint64_t minor,
 	sqlite3_bind_int64(q, 5, key(k));
 	sqlite3_bind_int(q, 6, kind);
 	sqlite3_bind_blob(q, 7, s->buf, (int)n, SQLITE_STATIC);
-	int rc = run(s, q);
+	int rc = run(q);
 	s->count += !rc;
 	return rc;
 }
@@ -247,13 +228,13 @@ int hstore_put_file(hstore *s, unsigned call, const file_result *r)
 	sqlite3_bind_int64(q, 9, (sqlite3_int64)r->more_warns);
 	sqlite3_bind_int64(q, 10, (sqlite3_int64)r->lost_warns);
 	sqlite3_bind_int(q, 11, r->csv != NULL);
-	int rc = run(s, q);
+	int rc = run(q);
 	sqlite3_int64 id = sqlite3_last_insert_rowid(s->db);
 	for (size_t i = 0; i < r->nwarns && !rc; i++) {
 		q = s->q[Q_WARNING];
 		sqlite3_bind_int64(q, 1, id);
 		sqlite3_bind_blob(q, 2, &r->warns[i], sizeof r->warns[i], SQLITE_STATIC);
-		rc = run(s, q);
+		rc = run(q);
 	}
 	for (size_t i = 0; i < r->nacts && !rc; i++)
 		rc = hstore_add(s, call, r->key_major, r->key_minor, i, (int)r->kind,
@@ -277,8 +258,8 @@ static void file_row(sqlite3_stmt *q, hstore_file *f)
 }
 
 /* Steps q to its end, calling fn on each row's file; resets q. */
-static int each_row(hstore *s, sqlite3_stmt *q,
-		    int (*fn)(void *ctx, const hstore_file *f), void *ctx)
+static int each_row(sqlite3_stmt *q, int (*fn)(void *ctx, const hstore_file *f),
+		    void *ctx)
 {
 	int rc, stop = 0;
 	hstore_file f;
@@ -288,21 +269,21 @@ static int each_row(hstore *s, sqlite3_stmt *q,
 	}
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
-	return stop ? stop : rc == SQLITE_DONE ? 0 : db_error(s->db, rc);
+	return stop ? stop : rc == SQLITE_DONE ? 0 : tempdb_error(rc);
 }
 
 int hstore_each_file(hstore *s, unsigned call,
 		     int (*fn)(void *ctx, const hstore_file *f), void *ctx)
 {
 	sqlite3_bind_int64(s->q[Q_EACH_FILE], 1, call);
-	return each_row(s, s->q[Q_EACH_FILE], fn, ctx);
+	return each_row(s->q[Q_EACH_FILE], fn, ctx);
 }
 
 int hstore_each_csv(hstore *s, unsigned call,
 		    int (*fn)(void *ctx, const hstore_file *f), void *ctx)
 {
 	sqlite3_bind_int64(s->q[Q_EACH_CSV], 1, call);
-	return each_row(s, s->q[Q_EACH_CSV], fn, ctx);
+	return each_row(s->q[Q_EACH_CSV], fn, ctx);
 }
 
 static int copy_file(void *ctx, const hstore_file *f)
@@ -318,7 +299,7 @@ int hstore_find_file(hstore *s, unsigned call, const char *source, hstore_file *
 	sqlite3_stmt *q = s->q[Q_FIND_FILE];
 	sqlite3_bind_int64(q, 1, call);
 	sqlite3_bind_text(q, 2, source, -1, SQLITE_STATIC);
-	int rc = each_row(s, q, copy_file, out);
+	int rc = each_row(q, copy_file, out);
 	return rc == 1 ? 0 : rc ? rc : 1;
 }
 
@@ -336,7 +317,7 @@ int hstore_each_warning(hstore *s, int64_t id,
 		fn(ctx, &w);
 	}
 	sqlite3_reset(q);
-	return rc == SQLITE_DONE ? 0 : db_error(s->db, rc);
+	return rc == SQLITE_DONE ? 0 : tempdb_error(rc);
 }
 
 /* ---- changing and dropping activities ---- */
@@ -360,7 +341,7 @@ static int file_act(hstore *s, const uint64_t file[3], uint64_t k, hstore_pass *
 			err = from_blob(&p->a, p->buf, n);
 		}
 	} else {
-		err = rc == SQLITE_DONE ? 1 : db_error(s->db, rc);
+		err = rc == SQLITE_DONE ? 1 : tempdb_error(rc);
 	}
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
@@ -374,8 +355,8 @@ int hstore_update_file(hstore *s, unsigned call, uint64_t major, uint64_t minor,
 	hstore_pass *p = rd_malloc(sizeof *p); /* for its buffer */
 	if (!p)
 		return RD_ENOMEM;
-	sqlite3_int64 id;
-	uint64_t k = 0, at;
+	sqlite3_int64 id = 0;
+	uint64_t k = 0, at = 0;
 	int rc;
 	/* One row at a time, each a query of its own: no row changes under a
 	 * statement still reading. */
@@ -386,7 +367,7 @@ int hstore_update_file(hstore *s, unsigned call, uint64_t major, uint64_t minor,
 		sqlite3_bind_int64(u, 1, start_key(&p->a));
 		sqlite3_bind_blob(u, 2, s->buf, (int)n, SQLITE_STATIC);
 		sqlite3_bind_int64(u, 3, id);
-		if ((rc = run(s, u)) != 0)
+		if ((rc = run(u)) != 0)
 			break;
 		k = at + 1;
 	}
@@ -401,7 +382,7 @@ static int refresh_count(hstore *s)
 	if (rc == SQLITE_ROW)
 		s->count = (size_t)sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
-	return rc == SQLITE_ROW ? 0 : db_error(s->db, rc);
+	return rc == SQLITE_ROW ? 0 : tempdb_error(rc);
 }
 
 int hstore_drop_from(hstore *s, unsigned call, uint64_t major, uint64_t minor,
@@ -412,7 +393,7 @@ int hstore_drop_from(hstore *s, unsigned call, uint64_t major, uint64_t minor,
 	sqlite3_bind_int64(q, 2, key(major));
 	sqlite3_bind_int64(q, 3, key(minor));
 	sqlite3_bind_int64(q, 4, key(k));
-	int rc = run(s, q);
+	int rc = run(q);
 	return rc ? rc : refresh_count(s);
 }
 
@@ -424,14 +405,14 @@ size_t hstore_count(hstore *s)
 int hstore_mark(hstore *s, int64_t id)
 {
 	sqlite3_bind_int64(s->q[Q_MARK], 1, id);
-	return run(s, s->q[Q_MARK]);
+	return run(s->q[Q_MARK]);
 }
 
 int hstore_drop_marked(hstore *s)
 {
-	int rc = run(s, s->q[Q_DROP_MARKED]);
+	int rc = run(s->q[Q_DROP_MARKED]);
 	if (!rc)
-		rc = run(s, s->q[Q_CLEAR_MARKED]);
+		rc = run(s->q[Q_CLEAR_MARKED]);
 	return rc ? rc : refresh_count(s);
 }
 
@@ -541,7 +522,7 @@ int hstore_csv_add(hstore *s, unsigned call, uint64_t major, uint64_t minor,
 	sqlite3_bind_int(q, 14, r->max_hr);
 	sqlite3_bind_int(q, 15, r->race);
 	sqlite3_bind_int(q, 16, r->workout);
-	return run(s, q);
+	return run(q);
 }
 
 int hstore_each_csv_row(hstore *s, unsigned call, uint64_t major, uint64_t minor,
@@ -571,7 +552,7 @@ int hstore_each_csv_row(hstore *s, unsigned call, uint64_t major, uint64_t minor
 	}
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
-	return stop ? stop : rc == SQLITE_DONE ? 0 : db_error(s->db, rc);
+	return stop ? stop : rc == SQLITE_DONE ? 0 : tempdb_error(rc);
 }
 
 /* ---- a folder's listing ---- */
@@ -583,19 +564,19 @@ int hstore_list_add(hstore *s, unsigned call, size_t ord, const char *path, int 
 	sqlite3_bind_int64(q, 2, (sqlite3_int64)ord);
 	sqlite3_bind_int(q, 3, zip);
 	sqlite3_bind_text(q, 4, path, -1, SQLITE_STATIC);
-	return run(s, q);
+	return run(q);
 }
 
 /* Steps q for one text in column col: 0 with *out a copy, 1 when there is
  * no row, else an error; resets q. */
-static int one_text(hstore *s, sqlite3_stmt *q, int col, char **out)
+static int one_text(sqlite3_stmt *q, int col, char **out)
 {
 	*out = NULL;
 	int rc = sqlite3_step(q), err;
 	if (rc == SQLITE_ROW)
 		err = (*out = rd_strdup(column_text(q, col))) ? 0 : RD_ENOMEM;
 	else
-		err = rc == SQLITE_DONE ? 1 : db_error(s->db, rc);
+		err = rc == SQLITE_DONE ? 1 : tempdb_error(rc);
 	return err;
 }
 
@@ -606,7 +587,7 @@ int hstore_list_next(hstore *s, unsigned call, int zip, size_t from, size_t *ord
 	sqlite3_bind_int64(q, 1, call);
 	sqlite3_bind_int(q, 2, zip);
 	sqlite3_bind_int64(q, 3, (sqlite3_int64)from);
-	int rc = one_text(s, q, 1, path);
+	int rc = one_text(q, 1, path);
 	if (!rc)
 		*ord = (size_t)sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
@@ -619,7 +600,7 @@ int hstore_name_add(hstore *s, int64_t dir, const char *name)
 	sqlite3_stmt *q = s->q[Q_NAME_ADD];
 	sqlite3_bind_int64(q, 1, dir);
 	sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
-	return run(s, q);
+	return run(q);
 }
 
 int hstore_name_next(hstore *s, int64_t dir, const char *after, char **name)
@@ -627,7 +608,7 @@ int hstore_name_next(hstore *s, int64_t dir, const char *after, char **name)
 	sqlite3_stmt *q = s->q[Q_NAME_NEXT];
 	sqlite3_bind_int64(q, 1, dir);
 	sqlite3_bind_text(q, 2, after, -1, SQLITE_STATIC);
-	int rc = one_text(s, q, 0, name);
+	int rc = one_text(q, 0, name);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	return rc;
@@ -636,5 +617,5 @@ int hstore_name_next(hstore *s, int64_t dir, const char *after, char **name)
 int hstore_name_drop(hstore *s, int64_t dir)
 {
 	sqlite3_bind_int64(s->q[Q_NAME_DROP], 1, dir);
-	return run(s, s->q[Q_NAME_DROP]);
+	return run(s->q[Q_NAME_DROP]);
 }

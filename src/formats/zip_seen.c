@@ -17,54 +17,36 @@
  */
 #include "formats/zip.h"
 #include "alloc.h"
+#include "tempdb.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 
+enum { GET_NAME, GET_POS, PUT_NAME, PUT_POS, NQ };
+
 struct zip_seen {
 	pthread_mutex_t lock;
 	sqlite3 *db;
-	sqlite3_stmt *get_name, *get_pos, *put_name, *put_pos;
+	sqlite3_stmt *q[NQ];
 };
 
 /* A 128 KiB page cache: past it, pages go to the temporary file (peak
  * heap 11.71 MB for the 1,500-activity export, 11.75 MB for 6,000). */
+#define CACHE_KIB 128
 static const char schema[] =
-	"PRAGMA cache_size = -128;"
-	"PRAGMA journal_mode = OFF;"
-	"PRAGMA synchronous = OFF;"
 	"CREATE TABLE names (name TEXT COLLATE NOCASE PRIMARY KEY,"
 	"                    idx INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE TABLE places (pos INTEGER PRIMARY KEY, idx INTEGER NOT NULL);"
-	"BEGIN;";
+	"CREATE TABLE places (pos INTEGER PRIMARY KEY, idx INTEGER NOT NULL);";
 
-static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out)
-{
-	return sqlite3_prepare_v2(db, sql, -1, out, NULL);
-}
-
-static int open_db(zip_seen *s)
-{
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
-		    SQLITE_OPEN_PRIVATECACHE;
-	int rc = sqlite3_open_v2("", &s->db, flags, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(s->db, schema, NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = prepare(s->db, "SELECT idx FROM names WHERE name = ?1", &s->get_name);
-	if (rc == SQLITE_OK)
-		rc = prepare(s->db, "SELECT idx FROM places WHERE pos = ?1", &s->get_pos);
-	if (rc == SQLITE_OK)
-		rc = prepare(s->db, "INSERT INTO names VALUES (?1, ?2) ON CONFLICT (name)"
-				    " DO UPDATE SET idx = excluded.idx WHERE excluded.idx < idx",
-			     &s->put_name);
-	if (rc == SQLITE_OK)
-		rc = prepare(s->db, "INSERT INTO places VALUES (?1, ?2) ON CONFLICT (pos)"
-				    " DO UPDATE SET idx = excluded.idx WHERE excluded.idx < idx",
-			     &s->put_pos);
-	return rc == SQLITE_OK ? 0 : rc == SQLITE_NOMEM ? RD_ENOMEM : RD_EIO;
-}
+static const char *const sql[NQ] = {
+	"SELECT idx FROM names WHERE name = ?1",
+	"SELECT idx FROM places WHERE pos = ?1",
+	"INSERT INTO names VALUES (?1, ?2) ON CONFLICT (name)"
+	" DO UPDATE SET idx = excluded.idx WHERE excluded.idx < idx",
+	"INSERT INTO places VALUES (?1, ?2) ON CONFLICT (pos)"
+	" DO UPDATE SET idx = excluded.idx WHERE excluded.idx < idx",
+};
 
 int zip_seen_new(zip_seen **out)
 {
@@ -75,7 +57,8 @@ int zip_seen_new(zip_seen **out)
 		s = NULL;
 		rc = RD_ENOMEM;
 	}
-	if (s && (rc = open_db(s)) != 0) {
+	if (s && (rc = tempdb_open(&s->db, CACHE_KIB, schema, sql, s->q, NQ)) != 0) {
+		rc = tempdb_error(rc);
 		zip_seen_free(s);
 		s = NULL;
 	}
@@ -87,11 +70,7 @@ void zip_seen_free(zip_seen *s)
 {
 	if (!s)
 		return;
-	sqlite3_finalize(s->get_name);
-	sqlite3_finalize(s->get_pos);
-	sqlite3_finalize(s->put_name);
-	sqlite3_finalize(s->put_pos);
-	sqlite3_close(s->db); /* the open transaction and the file go with it */
+	tempdb_close(s->db, s->q, NQ);
 	pthread_mutex_destroy(&s->lock);
 	rd_free(s);
 }
@@ -112,11 +91,11 @@ static int check(zip_seen *s, int64_t index, const char *name, int64_t pos,
 		 const char **why)
 {
 	int64_t by_name, by_pos = -1;
-	sqlite3_bind_text(s->get_name, 1, name, -1, SQLITE_STATIC);
-	int rc = step(s->get_name, &by_name);
+	sqlite3_bind_text(s->q[GET_NAME], 1, name, -1, SQLITE_STATIC);
+	int rc = step(s->q[GET_NAME], &by_name);
 	if (rc == SQLITE_DONE && pos >= 0) {
-		sqlite3_bind_int64(s->get_pos, 1, pos);
-		rc = step(s->get_pos, &by_pos);
+		sqlite3_bind_int64(s->q[GET_POS], 1, pos);
+		rc = step(s->q[GET_POS], &by_pos);
 	}
 	if (rc != SQLITE_DONE)
 		return rc;
@@ -127,14 +106,14 @@ static int check(zip_seen *s, int64_t index, const char *name, int64_t pos,
 	if (*why)
 		return SQLITE_ROW;
 	if (by_name < 0 || by_name > index) {
-		sqlite3_bind_text(s->put_name, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s->put_name, 2, index);
-		rc = step(s->put_name, NULL);
+		sqlite3_bind_text(s->q[PUT_NAME], 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s->q[PUT_NAME], 2, index);
+		rc = step(s->q[PUT_NAME], NULL);
 	}
 	if (rc == SQLITE_DONE && pos >= 0 && (by_pos < 0 || by_pos > index)) {
-		sqlite3_bind_int64(s->put_pos, 1, pos);
-		sqlite3_bind_int64(s->put_pos, 2, index);
-		rc = step(s->put_pos, NULL);
+		sqlite3_bind_int64(s->q[PUT_POS], 1, pos);
+		sqlite3_bind_int64(s->q[PUT_POS], 2, index);
+		rc = step(s->q[PUT_POS], NULL);
 	}
 	return rc;
 }
