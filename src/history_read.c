@@ -43,6 +43,7 @@ typedef struct path_list {
 	const history_ctx *ctx;
 	size_t n, files;  /* entries listed; those not zips */
 	int64_t dirs;     /* folders opened: each one's names are a set */
+	int explicit_path; /* the path is a file, not a folder */
 } path_list;
 
 /* ---- naming ---- */
@@ -424,10 +425,9 @@ static int read_zip(const history_ctx *ctx, const char *path, uint64_t major)
 	return 0;
 }
 
-static int read_files(const history_ctx *ctx, const path_list *paths,
-		      int explicit_path)
+static int read_files(const history_ctx *ctx, const path_list *paths)
 {
-	files_job job = {ctx, 0, explicit_path, 0};
+	files_job job = {ctx, 0, paths->explicit_path, 0};
 	files_job *ptrs[MAX_THREADS];
 	unsigned n = thread_count(ctx);
 	for (unsigned i = 0; i < n; i++)
@@ -473,17 +473,16 @@ static int list_path(path_list *l, const char *path, rd_diag *diag)
 		return rd_diag_set(diag, RD_EIO, path, 0, 0, "cannot read: %s",
 				   strerror(errno));
 	close(fd);
+	l->explicit_path = 1;
 	return add_item(l, path);
 }
 
 int history_read_path(const history_ctx *ctx, const char *path, rd_diag *diag)
 {
-	path_list l = {ctx, 0, 0, 0};
+	path_list l = {ctx, 0, 0, 0, 0};
 	int rc = list_path(&l, path, diag);
-	struct stat st;
-	int explicit_path = !stat(path, &st) && !S_ISDIR(st.st_mode);
 	if (!rc)
-		rc = read_files(ctx, &l, explicit_path);
+		rc = read_files(ctx, &l);
 	if (!rc)
 		rc = read_zips(ctx);
 	if (rc) /* a diag list_path set stays */
